@@ -1,0 +1,34 @@
+//! flatbox-bench: the tutorial's experiments in Rust, with Rust peers
+//! measured side by side.
+//!
+//! - [`datasets`]: every dataset of the tutorial as a deterministic
+//!   generator, plus a 10k-line HTTP access log of our own.
+//! - [`peers`]: postcard and bitcode as [`flatbox::Format`]s.
+//! - [`suite`]: which dataset is measured with which formats.
+//! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
+//!   report it writes to `target/flatbox-report/`.
+//!
+//! All timing goes through [`flatbox::profile`]; this crate only decides
+//! what to measure and how to show it.
+//!
+//! # Examples
+//!
+//! ```
+//! use flatbox::profile::ProfileConfig;
+//! use flatbox_bench::suite::datasets;
+//!
+//! let all = datasets();
+//! let network = all.iter().find(|d| d.name == "pipeline-network").unwrap();
+//! let experiment = network.load();
+//! let report = experiment.profile("msgpack", &ProfileConfig::smoke()).unwrap()?;
+//! assert!(report.size < 60);
+//! # Ok::<(), flatbox::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod datasets;
+pub mod peers;
+pub mod report;
+pub mod run;
+pub mod suite;

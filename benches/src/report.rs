@@ -1,0 +1,240 @@
+//! The bench report: the data ([`Report`], written as `report.json`), a
+//! Markdown rendering (`report.md`) and the summary table printed at the end
+//! of a run.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Context;
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::{CellAlignment, Table};
+use flatbox::profile::{FormatReport, ProfileConfig, Ratios};
+use serde::{Deserialize, Serialize};
+
+/// Everything one run measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    /// `quick` or `full`.
+    pub mode: String,
+    /// The `--filter` the run was given, if any.
+    pub filter: Option<String>,
+    /// How each operation was measured.
+    pub config: ProfileConfig,
+    /// When the run ended, in seconds since the Unix epoch.
+    pub generated_unix_s: u64,
+    /// How long the measurements took, in seconds.
+    pub elapsed_s: f64,
+    /// Where it ran.
+    pub machine: Machine,
+    /// One entry per measured dataset, in the tutorial's order.
+    pub datasets: Vec<DatasetReport>,
+}
+
+/// The machine a report was measured on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Machine {
+    /// `std::env::consts::OS`.
+    pub os: String,
+    /// `std::env::consts::ARCH`.
+    pub arch: String,
+    /// Cores available to the process.
+    pub cores: usize,
+}
+
+impl Machine {
+    /// The machine this process runs on.
+    pub fn this() -> Self {
+        Machine {
+            os: std::env::consts::OS.to_owned(),
+            arch: std::env::consts::ARCH.to_owned(),
+            cores: std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        }
+    }
+}
+
+/// The measurements of one dataset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DatasetReport {
+    /// The dataset's name.
+    pub name: String,
+    /// Its tutorial section (or "flatbox" for our own).
+    pub source: String,
+    /// One row per format, the baseline first.
+    pub rows: Vec<Row>,
+}
+
+/// One format on one dataset.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Row {
+    /// What the harness measured.
+    #[serde(flatten)]
+    pub report: FormatReport,
+    /// Compared with JSON, when JSON was measured too.
+    pub vs_json: Option<Ratios>,
+}
+
+impl Report {
+    /// Writes `report.json` and `report.md` into `dir`, creating it.
+    ///
+    /// # Errors
+    ///
+    /// When the directory or a file cannot be written.
+    pub fn write_to(&self, dir: &Path) -> anyhow::Result<()> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        let json = serde_json::to_vec_pretty(self).context("serializing the report")?;
+        let json_path = dir.join("report.json");
+        std::fs::write(&json_path, json).with_context(|| format!("writing {}", json_path.display()))?;
+        let md_path = dir.join("report.md");
+        std::fs::write(&md_path, self.markdown()).with_context(|| format!("writing {}", md_path.display()))?;
+        Ok(())
+    }
+
+    /// The summary table printed at the end of a run.
+    pub fn summary_table(&self) -> Table {
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED);
+        table.set_header(vec![
+            "dataset", "format", "size", "vs json", "encode", "enc MB/s", "decode", "dec MB/s", "enc ×", "dec ×",
+        ]);
+        for dataset in &self.datasets {
+            for (i, row) in dataset.rows.iter().enumerate() {
+                let r = &row.report;
+                table.add_row(vec![
+                    if i == 0 { dataset.name.clone() } else { String::new() },
+                    r.format.clone(),
+                    human_bytes(r.size),
+                    row.vs_json.as_ref().map_or_else(|| "-".into(), |v| format!("{:.0}%", v.size_ratio * 100.0)),
+                    human_duration(r.encode.median_ns),
+                    format!("{:.0}", r.encode.mb_per_sec()),
+                    human_duration(r.decode.median_ns),
+                    format!("{:.0}", r.decode.mb_per_sec()),
+                    row.vs_json.as_ref().map_or_else(|| "-".into(), |v| format!("{:.2}", v.encode_speedup)),
+                    row.vs_json.as_ref().map_or_else(|| "-".into(), |v| format!("{:.2}", v.decode_speedup)),
+                ]);
+            }
+        }
+        for column in 2..10 {
+            if let Some(c) = table.column_mut(column) {
+                c.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        table
+    }
+
+    /// The Markdown report: one table per dataset, then the tutorial's
+    /// comparison lines.
+    pub fn markdown(&self) -> String {
+        let mut md = String::new();
+        let c = &self.config;
+        let _ = writeln!(md, "# flatbox bench report\n");
+        let _ = writeln!(
+            md,
+            "Mode **{}**{}: warm-up {} ms, then {} samples of about {} ms each per operation. Measured on {} {} with {} \
+             cores in {:.1} s; generated at Unix time {}.\n",
+            self.mode,
+            self.filter.as_ref().map_or_else(String::new, |f| format!(" (filter `{f}`)")),
+            c.warm_up.as_millis(),
+            c.samples,
+            c.sample_time.as_millis(),
+            self.machine.os,
+            self.machine.arch,
+            self.machine.cores,
+            self.elapsed_s,
+            self.generated_unix_s,
+        );
+        let _ = writeln!(
+            md,
+            "Times are medians per operation (min and max are in report.json). MB/s is the encoded size over the \
+             median time. \"vs json\" is the size relative to JSON; × columns are speedups over JSON (2.00 = twice \
+             as fast). Every format's decode was checked once against the original value.\n"
+        );
+        for dataset in &self.datasets {
+            let _ = writeln!(md, "## {}\n\n_{}_\n", dataset.name, dataset.source);
+            let _ = writeln!(
+                md,
+                "| format | size | vs json | encode | enc MB/s | decode | dec MB/s | enc × | dec × |\n\
+                 |---|---:|---:|---:|---:|---:|---:|---:|---:|"
+            );
+            for row in &dataset.rows {
+                let r = &row.report;
+                let (vs, enc_x, dec_x) = row.vs_json.as_ref().map_or_else(
+                    || ("-".into(), "-".into(), "-".into()),
+                    |v| {
+                        (
+                            format!("{:.0}%", v.size_ratio * 100.0),
+                            format!("{:.2}", v.encode_speedup),
+                            format!("{:.2}", v.decode_speedup),
+                        )
+                    },
+                );
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {vs} | {} | {:.0} | {} | {:.0} | {enc_x} | {dec_x} |",
+                    r.format,
+                    r.size,
+                    human_duration(r.encode.median_ns),
+                    r.encode.mb_per_sec(),
+                    human_duration(r.decode.median_ns),
+                    r.decode.mb_per_sec(),
+                );
+            }
+            let _ = writeln!(md);
+            let compared = dataset
+                .rows
+                .iter()
+                .filter_map(|r| r.vs_json.as_ref().filter(|v| v.baseline != r.report.format).map(|v| (r, v)));
+            for (row, v) in compared {
+                let _ = writeln!(
+                    md,
+                    "- {}: Size reduction: {:.1}%, Encode speedup: {:.1}x, Decode speedup: {:.1}x",
+                    row.report.format, v.size_reduction_pct, v.encode_speedup, v.decode_speedup
+                );
+            }
+            let _ = writeln!(md);
+        }
+        md
+    }
+}
+
+/// `1.2 MB`, `950 B`: decimal units, as throughput is in MB/s.
+pub fn human_bytes(bytes: usize) -> String {
+    let b = bytes as f64;
+    if b >= 1e9 {
+        format!("{:.2} GB", b / 1e9)
+    } else if b >= 1e6 {
+        format!("{:.2} MB", b / 1e6)
+    } else if b >= 1e4 {
+        format!("{:.1} kB", b / 1e3)
+    } else {
+        format!("{bytes} B")
+    }
+}
+
+/// `812 ns`, `15.3 µs`, `2.41 ms`, `1.20 s`.
+pub fn human_duration(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.2} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.2} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.1} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_units() {
+        assert_eq!(human_bytes(950), "950 B");
+        assert_eq!(human_bytes(12_345), "12.3 kB");
+        assert_eq!(human_bytes(8_000_000), "8.00 MB");
+        assert_eq!(human_duration(812.0), "812 ns");
+        assert_eq!(human_duration(15_300.0), "15.3 µs");
+        assert_eq!(human_duration(2_410_000.0), "2.41 ms");
+        assert_eq!(human_duration(1.2e9), "1.20 s");
+    }
+}

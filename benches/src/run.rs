@@ -1,0 +1,96 @@
+//! Runs the selected experiments with a progress bar and collects a
+//! [`Report`].
+
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, bail};
+use flatbox::profile::ProfileConfig;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::report::{DatasetReport, Machine, Report, Row};
+use crate::suite::{BASELINE, Selection, datasets};
+
+/// What to run and how carefully.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `quick` or `full`, for the report.
+    pub mode: String,
+    /// How each operation is measured.
+    pub config: ProfileConfig,
+    /// Which datasets and formats.
+    pub selection: Selection,
+    /// The `--filter` text, for the report.
+    pub filter: Option<String>,
+}
+
+/// Runs every selected (dataset, format) pair, showing progress on stderr.
+///
+/// # Errors
+///
+/// The first failed measurement, naming its dataset and format; a round
+/// trip that changes a value is such a failure. Also when the selection is
+/// empty.
+pub fn run(options: &Options) -> anyhow::Result<Report> {
+    let plan: Vec<_> = datasets()
+        .into_iter()
+        .filter_map(|d| {
+            let formats: Vec<String> = options.selection.formats(&d).into_iter().map(str::to_owned).collect();
+            (!formats.is_empty()).then_some((d, formats))
+        })
+        .collect();
+    if plan.is_empty() {
+        bail!("--filter {:?} selects no dataset and no format", options.filter.as_deref().unwrap_or(""));
+    }
+    let total: usize = plan.iter().map(|(_, f)| f.len()).sum();
+
+    let bar = ProgressBar::new(total as u64);
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = Instant::now();
+    let mut reports = Vec::with_capacity(plan.len());
+    for (dataset, formats) in &plan {
+        let dataset_started = Instant::now();
+        bar.set_message(format!("{}: generating", dataset.name));
+        let experiment = dataset.load();
+        let mut rows: Vec<Row> = Vec::with_capacity(formats.len());
+        for format in formats {
+            bar.set_message(format!("{} / {format}", dataset.name));
+            let report = experiment
+                .profile(format, &options.config)
+                .with_context(|| format!("{}: the dataset has no format {format}", dataset.name))?
+                .with_context(|| format!("dataset {}, format {format}", dataset.name))?;
+            rows.push(Row { report, vs_json: None });
+            bar.inc(1);
+        }
+        if let Some(baseline) = rows.iter().find(|r| r.report.format == BASELINE).map(|r| r.report.clone()) {
+            for row in &mut rows {
+                row.vs_json = Some(row.report.relative_to(&baseline));
+            }
+        }
+        let line = format!(
+            "measured {} ({} formats, round trips verified) in {:.1} s",
+            dataset.name,
+            rows.len(),
+            dataset_started.elapsed().as_secs_f64()
+        );
+        if bar.is_hidden() {
+            eprintln!("{line}");
+        } else {
+            bar.println(line);
+        }
+        reports.push(DatasetReport { name: dataset.name.to_owned(), source: dataset.source.to_owned(), rows });
+    }
+    bar.finish_and_clear();
+
+    Ok(Report {
+        mode: options.mode.clone(),
+        filter: options.filter.clone(),
+        config: options.config.clone(),
+        generated_unix_s: SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        elapsed_s: started.elapsed().as_secs_f64(),
+        machine: Machine::this(),
+        datasets: reports,
+    })
+}

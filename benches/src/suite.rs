@@ -1,0 +1,190 @@
+//! The experiment list: which dataset is measured with which formats.
+//!
+//! A [`Dataset`] names a tutorial section and knows how to build its value;
+//! [`Dataset::load`] builds it (only when selected: some are large) and
+//! returns an [`Experiment`] that profiles one format at a time through the
+//! facade's harness.
+
+use flatbox::profile::{FormatReport, ProfileConfig, profile};
+use flatbox::{Format, Json, MsgPack};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::datasets::{http_log, tutorial};
+use crate::peers::{Bitcode, Postcard};
+
+/// A dataset, loaded, ready to be measured with each of its formats.
+pub trait Experiment {
+    /// Profiles the format called `format` on this dataset.
+    ///
+    /// # Errors
+    ///
+    /// What the harness reports: an encode or decode failure, or a round
+    /// trip that changed the value. `None` when there is no such format.
+    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>>;
+}
+
+/// Every serde-capable format measured on a serde dataset: flatbox's and its
+/// peers', JSON first (it is the baseline).
+pub fn serde_formats<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn Format<T>>> {
+    vec![
+        Box::new(Json),
+        Box::new(MsgPack::named()),
+        Box::new(MsgPack::compact()),
+        Box::new(Postcard),
+        Box::new(Bitcode),
+    ]
+}
+
+struct SerdeExperiment<T> {
+    value: T,
+    formats: Vec<Box<dyn Format<T>>>,
+}
+
+impl<T: PartialEq> Experiment for SerdeExperiment<T> {
+    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+        let format = self.formats.iter().find(|f| f.name() == format)?;
+        Some(profile(format, &self.value, config))
+    }
+}
+
+/// One dataset of the bench.
+pub struct Dataset {
+    /// Short, stable name used in reports and `--filter`.
+    pub name: &'static str,
+    /// Where it comes from: the tutorial section, or "flatbox" for our own.
+    pub source: &'static str,
+    /// The names of the formats it is measured with, the baseline first.
+    pub formats: Vec<String>,
+    load: Box<dyn Fn() -> Box<dyn Experiment>>,
+}
+
+impl Dataset {
+    /// A dataset of serde values, measured with [`serde_formats`].
+    pub fn serde<T>(name: &'static str, source: &'static str, generate: fn() -> T) -> Self
+    where
+        T: Serialize + DeserializeOwned + PartialEq + 'static,
+    {
+        Dataset {
+            name,
+            source,
+            formats: serde_formats::<T>().iter().map(|f| f.name().to_owned()).collect(),
+            load: Box::new(move || Box::new(SerdeExperiment { value: generate(), formats: serde_formats::<T>() })),
+        }
+    }
+
+    /// Generates the dataset's value.
+    pub fn load(&self) -> Box<dyn Experiment> {
+        (self.load)()
+    }
+}
+
+/// The baseline every other format is compared with, as in the tutorial.
+pub const BASELINE: &str = Json::NAME;
+
+/// Every dataset, in the tutorial's order, our own last.
+pub fn datasets() -> Vec<Dataset> {
+    use tutorial as t;
+    vec![
+        Dataset::serde("pickle-example", "Python's Built-in Pickle", t::pickle_example),
+        Dataset::serde("range-10k", "Pickle Protocols and Performance", t::range_10k),
+        Dataset::serde("msgpack-users", "MessagePack: Binary JSON Alternative", t::msgpack_users),
+        Dataset::serde("protobuf-users", "Protocol Buffers: Schema-Driven Efficiency", t::protobuf_users),
+        Dataset::serde("float-array-1m", "Understanding Zero-Copy Serialization", t::float_array_1m),
+        Dataset::serde("table-100k", "Apache Arrow: Modern Zero-Copy Framework", t::table_100k),
+        Dataset::serde("records-1m", "Memory-Mapped Files for Large Data", t::records_1m),
+        Dataset::serde("custom-test-data", "Custom Binary Protocols", t::custom_test_data),
+        Dataset::serde("compression-mix", "Compression Integration", t::compression_mix),
+        Dataset::serde("pipeline-cache", "Real-World Performance Optimization (cache)", t::pipeline_cache),
+        Dataset::serde("pipeline-network", "Real-World Performance Optimization (network)", t::pipeline_network),
+        Dataset::serde("pipeline-array", "Real-World Performance Optimization (array)", t::pipeline_array),
+        Dataset::serde("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k),
+    ]
+}
+
+/// What `--filter` selects: the datasets whose name contains the filter
+/// (with all their formats), and in the others the formats whose name
+/// contains it. The baseline is always measured where anything is, so
+/// ratios can be computed.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    filter: Option<String>,
+}
+
+impl Selection {
+    /// Selects what `filter` names; `None` selects everything.
+    pub fn new(filter: Option<String>) -> Self {
+        Selection { filter: filter.map(|f| f.to_lowercase()) }
+    }
+
+    /// The formats of `dataset` to measure, baseline first; empty when the
+    /// dataset is not selected.
+    pub fn formats<'a>(&self, dataset: &'a Dataset) -> Vec<&'a str> {
+        let Some(filter) = &self.filter else {
+            return dataset.formats.iter().map(String::as_str).collect();
+        };
+        if dataset.name.contains(filter.as_str()) {
+            return dataset.formats.iter().map(String::as_str).collect();
+        }
+        let matching: Vec<&str> =
+            dataset.formats.iter().map(String::as_str).filter(|f| f.contains(filter.as_str())).collect();
+        if matching.is_empty() {
+            return matching;
+        }
+        let mut formats = vec![BASELINE];
+        formats.extend(matching.into_iter().filter(|f| *f != BASELINE));
+        formats
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dataset_names_are_unique_and_every_dataset_has_the_baseline_first() {
+        let all = datasets();
+        let mut names: Vec<_> = all.iter().map(|d| d.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), all.len());
+        for d in &all {
+            assert_eq!(d.formats[0], BASELINE, "{}", d.name);
+            assert_eq!(d.formats.len(), 5, "{}", d.name);
+        }
+    }
+
+    #[test]
+    fn filter_selects_datasets_or_formats_and_keeps_the_baseline() {
+        let all = datasets();
+        let http = all.iter().find(|d| d.name == "http-log-10k").unwrap();
+        let users = all.iter().find(|d| d.name == "msgpack-users").unwrap();
+
+        let by_dataset = Selection::new(Some("HTTP".into()));
+        assert_eq!(by_dataset.formats(http).len(), 5);
+        assert!(by_dataset.formats(users).is_empty());
+
+        let by_format = Selection::new(Some("postcard".into()));
+        assert_eq!(by_format.formats(users), ["json", "postcard"]);
+
+        let msgpack = Selection::new(Some("msgpack".into()));
+        assert_eq!(msgpack.formats(users).len(), 5, "the dataset name matches");
+        assert_eq!(msgpack.formats(http), ["json", "msgpack", "msgpack-compact"]);
+
+        assert_eq!(Selection::new(None).formats(http).len(), 5);
+        assert!(Selection::new(Some("nothing-matches".into())).formats(http).is_empty());
+    }
+
+    #[test]
+    fn a_small_dataset_profiles_with_every_format() {
+        let all = datasets();
+        let d = all.iter().find(|d| d.name == "pipeline-network").unwrap();
+        let experiment = d.load();
+        for format in &d.formats {
+            let report = experiment.profile(format, &ProfileConfig::smoke()).unwrap().unwrap();
+            assert_eq!(&report.format, format);
+            assert!(report.size > 0);
+        }
+        assert!(experiment.profile("no-such-format", &ProfileConfig::smoke()).is_none());
+    }
+}

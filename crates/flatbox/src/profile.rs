@@ -1,0 +1,285 @@
+//! The measuring harness: one way to time encode and decode, used by
+//! `cargo xtask bench`, the criterion benches and `flatbox profile`.
+//!
+//! # Method
+//!
+//! For each operation (encode, decode, or any closure given to [`measure`]):
+//!
+//! 1. **Warm-up**: run the operation for [`ProfileConfig::warm_up`] (and at
+//!    least once), to fill caches and let the allocator settle; the warm-up
+//!    also estimates the time per operation.
+//! 2. **Adaptive iteration count**: choose how many operations make one
+//!    sample so that a sample lasts about [`ProfileConfig::sample_time`];
+//!    fast operations are batched, slow ones run once per sample.
+//! 3. **Samples**: take [`ProfileConfig::samples`] samples (at least
+//!    [`MIN_SAMPLES`]) and report the per-operation **median**, **min** and
+//!    **max**. The median is the figure to quote: the machines we run on are
+//!    noisy and the median ignores a few slow outliers.
+//!
+//! Throughput ([`Measurement::bytes_per_sec`]) is the encoded size divided by
+//! the median time: bytes produced per second when encoding, bytes consumed
+//! per second when decoding.
+//!
+//! Before timing, [`profile`] encodes and decodes once and checks that the
+//! decoded value equals the original: a format that loses information fails
+//! loudly with [`Error::RoundTrip`] instead of producing a fast, wrong figure.
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Format, Result};
+
+/// The fewest samples a measurement takes; fewer make the median meaningless.
+pub const MIN_SAMPLES: usize = 10;
+
+/// How long to warm up, how long a sample should last, and how many to take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileConfig {
+    /// How long to run the operation before measuring.
+    pub warm_up: Duration,
+    /// The target duration of one sample; the iteration count is chosen so
+    /// that a sample lasts about this long (an operation slower than this
+    /// runs once per sample).
+    pub sample_time: Duration,
+    /// How many samples to take; at least [`MIN_SAMPLES`].
+    pub samples: usize,
+}
+
+impl ProfileConfig {
+    /// Careful measurements for reports: 200 ms warm-up, 20 samples of
+    /// 25 ms each (about 0.7 s per operation when it is fast).
+    pub fn thorough() -> Self {
+        ProfileConfig { warm_up: Duration::from_millis(200), sample_time: Duration::from_millis(25), samples: 20 }
+    }
+
+    /// Quick measurements for a first look and for CI: 30 ms warm-up, 10
+    /// samples of 4 ms each.
+    pub fn quick() -> Self {
+        ProfileConfig {
+            warm_up: Duration::from_millis(30),
+            sample_time: Duration::from_millis(4),
+            samples: MIN_SAMPLES,
+        }
+    }
+
+    /// The smallest valid configuration, for tests and doc examples that
+    /// check the harness works rather than measure anything.
+    pub fn smoke() -> Self {
+        ProfileConfig { warm_up: Duration::ZERO, sample_time: Duration::ZERO, samples: MIN_SAMPLES }
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.samples < MIN_SAMPLES {
+            return Err(Error::Config(format!("samples must be at least {MIN_SAMPLES}, got {}", self.samples)));
+        }
+        Ok(())
+    }
+}
+
+impl Default for ProfileConfig {
+    /// [`ProfileConfig::thorough`].
+    fn default() -> Self {
+        ProfileConfig::thorough()
+    }
+}
+
+/// The timing of one operation: per-operation nanoseconds over the samples.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// Median time of one operation, in nanoseconds.
+    pub median_ns: f64,
+    /// Fastest sample's time per operation, in nanoseconds.
+    pub min_ns: f64,
+    /// Slowest sample's time per operation, in nanoseconds.
+    pub max_ns: f64,
+    /// How many samples were taken.
+    pub samples: usize,
+    /// How many operations each sample ran.
+    pub iterations_per_sample: u64,
+    /// Bytes per second at the median: the byte count given to [`measure`]
+    /// (for [`profile`], the encoded size) divided by the median time.
+    pub bytes_per_sec: f64,
+}
+
+impl Measurement {
+    /// The median as a [`Duration`].
+    pub fn median(&self) -> Duration {
+        Duration::from_secs_f64(self.median_ns / 1e9)
+    }
+
+    /// Throughput at the median in MB/s (10^6 bytes per second).
+    pub fn mb_per_sec(&self) -> f64 {
+        self.bytes_per_sec / 1e6
+    }
+}
+
+/// Times `operation` as the module documentation describes.
+///
+/// `bytes` is the number of bytes one operation handles; it only feeds
+/// [`Measurement::bytes_per_sec`]. The operation's result is passed through
+/// [`black_box`] and then dropped inside the timed region, as a caller's
+/// would be.
+///
+/// # Errors
+///
+/// [`Error::Config`] for an invalid `config`, or the first error the
+/// operation returns.
+///
+/// # Examples
+///
+/// ```
+/// use flatbox::profile::{measure, ProfileConfig};
+///
+/// let data = vec![7u8; 4096];
+/// let m = measure(&ProfileConfig::smoke(), data.len(), || Ok(data.iter().map(|&b| u64::from(b)).sum::<u64>()))?;
+/// assert_eq!(m.samples, 10);
+/// assert!(m.min_ns <= m.median_ns && m.median_ns <= m.max_ns);
+/// # Ok::<(), flatbox::Error>(())
+/// ```
+pub fn measure<R>(
+    config: &ProfileConfig,
+    bytes: usize,
+    mut operation: impl FnMut() -> Result<R>,
+) -> Result<Measurement> {
+    config.validate()?;
+
+    // Warm-up, which doubles as the estimate of one operation's cost.
+    let start = Instant::now();
+    let mut warm_iterations: u64 = 0;
+    loop {
+        black_box(operation()?);
+        warm_iterations += 1;
+        if start.elapsed() >= config.warm_up {
+            break;
+        }
+    }
+    let per_op = start.elapsed().as_secs_f64() / warm_iterations as f64;
+
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        reason = "a positive, finite ratio; float-to-int `as` saturates and the clamp bounds it"
+    )]
+    let iterations =
+        if per_op > 0.0 { ((config.sample_time.as_secs_f64() / per_op).ceil() as u64).clamp(1, 1 << 32) } else { 1 };
+
+    let mut per_op_ns = Vec::with_capacity(config.samples);
+    for _ in 0..config.samples {
+        let start = Instant::now();
+        for _ in 0..iterations {
+            black_box(operation()?);
+        }
+        per_op_ns.push(start.elapsed().as_nanos() as f64 / iterations as f64);
+    }
+    per_op_ns.sort_by(f64::total_cmp);
+
+    let median_ns = median_of_sorted(&per_op_ns);
+    let bytes_per_sec = if median_ns > 0.0 { bytes as f64 / (median_ns / 1e9) } else { f64::INFINITY };
+    Ok(Measurement {
+        median_ns,
+        min_ns: per_op_ns[0],
+        max_ns: per_op_ns[per_op_ns.len() - 1],
+        samples: per_op_ns.len(),
+        iterations_per_sample: iterations,
+        bytes_per_sec,
+    })
+}
+
+fn median_of_sorted(sorted: &[f64]) -> f64 {
+    let mid = sorted.len() / 2;
+    if sorted.len().is_multiple_of(2) { f64::midpoint(sorted[mid - 1], sorted[mid]) } else { sorted[mid] }
+}
+
+/// What [`profile`] found for one format on one value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormatReport {
+    /// The format's [`Format::name`].
+    pub format: String,
+    /// The encoded size in bytes.
+    pub size: usize,
+    /// Encoding into a reused, cleared buffer.
+    pub encode: Measurement,
+    /// Decoding into a new value (including dropping it).
+    pub decode: Measurement,
+}
+
+impl FormatReport {
+    /// This report relative to `baseline` (usually JSON), as the tutorial
+    /// prints comparisons.
+    pub fn relative_to(&self, baseline: &FormatReport) -> Ratios {
+        Ratios {
+            baseline: baseline.format.clone(),
+            size_ratio: self.size as f64 / baseline.size as f64,
+            size_reduction_pct: (1.0 - self.size as f64 / baseline.size as f64) * 100.0,
+            encode_speedup: baseline.encode.median_ns / self.encode.median_ns,
+            decode_speedup: baseline.decode.median_ns / self.decode.median_ns,
+        }
+    }
+}
+
+/// One format compared with a baseline, in the tutorial's terms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ratios {
+    /// The baseline's format name.
+    pub baseline: String,
+    /// Size over the baseline's size (0.5 = half as large).
+    pub size_ratio: f64,
+    /// "Size reduction": how much smaller than the baseline, in percent
+    /// (negative when larger).
+    pub size_reduction_pct: f64,
+    /// "Encode speedup": baseline median encode time over this one's
+    /// (2.0 = twice as fast).
+    pub encode_speedup: f64,
+    /// "Decode speedup": baseline median decode time over this one's.
+    pub decode_speedup: f64,
+}
+
+/// Checks that `format` round-trips `value`, then measures encoding and
+/// decoding it.
+///
+/// # Errors
+///
+/// - [`Error::Encode`] / [`Error::Decode`] when the format fails on the value;
+/// - [`Error::RoundTrip`] when the decoded value is not equal to `value`;
+/// - [`Error::Config`] for an invalid `config`.
+///
+/// # Examples
+///
+/// ```
+/// use flatbox::profile::{profile, ProfileConfig};
+/// use flatbox::{Json, MsgPack};
+///
+/// let value: Vec<u32> = (0..1000).collect();
+/// let json = profile(&Json, &value, &ProfileConfig::smoke())?;
+/// let msgpack = profile(&MsgPack::named(), &value, &ProfileConfig::smoke())?;
+/// let ratios = msgpack.relative_to(&json);
+/// assert!(ratios.size_reduction_pct > 0.0, "MessagePack is smaller than JSON here");
+/// # Ok::<(), flatbox::Error>(())
+/// ```
+pub fn profile<T: PartialEq>(
+    format: &(impl Format<T> + ?Sized),
+    value: &T,
+    config: &ProfileConfig,
+) -> Result<FormatReport> {
+    config.validate()?;
+
+    let mut encoded = Vec::new();
+    format.encode(value, &mut encoded)?;
+    let decoded = format.decode(&encoded)?;
+    if decoded != *value {
+        return Err(Error::RoundTrip { format: format.name().to_owned(), size: encoded.len() });
+    }
+    drop(decoded);
+    let size = encoded.len();
+
+    let mut buffer = Vec::with_capacity(size);
+    let encode = measure(config, size, || {
+        buffer.clear();
+        format.encode(black_box(value), &mut buffer)
+    })?;
+    let decode = measure(config, size, || format.decode(black_box(&encoded)))?;
+
+    Ok(FormatReport { format: format.name().to_owned(), size, encode, decode })
+}

@@ -1,0 +1,162 @@
+//! The facade's formats: golden bytes, round trips (proptest), errors.
+
+use std::collections::BTreeMap;
+
+use flatbox::{Error, Format, Json, MsgPack};
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Shape {
+    Unit,
+    Newtype(i64),
+    Tuple(u8, String),
+    Struct { w: f32, h: f32 },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Everything {
+    flag: bool,
+    small: u8,
+    signed: i32,
+    big: u64,
+    negative: i64,
+    real: f64,
+    text: String,
+    maybe: Option<u16>,
+    list: Vec<i16>,
+    map: BTreeMap<String, u32>,
+    shape: Shape,
+    pair: (u32, bool),
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    prop_oneof![
+        Just(Shape::Unit),
+        any::<i64>().prop_map(Shape::Newtype),
+        (any::<u8>(), ".*").prop_map(|(a, b)| Shape::Tuple(a, b)),
+        (-1e6f32..1e6, -1e6f32..1e6).prop_map(|(w, h)| Shape::Struct { w, h }),
+    ]
+}
+
+prop_compose! {
+    fn everything()(
+        flag in any::<bool>(),
+        small in any::<u8>(),
+        signed in any::<i32>(),
+        big in any::<u64>(),
+        negative in any::<i64>(),
+        // Finite floats: NaN is never equal to itself, and JSON has no
+        // infinities.
+        real in any::<f64>().prop_filter("finite", |f| f.is_finite()),
+        text in ".*",
+        maybe in any::<Option<u16>>(),
+        list in prop::collection::vec(any::<i16>(), 0..40),
+        map in prop::collection::btree_map(".{0,8}", any::<u32>(), 0..8),
+        shape in shape(),
+        pair in any::<(u32, bool)>(),
+    ) -> Everything {
+        Everything { flag, small, signed, big, negative, real, text, maybe, list, map, shape, pair }
+    }
+}
+
+fn formats() -> Vec<Box<dyn Format<Everything>>> {
+    vec![Box::new(Json), Box::new(MsgPack::named()), Box::new(MsgPack::compact())]
+}
+
+proptest! {
+    #[test]
+    fn every_format_round_trips(value in everything()) {
+        for format in formats() {
+            let mut buf = Vec::new();
+            format.encode(&value, &mut buf).unwrap();
+            prop_assert_eq!(&format.decode(&buf).unwrap(), &value, "{}", format.name());
+        }
+    }
+
+    #[test]
+    fn encode_appends_and_leaves_the_prefix_alone(value in everything(), prefix in prop::collection::vec(any::<u8>(), 0..16)) {
+        for format in formats() {
+            let mut alone = Vec::new();
+            format.encode(&value, &mut alone).unwrap();
+            let mut appended = prefix.clone();
+            format.encode(&value, &mut appended).unwrap();
+            prop_assert_eq!(&appended[..prefix.len()], &prefix[..]);
+            prop_assert_eq!(&appended[prefix.len()..], &alone[..]);
+        }
+    }
+
+    #[test]
+    fn decoding_garbage_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+        for format in formats() {
+            let _ = format.decode(&bytes);
+        }
+    }
+}
+
+/// Encodes `value` with `format` and checks the exact bytes, then the round
+/// trip (postcard's `check` pattern).
+fn check<T, F>(format: &F, value: &T, expected: &[u8])
+where
+    T: std::fmt::Debug + PartialEq,
+    F: Format<T>,
+{
+    let mut out = Vec::new();
+    format.encode(value, &mut out).unwrap();
+    assert_eq!(out, expected, "{} bytes of {value:?}", format.name());
+    assert_eq!(&format.decode(&out).unwrap(), value);
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Person {
+    name: String,
+    age: u8,
+}
+
+#[test]
+fn golden_bytes() {
+    let alice = Person { name: "Alice".into(), age: 30 };
+    check(&Json, &alice, br#"{"name":"Alice","age":30}"#);
+    // The tutorial's MessagePack diagram: fixmap(2), fixstr(4) "name",
+    // fixstr(5) "Alice", fixstr(3) "age", positive fixint 30.
+    check(&MsgPack::named(), &alice, b"\x82\xa4name\xa5Alice\xa3age\x1e");
+    // Compact: fixarray(2), then the values in field order.
+    check(&MsgPack::compact(), &alice, b"\x92\xa5Alice\x1e");
+    check(&MsgPack::named(), &vec![1_u32, 127, 128, 65_536], b"\x94\x01\x7f\xcc\x80\xce\x00\x01\x00\x00");
+    check(&Json, &vec![1.5_f64, -0.0, 1e300], b"[1.5,-0.0,1e+300]");
+}
+
+#[test]
+fn names_are_stable() {
+    assert_eq!(Format::<u8>::name(&Json), "json");
+    assert_eq!(Format::<u8>::name(&MsgPack::named()), "msgpack");
+    assert_eq!(Format::<u8>::name(&MsgPack::compact()), "msgpack-compact");
+    assert_eq!(MsgPack::default(), MsgPack::named());
+}
+
+#[test]
+fn decode_errors_name_the_format_and_the_position() {
+    let err = Format::<Person>::decode(&Json, br#"{"name":"Alice","age":"#).unwrap_err();
+    assert!(matches!(err, Error::Decode { ref format, .. } if format == "json"), "{err:?}");
+    let message = err.to_string();
+    assert!(message.starts_with("json: decoding failed: "), "{message}");
+    assert!(message.contains("column 22"), "{message}");
+
+    // Truncated MessagePack: the map says two entries, the bytes stop early.
+    let err = Format::<Person>::decode(&MsgPack::named(), b"\x82\xa4name\xa5Ali").unwrap_err();
+    assert!(matches!(err, Error::Decode { ref format, .. } if format == "msgpack"), "{err:?}");
+
+    // A value of the wrong type.
+    let err = Format::<Person>::decode(&MsgPack::compact(), b"\x01").unwrap_err();
+    assert!(err.to_string().starts_with("msgpack-compact: decoding failed"), "{err}");
+}
+
+#[test]
+fn encode_errors_are_reported() {
+    // JSON maps need string keys; a map keyed by a tuple cannot be written.
+    let mut map = BTreeMap::new();
+    map.insert((1_u8, 2_u8), 3_u8);
+    let err = Json.encode(&map, &mut Vec::new()).unwrap_err();
+    assert!(matches!(err, Error::Encode { ref format, .. } if format == "json"), "{err:?}");
+    assert!(err.to_string().contains("key must be a string"), "{err}");
+}

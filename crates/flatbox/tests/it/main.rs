@@ -1,0 +1,4 @@
+//! Integration tests of the facade: one test binary, a module per topic.
+
+mod formats;
+mod profile;

@@ -1,0 +1,76 @@
+//! Project automation, run as `cargo xtask <task>` (an alias in
+//! `.cargo/config.toml`), in the style of rust-analyzer's xtask.
+//!
+//! - `cargo xtask bench [--quick] [--filter SUBSTRING]`: builds the bench
+//!   runner in release mode and measures every dataset with every format,
+//!   writing `target/flatbox-report/report.md` and `report.json`.
+
+#[cfg(test)]
+mod tidy;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "cargo xtask", about = "flatbox's project automation")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Debug, Subcommand)]
+enum Task {
+    /// Reproduce the tutorial's experiments, with the Rust peers side by side.
+    #[command(
+        after_help = "Examples:\n  cargo xtask bench\n  cargo xtask bench --quick\n  cargo xtask bench --filter http"
+    )]
+    Bench {
+        /// Fewer, shorter samples: finishes in under a minute on 2 cores.
+        #[arg(long)]
+        quick: bool,
+        /// Only datasets or formats whose name contains this text.
+        #[arg(long, value_name = "SUBSTRING")]
+        filter: Option<String>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().task {
+        Task::Bench { quick, filter } => bench(quick, filter.as_deref()),
+    }
+}
+
+/// The workspace root: xtask lives one level below it.
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_path_buf()
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from)
+}
+
+fn bench(quick: bool, filter: Option<&str>) -> anyhow::Result<()> {
+    let root = project_root();
+    let out = target_dir(&root).join("flatbox-report");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(&root)
+        .args(["run", "--release", "--package", "flatbox-bench", "--bin", "flatbox-bench", "--"])
+        .arg("--out")
+        .arg(&out);
+    if quick {
+        cmd.arg("--quick");
+    }
+    if let Some(filter) = filter {
+        cmd.args(["--filter", filter]);
+    }
+    eprintln!("building the bench runner in release mode (cargo run --release -p flatbox-bench)...");
+    let status = cmd.status().context("starting cargo")?;
+    if !status.success() {
+        bail!("the bench run failed ({status})");
+    }
+    Ok(())
+}
