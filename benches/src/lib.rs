@@ -4,6 +4,8 @@
 //! - [`datasets`]: every dataset of the tutorial as a deterministic
 //!   generator, plus a 10k-line HTTP access log of our own.
 //! - [`peers`]: postcard and bitcode as [`flatbox::Format`]s.
+//! - [`experiments`]: zero-copy decoding, packed arrays against memcpy,
+//!   varints against prost's.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.
@@ -28,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod datasets;
+pub mod experiments;
 pub mod peers;
 pub mod report;
 pub mod run;

@@ -8,7 +8,7 @@ use flatbox::profile::ProfileConfig;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::report::{DatasetReport, Machine, Report, Row};
-use crate::suite::{BASELINE, Selection, datasets};
+use crate::suite::{Selection, datasets};
 
 /// What to run and how carefully.
 #[derive(Debug, Clone)]
@@ -61,12 +61,12 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
                 .profile(format, &options.config)
                 .with_context(|| format!("{}: the dataset has no format {format}", dataset.name))?
                 .with_context(|| format!("dataset {}, format {format}", dataset.name))?;
-            rows.push(Row { report, vs_json: None });
+            rows.push(Row { report, vs_baseline: None });
             bar.inc(1);
         }
-        if let Some(baseline) = rows.iter().find(|r| r.report.format == BASELINE).map(|r| r.report.clone()) {
+        if let Some(baseline) = rows.iter().find(|r| r.report.format == dataset.baseline).map(|r| r.report.clone()) {
             for row in &mut rows {
-                row.vs_json = Some(row.report.relative_to(&baseline));
+                row.vs_baseline = Some(row.report.relative_to(&baseline));
             }
         }
         let line = format!(

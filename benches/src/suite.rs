@@ -6,11 +6,15 @@
 //! facade's harness.
 
 use flatbox::profile::{FormatReport, ProfileConfig, profile};
-use flatbox::{Format, Json, MsgPack};
+use flatbox::{Format, Json, MsgPack, Wire};
+use rand::Rng;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::datasets::{http_log, tutorial};
+use crate::datasets::{http_log, rng, tutorial};
+use crate::experiments::{
+    Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
+};
 use crate::peers::{Bitcode, Postcard};
 
 /// A dataset, loaded, ready to be measured with each of its formats.
@@ -31,9 +35,15 @@ pub fn serde_formats<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn
         Box::new(Json),
         Box::new(MsgPack::named()),
         Box::new(MsgPack::compact()),
+        Box::new(Wire::new()),
+        Box::new(Wire::strings()),
         Box::new(Postcard),
         Box::new(Bitcode),
     ]
+}
+
+fn serde_format_names<T: Serialize + DeserializeOwned + 'static>() -> Vec<String> {
+    serde_formats::<T>().iter().map(|f| f.name().to_owned()).collect()
 }
 
 struct SerdeExperiment<T> {
@@ -56,6 +66,9 @@ pub struct Dataset {
     pub source: &'static str,
     /// The names of the formats it is measured with, the baseline first.
     pub formats: Vec<String>,
+    /// The format the others are compared with (JSON, as in the tutorial,
+    /// unless JSON does not apply).
+    pub baseline: &'static str,
     load: Box<dyn Fn() -> Box<dyn Experiment>>,
 }
 
@@ -68,8 +81,38 @@ impl Dataset {
         Dataset {
             name,
             source,
-            formats: serde_formats::<T>().iter().map(|f| f.name().to_owned()).collect(),
+            formats: serde_format_names::<T>(),
+            baseline: BASELINE,
             load: Box::new(move || Box::new(SerdeExperiment { value: generate(), formats: serde_formats::<T>() })),
+        }
+    }
+
+    /// A serde dataset that also has a borrowing twin: measured with
+    /// [`serde_formats`] and with flatbox-wire decoding zero-copy.
+    pub fn borrowing<T: Borrowing>(name: &'static str, source: &'static str, generate: fn() -> T) -> Self {
+        let mut formats = serde_format_names::<T>();
+        formats.insert(5, WIRE_BORROWED.to_owned());
+        Dataset {
+            name,
+            source,
+            formats,
+            baseline: BASELINE,
+            load: Box::new(move || Box::new(WithBorrowed::new(generate()))),
+        }
+    }
+
+    /// An `f64` array: the serde formats, flatbox-wire's packed array and a
+    /// plain memcpy.
+    pub fn float_array(name: &'static str, source: &'static str, generate: fn() -> Vec<f64>) -> Self {
+        let mut formats = serde_format_names::<Vec<f64>>();
+        formats.push(WIRE_PACKED.to_owned());
+        formats.push(MEMCPY.to_owned());
+        Dataset {
+            name,
+            source,
+            formats,
+            baseline: BASELINE,
+            load: Box::new(move || Box::new(FloatArray { values: generate(), formats: serde_formats::<Vec<f64>>() })),
         }
     }
 
@@ -82,15 +125,33 @@ impl Dataset {
 /// The baseline every other format is compared with, as in the tutorial.
 pub const BASELINE: &str = Json::NAME;
 
+/// 1M `u64`s whose varints are 1 to 10 bytes long, about evenly: a random
+/// value shifted right by a random 0..64 bits.
+pub fn mixed_length_u64s() -> Vec<u64> {
+    let mut rng = rng(0x5EED_0200);
+    (0..1_000_000).map(|_| rng.random::<u64>() >> rng.random_range(0..64)).collect()
+}
+
+fn varint_dataset() -> Dataset {
+    Dataset {
+        name: "varint-1m",
+        source: "Protocol Buffers: Variable-Length Encoding (Varint)",
+        formats: vec![PROST_VARINT.to_owned(), FLATBOX_VARINT.to_owned()],
+        baseline: PROST_VARINT,
+        load: Box::new(|| Box::new(Varints { values: mixed_length_u64s() })),
+    }
+}
+
 /// Every dataset, in the tutorial's order, our own last.
 pub fn datasets() -> Vec<Dataset> {
     use tutorial as t;
     vec![
         Dataset::serde("pickle-example", "Python's Built-in Pickle", t::pickle_example),
         Dataset::serde("range-10k", "Pickle Protocols and Performance", t::range_10k),
-        Dataset::serde("msgpack-users", "MessagePack: Binary JSON Alternative", t::msgpack_users),
-        Dataset::serde("protobuf-users", "Protocol Buffers: Schema-Driven Efficiency", t::protobuf_users),
-        Dataset::serde("float-array-1m", "Understanding Zero-Copy Serialization", t::float_array_1m),
+        Dataset::borrowing("msgpack-users", "MessagePack: Binary JSON Alternative", t::msgpack_users),
+        Dataset::borrowing("protobuf-users", "Protocol Buffers: Schema-Driven Efficiency", t::protobuf_users),
+        varint_dataset(),
+        Dataset::float_array("float-array-1m", "Understanding Zero-Copy Serialization", t::float_array_1m),
         Dataset::serde("table-100k", "Apache Arrow: Modern Zero-Copy Framework", t::table_100k),
         Dataset::serde("records-1m", "Memory-Mapped Files for Large Data", t::records_1m),
         Dataset::serde("custom-test-data", "Custom Binary Protocols", t::custom_test_data),
@@ -98,7 +159,7 @@ pub fn datasets() -> Vec<Dataset> {
         Dataset::serde("pipeline-cache", "Real-World Performance Optimization (cache)", t::pipeline_cache),
         Dataset::serde("pipeline-network", "Real-World Performance Optimization (network)", t::pipeline_network),
         Dataset::serde("pipeline-array", "Real-World Performance Optimization (array)", t::pipeline_array),
-        Dataset::serde("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k),
+        Dataset::borrowing("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k),
     ]
 }
 
@@ -131,8 +192,8 @@ impl Selection {
         if matching.is_empty() {
             return matching;
         }
-        let mut formats = vec![BASELINE];
-        formats.extend(matching.into_iter().filter(|f| *f != BASELINE));
+        let mut formats = vec![dataset.baseline];
+        formats.extend(matching.into_iter().filter(|f| *f != dataset.baseline));
         formats
     }
 }
@@ -149,8 +210,8 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), all.len());
         for d in &all {
-            assert_eq!(d.formats[0], BASELINE, "{}", d.name);
-            assert_eq!(d.formats.len(), 5, "{}", d.name);
+            assert_eq!(d.formats[0], d.baseline, "{}", d.name);
+            assert!(d.formats.len() >= 2, "{}", d.name);
         }
     }
 
@@ -161,30 +222,46 @@ mod tests {
         let users = all.iter().find(|d| d.name == "msgpack-users").unwrap();
 
         let by_dataset = Selection::new(Some("HTTP".into()));
-        assert_eq!(by_dataset.formats(http).len(), 5);
+        assert_eq!(by_dataset.formats(http).len(), 8);
         assert!(by_dataset.formats(users).is_empty());
 
         let by_format = Selection::new(Some("postcard".into()));
         assert_eq!(by_format.formats(users), ["json", "postcard"]);
 
         let msgpack = Selection::new(Some("msgpack".into()));
-        assert_eq!(msgpack.formats(users).len(), 5, "the dataset name matches");
+        assert_eq!(msgpack.formats(users).len(), 8, "the dataset name matches");
         assert_eq!(msgpack.formats(http), ["json", "msgpack", "msgpack-compact"]);
 
-        assert_eq!(Selection::new(None).formats(http).len(), 5);
+        assert_eq!(Selection::new(None).formats(http).len(), 8);
+        let wire = Selection::new(Some("wire".into()));
+        assert_eq!(wire.formats(http), ["json", "wire", "wire+strings", "wire (borrowed)"]);
         assert!(Selection::new(Some("nothing-matches".into())).formats(http).is_empty());
     }
 
     #[test]
-    fn a_small_dataset_profiles_with_every_format() {
+    fn small_datasets_profile_with_every_format() {
         let all = datasets();
-        let d = all.iter().find(|d| d.name == "pipeline-network").unwrap();
-        let experiment = d.load();
-        for format in &d.formats {
-            let report = experiment.profile(format, &ProfileConfig::smoke()).unwrap().unwrap();
-            assert_eq!(&report.format, format);
-            assert!(report.size > 0);
+        for name in ["pipeline-network", "msgpack-users"] {
+            let d = all.iter().find(|d| d.name == name).unwrap();
+            let experiment = d.load();
+            for format in &d.formats {
+                let report = experiment.profile(format, &ProfileConfig::smoke()).unwrap().unwrap();
+                assert_eq!(&report.format, format);
+                assert!(report.size > 0);
+            }
+            assert!(experiment.profile("no-such-format", &ProfileConfig::smoke()).is_none());
         }
-        assert!(experiment.profile("no-such-format", &ProfileConfig::smoke()).is_none());
+    }
+
+    #[test]
+    fn mixed_length_varints_cover_every_length() {
+        let values = mixed_length_u64s();
+        let mut seen = [0_usize; 11];
+        for v in values {
+            seen[flatbox_wire::varint::encoded_len_u64(v)] += 1;
+        }
+        // Lengths 1 to 9 about evenly; 10 bytes needs the top bit, so rarer.
+        assert!(seen[1..10].iter().all(|&n| n > 90_000), "{seen:?}");
+        assert!(seen[10] > 5_000, "{seen:?}");
     }
 }

@@ -40,6 +40,26 @@ pub struct HttpLogEntry {
     pub size: u64,
 }
 
+/// [`HttpLogEntry`] with its strings borrowed from the input, for
+/// zero-copy decoding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HttpLogEntryRef<'a> {
+    /// As [`HttpLogEntry::ip`].
+    pub ip: &'a str,
+    /// As [`HttpLogEntry::identity`].
+    pub identity: &'a str,
+    /// As [`HttpLogEntry::user_id`].
+    pub user_id: &'a str,
+    /// As [`HttpLogEntry::date`].
+    pub date: &'a str,
+    /// As [`HttpLogEntry::request`].
+    pub request: &'a str,
+    /// As [`HttpLogEntry::status`].
+    pub status: u16,
+    /// As [`HttpLogEntry::size`].
+    pub size: u64,
+}
+
 /// Number of entries in [`http_log_10k`].
 pub const ENTRIES: usize = 10_000;
 

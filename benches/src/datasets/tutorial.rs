@@ -308,3 +308,60 @@ pub fn pipeline_array() -> Matrix {
     let mut rng = rng(0x5EED_0003);
     Matrix { rows: 1000, cols: 1000, data: (0..1_000_000).map(|_| rng.random::<f64>()).collect() }
 }
+
+/// [`MsgpackExample`] with its strings borrowed from the input, for
+/// zero-copy decoding.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MsgpackExampleRef<'a> {
+    /// As [`MsgpackExample::users`].
+    #[serde(borrow)]
+    pub users: Vec<SimpleUserRef<'a>>,
+    /// As [`MsgpackExample::metadata`].
+    #[serde(borrow)]
+    pub metadata: MetadataRef<'a>,
+}
+
+/// [`SimpleUser`] with a borrowed name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SimpleUserRef<'a> {
+    /// As [`SimpleUser::id`].
+    pub id: u32,
+    /// As [`SimpleUser::name`].
+    pub name: &'a str,
+    /// As [`SimpleUser::active`].
+    pub active: bool,
+}
+
+/// [`Metadata`] with borrowed strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetadataRef<'a> {
+    /// As [`Metadata::version`].
+    pub version: &'a str,
+    /// As [`Metadata::timestamp`].
+    pub timestamp: u64,
+    /// As [`Metadata::features`].
+    #[serde(borrow)]
+    pub features: Vec<&'a str>,
+}
+
+/// [`UserList`] with borrowed strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserListRef<'a> {
+    /// As [`UserList::users`].
+    #[serde(borrow)]
+    pub users: Vec<UserRef<'a>>,
+}
+
+/// [`User`] with borrowed strings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserRef<'a> {
+    /// As [`User::id`].
+    pub id: i32,
+    /// As [`User::name`].
+    pub name: &'a str,
+    /// As [`User::active`].
+    pub active: bool,
+    /// As [`User::tags`].
+    #[serde(borrow)]
+    pub tags: Vec<&'a str>,
+}

@@ -4,8 +4,9 @@
 //! builds on:
 //!
 //! - [`Format`]: one small trait for "turn a value into bytes and back",
-//!   implemented here for JSON ([`Json`]) and MessagePack ([`MsgPack`], with
-//!   named fields or compact arrays). The other flatbox crates add their own
+//!   implemented here for JSON ([`Json`]), MessagePack ([`MsgPack`], with
+//!   named fields or compact arrays) and flatbox's own binary format
+//!   ([`Wire`], from the [`wire`] crate). The other flatbox crates add their
 //!   formats behind the same trait.
 //! - [`profile`]: the measuring harness. It warms up, picks an iteration
 //!   count that makes each sample long enough to time, takes at least ten
@@ -67,4 +68,7 @@ pub mod format;
 pub mod profile;
 
 pub use error::{BoxError, Error, Result};
-pub use format::{Format, Json, MsgPack};
+pub use format::{Format, Json, MsgPack, Wire};
+
+/// flatbox's self-describing binary format (the `flatbox-wire` crate).
+pub use flatbox_wire as wire;

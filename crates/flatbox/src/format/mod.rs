@@ -1,5 +1,5 @@
-//! The [`Format`] trait and the formats the facade ships: [`Json`] and
-//! [`MsgPack`].
+//! The [`Format`] trait and the formats the facade ships: [`Json`],
+//! [`MsgPack`] and [`Wire`].
 //!
 //! A format is a value that knows how to turn a `T` into bytes and back. It
 //! is generic over `T` rather than having generic methods so that a list of
@@ -10,9 +10,11 @@
 
 mod json;
 mod msgpack;
+mod wire;
 
 pub use json::Json;
 pub use msgpack::MsgPack;
+pub use wire::Wire;
 
 use crate::Result;
 

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use flatbox::{Error, Format, Json, MsgPack};
+use flatbox::{Error, Format, Json, MsgPack, Wire};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -61,7 +61,13 @@ prop_compose! {
 }
 
 fn formats() -> Vec<Box<dyn Format<Everything>>> {
-    vec![Box::new(Json), Box::new(MsgPack::named()), Box::new(MsgPack::compact())]
+    vec![
+        Box::new(Json),
+        Box::new(MsgPack::named()),
+        Box::new(MsgPack::compact()),
+        Box::new(Wire::new()),
+        Box::new(Wire::strings()),
+    ]
 }
 
 proptest! {

@@ -1,0 +1,1015 @@
+//! The decoder: a serde [`Deserializer`](serde::Deserializer) over a byte
+//! slice, borrowing strings and bytes from it.
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+use smallvec::SmallVec;
+
+use crate::config::Limits;
+use crate::error::{Error, Result};
+use crate::magic;
+use crate::tag;
+use crate::varint;
+
+/// Sentinel in a field map: the shape key is not one of the struct's fields.
+const NO_FIELD: u16 = u16::MAX;
+
+/// A shape the decoder has seen defined.
+struct Shape<'de> {
+    /// Its keys, as read so far (all of them once complete).
+    keys: SmallVec<[&'de str; 8]>,
+    /// How many keys it has (as declared).
+    len: usize,
+    complete: bool,
+    /// The struct field list this shape's field map was built for (its
+    /// address), and where that map starts in `field_maps`.
+    field_map: Option<(usize, usize)>,
+}
+
+/// Deserializes flatbox-wire from a byte slice.
+///
+/// Strings and bytes borrow from the input (`&str`, `&[u8]` and `Cow`
+/// fields of the target type are zero-copy).
+///
+/// # Examples
+///
+/// ```
+/// use flatbox_wire::{Deserializer, Limits};
+/// use serde::Deserialize;
+///
+/// let mut de = Deserializer::from_slice(&[0x62, 0x01, 0x41, b'a']).with_limits(Limits::default());
+/// let value: (u8, &str) = Deserialize::deserialize(&mut de)?;
+/// de.end()?;
+/// assert_eq!(value, (1, "a"));
+/// # Ok::<(), flatbox_wire::Error>(())
+/// ```
+pub struct Deserializer<'de> {
+    input: &'de [u8],
+    pos: usize,
+    limits: Limits,
+    depth: usize,
+    // Inline capacity: small messages decode without allocating tables.
+    strings: SmallVec<[&'de str; 16]>,
+    shapes: SmallVec<[Shape<'de>; 4]>,
+    field_maps: Vec<u16>,
+}
+
+impl<'de> Deserializer<'de> {
+    /// A deserializer over `input` with the default [`Limits`].
+    pub fn from_slice(input: &'de [u8]) -> Self {
+        Deserializer {
+            input,
+            pos: 0,
+            limits: Limits::default(),
+            depth: 0,
+            strings: SmallVec::new(),
+            shapes: SmallVec::new(),
+            field_maps: Vec::new(),
+        }
+    }
+
+    /// Replaces the limits.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// How many bytes have been consumed.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// Checks that the whole input was consumed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TrailingBytes`] when bytes remain.
+    pub fn end(&self) -> Result<()> {
+        if self.pos == self.input.len() {
+            Ok(())
+        } else {
+            Err(Error::TrailingBytes { offset: self.pos, remaining: self.input.len() - self.pos })
+        }
+    }
+
+    /// Gives an error raised by a `Deserialize` impl (which cannot know the
+    /// offset) the position the decoder had reached.
+    pub(crate) fn locate(&self, error: Error) -> Error {
+        match error {
+            Error::Custom { offset: usize::MAX, message } => Error::Custom { offset: self.pos, message },
+            other => other,
+        }
+    }
+
+    #[inline]
+    fn remaining(&self) -> usize {
+        self.input.len() - self.pos
+    }
+
+    #[inline]
+    fn peek(&self) -> Result<u8> {
+        // Lazily: an eagerly built error is dropped on every success, which
+        // callgrind showed costing 3 % of decoding.
+        #[allow(clippy::unnecessary_lazy_evaluations, reason = "see the comment above")]
+        self.input.get(self.pos).copied().ok_or_else(|| Error::Eof { offset: self.pos, needed: 1, what: "a tag" })
+    }
+
+    #[inline]
+    fn next_tag(&mut self) -> Result<u8> {
+        let t = self.peek()?;
+        self.pos += 1;
+        Ok(t)
+    }
+
+    #[inline]
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&'de [u8]> {
+        if n > self.remaining() {
+            return Err(Error::Eof { offset: self.pos, needed: n - self.remaining(), what });
+        }
+        let bytes = &self.input[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(bytes)
+    }
+
+    #[inline]
+    fn varint_u64(&mut self) -> Result<u64> {
+        let (v, n) =
+            varint::read_u64(&self.input[self.pos..]).map_err(|source| Error::Varint { offset: self.pos, source })?;
+        self.pos += n;
+        Ok(v)
+    }
+
+    fn varint_u128(&mut self) -> Result<u128> {
+        let (v, n) =
+            varint::read_u128(&self.input[self.pos..]).map_err(|source| Error::Varint { offset: self.pos, source })?;
+        self.pos += n;
+        Ok(v)
+    }
+
+    /// A varint length or count, checked against what remains: each of the
+    /// `len` items takes at least `min_item_bytes`.
+    #[inline]
+    fn length(&mut self, what: &'static str, min_item_bytes: usize) -> Result<usize> {
+        let offset = self.pos;
+        let declared = self.varint_u64()?;
+        let remaining = self.remaining();
+        match usize::try_from(declared) {
+            Ok(n) if n.saturating_mul(min_item_bytes) <= remaining => Ok(n),
+            _ => Err(Error::LengthExceedsInput { offset, what, declared, remaining }),
+        }
+    }
+
+    #[inline]
+    fn utf8(bytes: &'de [u8], offset: usize) -> Result<&'de str> {
+        std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { offset })
+    }
+
+    /// The string a string tag (already consumed, at `pos - 1`) stands for.
+    /// `None` when `t` is not a string tag.
+    #[inline]
+    fn string_of_tag(&mut self, t: u8) -> Result<Option<&'de str>> {
+        let at = self.pos - 1;
+        let s = match t {
+            0x40..=0x5F => {
+                let bytes = self.take(usize::from(t - tag::STR_INLINE), "a string")?;
+                Self::utf8(bytes, at + 1)?
+            }
+            0x80..=0xBF => self.string_ref(u64::from(t - tag::STR_REF_INLINE), at)?,
+            tag::STR => {
+                let n = self.length("string length", 1)?;
+                let start = self.pos;
+                let bytes = self.take(n, "a string")?;
+                Self::utf8(bytes, start)?
+            }
+            tag::STR_REF => {
+                let index = self.varint_u64()?;
+                self.string_ref(index, at)?
+            }
+            tag::STR_DEFINE => {
+                let n = self.length("string length", 1)?;
+                let start = self.pos;
+                let bytes = self.take(n, "a string")?;
+                let s = Self::utf8(bytes, start)?;
+                if self.strings.len() >= self.limits.max_interned {
+                    return Err(Error::TableFull {
+                        offset: at,
+                        what: "interned strings",
+                        limit: self.limits.max_interned,
+                    });
+                }
+                self.strings.push(s);
+                s
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(s))
+    }
+
+    #[inline]
+    fn string_ref(&self, index: u64, offset: usize) -> Result<&'de str> {
+        usize::try_from(index).ok().and_then(|i| self.strings.get(i).copied()).ok_or_else(|| Error::BadStringRef {
+            offset,
+            index,
+            defined: self.strings.len(),
+        })
+    }
+
+    #[inline]
+    fn enter(&mut self, at: usize) -> Result<()> {
+        if self.depth >= self.limits.max_depth {
+            return Err(Error::DepthLimit { offset: at, limit: self.limits.max_depth });
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    #[inline]
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    fn read_u64_payload(&mut self, t: u8, expected: &'static str) -> Result<u64> {
+        match t {
+            0x00..=0x3F => Ok(u64::from(t)),
+            tag::UINT => self.varint_u64(),
+            _ => Err(unexpected(t, self.pos - 1, expected)),
+        }
+    }
+
+    /// A shape reference: index of the shape, checked.
+    fn shape_ref(&mut self, index: u64, at: usize) -> Result<usize> {
+        match usize::try_from(index) {
+            Ok(i) if self.shapes.get(i).is_some_and(|s| s.complete) => Ok(i),
+            _ => Err(Error::BadShapeRef {
+                offset: at,
+                index,
+                defined: self.shapes.iter().take_while(|s| s.complete).count(),
+            }),
+        }
+    }
+
+    fn begin_shape(&mut self, at: usize) -> Result<usize> {
+        // Each (key, value) takes at least two bytes.
+        let len = self.length("struct field count", 2)?;
+        if self.shapes.len() >= self.limits.max_shapes {
+            return Err(Error::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes });
+        }
+        self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, field_map: None });
+        Ok(len)
+    }
+
+    /// Builds (or reuses) the map from a shape's keys to the positions of
+    /// `fields`, the struct's field list.
+    fn field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> usize {
+        let address = fields.as_ptr() as usize;
+        let s = &self.shapes[shape];
+        if let Some((a, start)) = s.field_map
+            && a == address
+        {
+            return start;
+        }
+        let keys = &s.keys;
+        let start = if let Some((_, start)) = s.field_map {
+            start
+        } else {
+            let start = self.field_maps.len();
+            self.field_maps.resize(start + s.len, NO_FIELD);
+            start
+        };
+        for (i, key) in keys.iter().enumerate() {
+            self.field_maps[start + i] =
+                fields.iter().position(|f| f == key).and_then(|p| u16::try_from(p).ok()).unwrap_or(NO_FIELD);
+        }
+        self.shapes[shape].field_map = Some((address, start));
+        start
+    }
+
+    fn packed_payload(&mut self, at: usize) -> Result<(u8, &'de [u8])> {
+        let kind = self.take(1, "a packed element kind")?[0];
+        let size = magic::packed_size(kind).ok_or_else(|| Error::InvalidValue {
+            offset: at + 1,
+            what: "packed array",
+            reason: format!("unknown element kind 0x{kind:02X}"),
+        })?;
+        let count_at = self.pos;
+        let count = self.varint_u64()?;
+        let padding = (size - self.pos % size) % size;
+        let remaining = self.remaining();
+        let bytes = usize::try_from(count).ok().and_then(|c| c.checked_mul(size)).and_then(|b| b.checked_add(padding));
+        let Some(total) = bytes.filter(|&b| b <= remaining) else {
+            return Err(Error::LengthExceedsInput {
+                offset: count_at,
+                what: "packed element count",
+                declared: count,
+                remaining,
+            });
+        };
+        let pad_at = self.pos;
+        if self.take(padding, "packed padding")?.iter().any(|&b| b != 0) {
+            return Err(Error::InvalidValue {
+                offset: pad_at,
+                what: "packed array",
+                reason: "non-zero padding".into(),
+            });
+        }
+        Ok((kind, self.take(total - padding, "packed data")?))
+    }
+
+    fn timestamp_payload(&mut self, at: usize) -> Result<[u8; 12]> {
+        let secs = varint::unzigzag_i64(self.varint_u64()?);
+        let nanos_at = self.pos;
+        let nanos = self.varint_u64()?;
+        match u32::try_from(nanos) {
+            Ok(n) if n < 1_000_000_000 => Ok(magic::timestamp_to_bytes(secs, n)),
+            _ => Err(Error::InvalidValue {
+                offset: nanos_at,
+                what: "timestamp",
+                reason: format!("nanoseconds {nanos} not below 10^9 (timestamp at byte {at})"),
+            }),
+        }
+    }
+
+    fn extension_payload(&mut self) -> Result<(u64, &'de [u8])> {
+        let type_id = self.varint_u64()?;
+        let n = self.length("extension length", 1)?;
+        Ok((type_id, self.take(n, "extension data")?))
+    }
+
+    /// Everything `deserialize_any` does once the tag is consumed.
+    #[allow(clippy::too_many_lines, reason = "one arm per tag reads best as one match")]
+    fn any_of_tag<V: Visitor<'de>>(&mut self, t: u8, visitor: V) -> Result<V::Value> {
+        let at = self.pos - 1;
+        match t {
+            0x00..=0x3F => visitor.visit_u64(u64::from(t)),
+            0x60..=0x6F => self.seq(usize::from(t - tag::ARRAY_INLINE), at, visitor),
+            0x70..=0x7F => self.map(usize::from(t - tag::MAP_INLINE), at, visitor),
+            0xC0..=0xDF => self.struct_of_shape(u64::from(t - tag::SHAPE_REF_INLINE), at, None, visitor),
+            tag::NULL => visitor.visit_unit(),
+            tag::FALSE => visitor.visit_bool(false),
+            tag::TRUE => visitor.visit_bool(true),
+            tag::UINT => visitor.visit_u64(self.varint_u64()?),
+            tag::NEG_INT => visitor.visit_i64(varint::unzigzag_i64(self.varint_u64()?)),
+            tag::UINT128 => visitor.visit_u128(self.varint_u128()?),
+            tag::NEG_INT128 => visitor.visit_i128(varint::unzigzag_i128(self.varint_u128()?)),
+            tag::F32 => {
+                let b = self.take(4, "an f32")?;
+                visitor.visit_f32(f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            }
+            tag::F64 => {
+                let b = self.take(8, "an f64")?;
+                visitor.visit_f64(f64::from_le_bytes(b.try_into().expect("8 bytes")))
+            }
+            tag::BYTES => {
+                let n = self.length("bytes length", 1)?;
+                visitor.visit_borrowed_bytes(self.take(n, "bytes")?)
+            }
+            tag::ARRAY => {
+                let n = self.length("array count", 1)?;
+                self.seq(n, at, visitor)
+            }
+            tag::MAP => {
+                let n = self.length("map count", 2)?;
+                self.map(n, at, visitor)
+            }
+            tag::SHAPE_DEFINE => self.struct_defining(at, visitor),
+            tag::SHAPE_REF => {
+                let index = self.varint_u64()?;
+                self.struct_of_shape(index, at, None, visitor)
+            }
+            tag::SOME => {
+                self.enter(at)?;
+                let result = visitor.visit_some(&mut *self);
+                self.leave();
+                result
+            }
+            tag::TIMESTAMP => {
+                let payload = self.timestamp_payload(at)?;
+                visitor.visit_map(MagicMap { key: Some(magic::TIMESTAMP), value: MagicValue::Owned(payload.to_vec()) })
+            }
+            tag::EXTENSION => {
+                let (type_id, data) = self.extension_payload()?;
+                let mut payload = Vec::with_capacity(8 + data.len());
+                payload.extend_from_slice(&type_id.to_le_bytes());
+                payload.extend_from_slice(data);
+                visitor.visit_map(MagicMap { key: Some(magic::EXTENSION), value: MagicValue::Owned(payload) })
+            }
+            tag::PACKED => {
+                let (kind, data) = self.packed_payload(at)?;
+                let name = magic::packed_name(kind).expect("packed_payload checked the kind");
+                visitor.visit_map(MagicMap { key: Some(name), value: MagicValue::Borrowed(data) })
+            }
+            _ => match self.string_of_tag(t)? {
+                Some(s) => visitor.visit_borrowed_str(s),
+                None => Err(Error::UnknownTag { offset: at, tag: t }),
+            },
+        }
+    }
+
+    fn seq<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
+        if n > self.remaining() {
+            return Err(Error::LengthExceedsInput {
+                offset: at,
+                what: "array count",
+                declared: n as u64,
+                remaining: self.remaining(),
+            });
+        }
+        self.enter(at)?;
+        let mut access = Counted { de: &mut *self, left: n };
+        let result = visitor.visit_seq(&mut access);
+        let left = access.left;
+        self.leave();
+        let value = result?;
+        if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(n, &"fewer elements in the array")) }
+    }
+
+    fn map<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
+        if n.saturating_mul(2) > self.remaining() {
+            return Err(Error::LengthExceedsInput {
+                offset: at,
+                what: "map count",
+                declared: n as u64,
+                remaining: self.remaining(),
+            });
+        }
+        self.enter(at)?;
+        let mut access = Counted { de: &mut *self, left: n };
+        let result = visitor.visit_map(&mut access);
+        let left = access.left;
+        self.leave();
+        let value = result?;
+        if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(n, &"fewer entries in the map")) }
+    }
+
+    fn struct_defining<V: Visitor<'de>>(&mut self, at: usize, visitor: V) -> Result<V::Value> {
+        let len = self.begin_shape(at)?;
+        let shape = self.shapes.len() - 1;
+        self.enter(at)?;
+        let mut access = Defining { de: &mut *self, shape, left: len, value_next: false };
+        let result = visitor.visit_map(&mut access);
+        let left = access.left;
+        self.leave();
+        let value = result?;
+        if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(len, &"fewer fields in the struct")) }
+    }
+
+    fn struct_of_shape<V: Visitor<'de>>(
+        &mut self,
+        index: u64,
+        at: usize,
+        fields: Option<&'static [&'static str]>,
+        visitor: V,
+    ) -> Result<V::Value> {
+        let shape = self.shape_ref(index, at)?;
+        let len = self.shapes[shape].len;
+        if len > self.remaining() {
+            return Err(Error::LengthExceedsInput {
+                offset: at,
+                what: "struct field count",
+                declared: len as u64,
+                remaining: self.remaining(),
+            });
+        }
+        let map = fields.map(|f| self.field_map(shape, f));
+        self.enter(at)?;
+        let mut access = OfShape { de: &mut *self, shape, map, next: 0, len };
+        let result = visitor.visit_map(&mut access);
+        let consumed = access.next;
+        self.leave();
+        let value = result?;
+        if consumed == len { Ok(value) } else { Err(de::Error::invalid_length(len, &"fewer fields in the struct")) }
+    }
+}
+
+/// The error for tag `t` at `at` where `expected` was needed.
+fn unexpected(t: u8, at: usize, expected: &'static str) -> Error {
+    if t >= tag::FIRST_RESERVED {
+        Error::UnknownTag { offset: at, tag: t }
+    } else {
+        Error::UnexpectedTag { offset: at, tag: t, found: tag::describe(t), expected }
+    }
+}
+
+/// Elements of an array or entries of a map with a known count.
+struct Counted<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    left: usize,
+}
+
+impl<'de> de::SeqAccess<'de> for Counted<'_, 'de> {
+    type Error = Error;
+
+    #[inline]
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Counted<'_, 'de> {
+    type Error = Error;
+
+    #[inline]
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        self.left -= 1;
+        seed.deserialize(&mut *self.de).map(Some)
+    }
+
+    #[inline]
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// Fields of a struct that defines its shape: keys inline.
+struct Defining<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    shape: usize,
+    left: usize,
+    value_next: bool,
+}
+
+impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.left == 0 {
+            return Ok(None);
+        }
+        let at = self.de.pos;
+        let t = self.de.next_tag()?;
+        let Some(key) = self.de.string_of_tag(t)? else {
+            return Err(if t >= tag::FIRST_RESERVED {
+                Error::UnknownTag { offset: at, tag: t }
+            } else {
+                Error::KeyNotString { offset: at, tag: t }
+            });
+        };
+        self.de.shapes[self.shape].keys.push(key);
+        self.left -= 1;
+        self.value_next = true;
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(key)).map(Some)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        self.value_next = false;
+        let value = seed.deserialize(&mut *self.de)?;
+        if self.left == 0 {
+            self.de.shapes[self.shape].complete = true;
+        }
+        Ok(value)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// Fields of a struct of a known shape: keys from the shape table.
+struct OfShape<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    shape: usize,
+    map: Option<usize>,
+    next: usize,
+    len: usize,
+}
+
+impl<'de> de::MapAccess<'de> for OfShape<'_, 'de> {
+    type Error = Error;
+
+    #[inline]
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.next == self.len {
+            return Ok(None);
+        }
+        let field = self.map.map_or(NO_FIELD, |m| self.de.field_maps[m + self.next]);
+        let index = self.next;
+        self.next += 1;
+        seed.deserialize(FieldKey { de: &*self.de, shape: self.shape, index, field }).map(Some)
+    }
+
+    #[inline]
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.len - self.next)
+    }
+}
+
+/// A struct key from a shape: the field's position when the struct's field
+/// list is known (serde's derive matches it without comparing strings), its
+/// name otherwise.
+struct FieldKey<'a, 'de> {
+    de: &'a Deserializer<'de>,
+    shape: usize,
+    index: usize,
+    field: u16,
+}
+
+impl<'de> FieldKey<'_, 'de> {
+    fn key(&self) -> &'de str {
+        self.de.shapes[self.shape].keys[self.index]
+    }
+}
+
+impl<'de> de::Deserializer<'de> for FieldKey<'_, 'de> {
+    type Error = Error;
+
+    #[inline]
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.field == NO_FIELD {
+            visitor.visit_borrowed_str(self.key())
+        } else {
+            visitor.visit_u64(u64::from(self.field))
+        }
+    }
+
+    #[inline]
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_borrowed_str(self.key())
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum ignored_any
+    }
+}
+
+enum MagicValue<'de> {
+    Borrowed(&'de [u8]),
+    Owned(Vec<u8>),
+}
+
+/// A one-entry map `{magic name: payload bytes}` through which timestamps,
+/// extensions and packed arrays reach `deserialize_any` visitors (such as
+/// [`Value`](crate::Value)'s).
+struct MagicMap<'de> {
+    key: Option<&'static str>,
+    value: MagicValue<'de>,
+}
+
+impl<'de> de::MapAccess<'de> for MagicMap<'de> {
+    type Error = Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        match self.key.take() {
+            Some(k) => seed.deserialize(k.into_deserializer()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        match std::mem::replace(&mut self.value, MagicValue::Borrowed(&[])) {
+            MagicValue::Borrowed(b) => seed.deserialize(de::value::BorrowedBytesDeserializer::new(b)),
+            MagicValue::Owned(b) => seed.deserialize(de::value::BytesDeserializer::new(&b)),
+        }
+    }
+}
+
+/// Unit and enum variants.
+struct Enum<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    variant: &'de str,
+    /// Whether a value follows (a one-entry map) or not (a bare name).
+    has_value: bool,
+}
+
+impl<'de> de::EnumAccess<'de> for Enum<'_, 'de> {
+    type Error = Error;
+    type Variant = Self;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+        let v = seed.deserialize(de::value::BorrowedStrDeserializer::<Error>::new(self.variant))?;
+        Ok((v, self))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Enum<'_, 'de> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<()> {
+        if self.has_value {
+            // `{"Variant": null}` is accepted as a unit variant too.
+            de::Deserialize::deserialize(&mut *self.de)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        if !self.has_value {
+            return Err(de::Error::invalid_type(de::Unexpected::UnitVariant, &"a newtype variant"));
+        }
+        seed.deserialize(&mut *self.de)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        if !self.has_value {
+            return Err(de::Error::invalid_type(de::Unexpected::UnitVariant, &"a tuple variant"));
+        }
+        de::Deserializer::deserialize_tuple(&mut *self.de, len, visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(self, fields: &'static [&'static str], visitor: V) -> Result<V::Value> {
+        if !self.has_value {
+            return Err(de::Error::invalid_type(de::Unexpected::UnitVariant, &"a struct variant"));
+        }
+        de::Deserializer::deserialize_struct(&mut *self.de, "", fields, visitor)
+    }
+}
+
+macro_rules! unsigned {
+    ($method:ident, $visit:ident, $t:ty) => {
+        #[inline]
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let t = self.next_tag()?;
+            match t {
+                0x00..=0x3F => visitor.visit_u64(u64::from(t)),
+                tag::UINT => {
+                    let at = self.pos;
+                    let v = self.varint_u64()?;
+                    match <$t>::try_from(v) {
+                        Ok(v) => visitor.$visit(v),
+                        Err(_) => Err(Error::IntegerOutOfRange {
+                            offset: at - 1,
+                            value: v.to_string(),
+                            target: stringify!($t),
+                        }),
+                    }
+                }
+                _ => self.any_of_tag(t, visitor),
+            }
+        }
+    };
+}
+
+impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
+    type Error = Error;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    #[inline]
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        self.any_of_tag(t, visitor)
+    }
+
+    #[inline]
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.next_tag()? {
+            tag::TRUE => visitor.visit_bool(true),
+            tag::FALSE => visitor.visit_bool(false),
+            t => Err(unexpected(t, self.pos - 1, "a bool")),
+        }
+    }
+
+    unsigned!(deserialize_u8, visit_u8, u8);
+    unsigned!(deserialize_u16, visit_u16, u16);
+    unsigned!(deserialize_u32, visit_u32, u32);
+    unsigned!(deserialize_u64, visit_u64, u64);
+
+    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+
+    #[inline]
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+
+    #[inline]
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        // Fast path: the tag and all eight bytes are there.
+        if let Some(&[tag::F64, b0, b1, b2, b3, b4, b5, b6, b7]) = self.input.get(self.pos..self.pos + 9) {
+            self.pos += 9;
+            return visitor.visit_f64(f64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
+        }
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    #[inline]
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        match self.string_of_tag(t)? {
+            Some(s) => visitor.visit_borrowed_str(s),
+            None => Err(unexpected(t, self.pos - 1, "a string")),
+        }
+    }
+
+    #[inline]
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+
+    #[inline]
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.peek()? {
+            tag::NULL => {
+                self.pos += 1;
+                visitor.visit_none()
+            }
+            tag::SOME => {
+                let at = self.pos;
+                self.pos += 1;
+                self.enter(at)?;
+                let result = visitor.visit_some(&mut *self);
+                self.leave();
+                result
+            }
+            _ => visitor.visit_some(self),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.next_tag()? {
+            tag::NULL => visitor.visit_unit(),
+            t => Err(unexpected(t, self.pos - 1, "null")),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value> {
+        if !name.starts_with("$flatbox_wire::") {
+            return visitor.visit_newtype_struct(self);
+        }
+        let at = self.pos;
+        let t = self.next_tag()?;
+        if name == magic::TIMESTAMP {
+            if t != tag::TIMESTAMP {
+                return Err(unexpected(t, at, "a timestamp"));
+            }
+            let payload = self.timestamp_payload(at)?;
+            visitor.visit_bytes(&payload)
+        } else if name == magic::EXTENSION {
+            if t != tag::EXTENSION {
+                return Err(unexpected(t, at, "an extension"));
+            }
+            let (type_id, data) = self.extension_payload()?;
+            let mut payload = Vec::with_capacity(8 + data.len());
+            payload.extend_from_slice(&type_id.to_le_bytes());
+            payload.extend_from_slice(data);
+            visitor.visit_byte_buf(payload)
+        } else if let Some(kind) = magic::packed_kind_of_name(name) {
+            match t {
+                tag::PACKED => {
+                    let (found, data) = self.packed_payload(at)?;
+                    if found != kind {
+                        return Err(Error::InvalidValue {
+                            offset: at + 1,
+                            what: "packed array",
+                            reason: format!(
+                                "element kind 0x{found:02X}, but {} was expected",
+                                name.trim_start_matches("$flatbox_wire::Packed::")
+                            ),
+                        });
+                    }
+                    visitor.visit_borrowed_bytes(data)
+                }
+                // A plain array of numbers also decodes into Packed.
+                0x60..=0x6F | tag::ARRAY => self.any_of_tag(t, visitor),
+                _ => Err(unexpected(t, at, "a packed array")),
+            }
+        } else {
+            self.pos = at;
+            visitor.visit_newtype_struct(self)
+        }
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        match t {
+            0x60..=0x6F | tag::ARRAY => self.any_of_tag(t, visitor),
+            _ => Err(unexpected(t, self.pos - 1, "an array")),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        match t {
+            0x70..=0x7F | 0xC0..=0xDF | tag::MAP | tag::SHAPE_DEFINE | tag::SHAPE_REF => self.any_of_tag(t, visitor),
+            _ => Err(unexpected(t, self.pos - 1, "a map")),
+        }
+    }
+
+    #[inline]
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        let at = self.pos - 1;
+        match t {
+            0xC0..=0xDF => self.struct_of_shape(u64::from(t - tag::SHAPE_REF_INLINE), at, Some(fields), visitor),
+            tag::SHAPE_REF => {
+                let index = self.varint_u64()?;
+                self.struct_of_shape(index, at, Some(fields), visitor)
+            }
+            0x70..=0x7F | tag::MAP | tag::SHAPE_DEFINE => self.any_of_tag(t, visitor),
+            _ => Err(unexpected(t, at, "a struct")),
+        }
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let at = self.pos;
+        let t = self.next_tag()?;
+        if t == tag::MAP_INLINE | 1 {
+            let key_at = self.pos;
+            let kt = self.next_tag()?;
+            let Some(variant) = self.string_of_tag(kt)? else {
+                return Err(unexpected(kt, key_at, "an enum variant name"));
+            };
+            self.enter(at)?;
+            let result = visitor.visit_enum(Enum { de: &mut *self, variant, has_value: true });
+            self.leave();
+            return result;
+        }
+        match self.string_of_tag(t)? {
+            Some(variant) => visitor.visit_enum(Enum { de: self, variant, has_value: false }),
+            None => Err(unexpected(t, at, "an enum (a variant name, or a map of one entry)")),
+        }
+    }
+
+    #[inline]
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        if let Some(s) = self.string_of_tag(t)? {
+            visitor.visit_borrowed_str(s)
+        } else {
+            let v = self.read_u64_payload(t, "a field name or index")?;
+            visitor.visit_u64(v)
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_any(visitor)
+    }
+}

@@ -1,0 +1,462 @@
+//! LEB128 varints, and zigzag for signed integers.
+//!
+//! A varint stores an unsigned integer seven bits at a time, least
+//! significant group first; the high bit of each byte says whether another
+//! byte follows. Small numbers take one byte: 1 is `01`, 127 is `7F`, 128 is
+//! `80 01`, 16384 is `80 80 01` (the tutorial's protobuf table). Zigzag maps
+//! signed to unsigned so that small magnitudes stay small: 0, -1, 1, -2 ...
+//! become 0, 1, 2, 3 ...
+//!
+//! Decoding is strict: an encoding longer than needed (`80 00` for 0) is
+//! [`VarintError::Overlong`], and one whose value does not fit the type is
+//! [`VarintError::Overflow`], so every value has exactly one encoding.
+//!
+//! # Examples
+//!
+//! ```
+//! use flatbox_wire::varint;
+//!
+//! let mut buf = Vec::new();
+//! varint::write_u64(&mut buf, 300);
+//! assert_eq!(buf, [0xAC, 0x02]);
+//! assert_eq!(varint::read_u64(&buf), Ok((300, 2)));
+//! assert_eq!(varint::encoded_len_u64(300), 2);
+//!
+//! assert_eq!(varint::zigzag_i64(-1), 1);
+//! assert_eq!(varint::unzigzag_i64(3), -2);
+//!
+//! assert_eq!(varint::read_u64(&[0x80, 0x00]), Err(varint::VarintError::Overlong));
+//! ```
+
+/// The longest varint of a `u16`: 3 bytes.
+pub const MAX_LEN_U16: usize = 3;
+/// The longest varint of a `u32`: 5 bytes.
+pub const MAX_LEN_U32: usize = 5;
+/// The longest varint of a `u64`: 10 bytes.
+pub const MAX_LEN_U64: usize = 10;
+/// The longest varint of a `u128`: 19 bytes.
+pub const MAX_LEN_U128: usize = 19;
+
+/// Why a varint could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum VarintError {
+    /// The input ended before the last byte (one with the high bit clear).
+    #[error("varint is truncated")]
+    Truncated,
+    /// The value does not fit the integer type being read.
+    #[error("varint overflows the integer type")]
+    Overflow,
+    /// The encoding has more bytes than its value needs (a trailing `00`
+    /// group), which would give the value a second encoding.
+    #[error("varint is overlong (not in canonical form)")]
+    Overlong,
+}
+
+macro_rules! varint_impl {
+    ($t:ty, $max:expr, $write:ident, $encode:ident, $read_vis:vis $read:ident, $len:ident) => {
+        #[doc = concat!("Appends the varint of a `", stringify!($t), "` to `out`.")]
+        #[inline]
+        pub fn $write(out: &mut Vec<u8>, mut value: $t) {
+            // Byte by byte after one reservation: for these few bytes a
+            // push loop beats copying a scratch buffer with memcpy.
+            if value < 0x80 {
+                #[allow(clippy::cast_possible_truncation, reason = "value < 0x80 here")]
+                out.push(value as u8);
+                return;
+            }
+            out.reserve($max);
+            while value >= 0x80 {
+                #[allow(clippy::cast_possible_truncation, reason = "keeps the low 7 bits on purpose")]
+                out.push((value as u8) | 0x80);
+                value >>= 7;
+            }
+            #[allow(clippy::cast_possible_truncation, reason = "value < 0x80 here")]
+            out.push(value as u8);
+        }
+
+        #[doc = concat!("Writes the varint of a `", stringify!($t), "` to the start of `buf`, returning how many bytes it took.")]
+        #[inline]
+        pub fn $encode(mut value: $t, buf: &mut [u8; $max]) -> usize {
+            let mut i = 0;
+            while value >= 0x80 {
+                #[allow(clippy::cast_possible_truncation, reason = "keeps the low 7 bits on purpose")]
+                {
+                    buf[i] = (value as u8) | 0x80;
+                }
+                value >>= 7;
+                i += 1;
+            }
+            #[allow(clippy::cast_possible_truncation, reason = "value < 0x80 here")]
+            {
+                buf[i] = value as u8;
+            }
+            i + 1
+        }
+
+        #[doc = concat!("Reads the varint of a `", stringify!($t), "` from the start of `bytes`, returning the value and how many bytes it took.")]
+        ///
+        /// # Errors
+        ///
+        /// [`VarintError::Truncated`], [`VarintError::Overflow`] or
+        /// [`VarintError::Overlong`].
+        #[inline]
+        $read_vis fn $read(bytes: &[u8]) -> Result<($t, usize), VarintError> {
+            // Fast path: one byte.
+            if let Some(&b) = bytes.first() {
+                if b < 0x80 {
+                    return Ok((<$t>::from(b), 1));
+                }
+            }
+            let mut value: $t = 0;
+            for (shift, (i, &byte)) in (0..<$t>::BITS).step_by(7).zip(bytes.iter().enumerate()) {
+                let group = <$t>::from(byte & 0x7F);
+                if i == $max - 1 && (group >> (<$t>::BITS - shift)) != 0 {
+                    return Err(VarintError::Overflow);
+                }
+                value |= group << shift;
+                if byte < 0x80 {
+                    if byte == 0 && i > 0 {
+                        return Err(VarintError::Overlong);
+                    }
+                    return Ok((value, i + 1));
+                }
+            }
+            if bytes.len() < $max { Err(VarintError::Truncated) } else { Err(VarintError::Overflow) }
+        }
+
+        #[doc = concat!("How many bytes the varint of `value` takes (1 to ", stringify!($max), ").")]
+        #[inline]
+        pub const fn $len(value: $t) -> usize {
+            let bits = <$t>::BITS - (value | 1).leading_zeros();
+            (bits as usize).div_ceil(7)
+        }
+    };
+}
+
+varint_impl!(u16, MAX_LEN_U16, write_u16, encode_u16, read_u16_general, encoded_len_u16);
+varint_impl!(u32, MAX_LEN_U32, write_u32, encode_u32, read_u32_general, encoded_len_u32);
+varint_impl!(u64, MAX_LEN_U64, write_u64, encode_u64, read_u64_general, encoded_len_u64);
+varint_impl!(u128, MAX_LEN_U128, write_u128, encode_u128, pub read_u128, encoded_len_u128);
+
+/// Reads the varint of a `u16` from the start of `bytes`, returning the
+/// value and how many bytes it took.
+///
+/// # Errors
+///
+/// [`VarintError::Truncated`], [`VarintError::Overflow`] or
+/// [`VarintError::Overlong`].
+#[inline]
+pub fn read_u16(bytes: &[u8]) -> Result<(u16, usize), VarintError> {
+    read_u16_general(bytes)
+}
+
+/// Reads the varint of a `u32` from the start of `bytes`, returning the
+/// value and how many bytes it took.
+///
+/// # Errors
+///
+/// [`VarintError::Truncated`], [`VarintError::Overflow`] or
+/// [`VarintError::Overlong`].
+#[inline]
+pub fn read_u32(bytes: &[u8]) -> Result<(u32, usize), VarintError> {
+    match read_u64(bytes) {
+        Ok((v, n)) => u32::try_from(v).map(|v| (v, n)).map_err(|_| VarintError::Overflow),
+        Err(VarintError::Overflow) => Err(VarintError::Overflow),
+        Err(_) => read_u32_general(bytes),
+    }
+}
+
+/// Reads the varint of a `u64` from the start of `bytes`, returning the
+/// value and how many bytes it took.
+///
+/// # Errors
+///
+/// [`VarintError::Truncated`], [`VarintError::Overflow`] or
+/// [`VarintError::Overlong`].
+#[inline]
+pub fn read_u64(bytes: &[u8]) -> Result<(u64, usize), VarintError> {
+    // Fast path: one byte.
+    if let Some(&b) = bytes.first()
+        && b < 0x80
+    {
+        return Ok((u64::from(b), 1));
+    }
+    // Unrolled when ten bytes are there to read (as prost does), so no
+    // byte needs a bounds check of its own.
+    if let Some(Ok(b)) = bytes.get(..MAX_LEN_U64).map(<&[u8; MAX_LEN_U64]>::try_from) {
+        return read_u64_unrolled(b);
+    }
+    read_u64_general(bytes)
+}
+
+#[inline]
+fn read_u64_unrolled(b: &[u8; MAX_LEN_U64]) -> Result<(u64, usize), VarintError> {
+    // Branch-free for varints of up to eight bytes: the first byte whose
+    // high bit is clear ends the varint, found from the continuation bits
+    // of all eight at once; then the 7-bit groups are packed together in
+    // three shift-and-mask steps. Random lengths cost no mispredictions.
+    let word = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+    let stops = !word & 0x8080_8080_8080_8080;
+    if stops != 0 {
+        let bits = stops.trailing_zeros() + 1; // 8, 16, ... 64: through the last byte
+        let len = (bits / 8) as usize;
+        let keep = u64::MAX >> (64 - bits);
+        let x = word & keep & 0x7F7F_7F7F_7F7F_7F7F;
+        let x = (x & 0x007F_007F_007F_007F) | ((x & 0x7F00_7F00_7F00_7F00) >> 1);
+        let x = (x & 0x0000_3FFF_0000_3FFF) | ((x & 0x3FFF_0000_3FFF_0000) >> 2);
+        let x = (x & 0x0000_0000_0FFF_FFFF) | ((x & 0x0FFF_FFFF_0000_0000) >> 4);
+        // A last byte of 0 after others adds nothing: a second encoding.
+        if len > 1 && b[len - 1] == 0 {
+            return Err(VarintError::Overlong);
+        }
+        return Ok((x, len));
+    }
+    // Nine or ten bytes: the eight above carry 56 bits.
+    let low = word & 0x7F7F_7F7F_7F7F_7F7F;
+    let low = (low & 0x007F_007F_007F_007F) | ((low & 0x7F00_7F00_7F00_7F00) >> 1);
+    let low = (low & 0x0000_3FFF_0000_3FFF) | ((low & 0x3FFF_0000_3FFF_0000) >> 2);
+    let low = (low & 0x0000_0000_0FFF_FFFF) | ((low & 0x0FFF_FFFF_0000_0000) >> 4);
+    match (b[8], b[9]) {
+        (0, _) | (0x80..=0xFF, 0) => Err(VarintError::Overlong),
+        (b8 @ 1..=0x7F, _) => Ok((low | (u64::from(b8) << 56), 9)),
+        (b8, 1) => Ok((low | (u64::from(b8 & 0x7F) << 56) | (1 << 63), 10)),
+        _ => Err(VarintError::Overflow),
+    }
+}
+
+/// Zigzag-encodes an `i16`: 0, -1, 1, -2 ... become 0, 1, 2, 3 ...
+#[inline]
+pub const fn zigzag_i16(n: i16) -> u16 {
+    n.cast_unsigned().wrapping_shl(1) ^ (n >> 15).cast_unsigned()
+}
+/// Zigzag-encodes an `i32`.
+#[inline]
+pub const fn zigzag_i32(n: i32) -> u32 {
+    n.cast_unsigned().wrapping_shl(1) ^ (n >> 31).cast_unsigned()
+}
+/// Zigzag-encodes an `i64`.
+#[inline]
+pub const fn zigzag_i64(n: i64) -> u64 {
+    n.cast_unsigned().wrapping_shl(1) ^ (n >> 63).cast_unsigned()
+}
+/// Zigzag-encodes an `i128`.
+#[inline]
+pub const fn zigzag_i128(n: i128) -> u128 {
+    n.cast_unsigned().wrapping_shl(1) ^ (n >> 127).cast_unsigned()
+}
+/// Reverses [`zigzag_i16`].
+#[inline]
+pub const fn unzigzag_i16(n: u16) -> i16 {
+    (n >> 1).cast_signed() ^ -((n & 1).cast_signed())
+}
+/// Reverses [`zigzag_i32`].
+#[inline]
+pub const fn unzigzag_i32(n: u32) -> i32 {
+    (n >> 1).cast_signed() ^ -((n & 1).cast_signed())
+}
+/// Reverses [`zigzag_i64`].
+#[inline]
+pub const fn unzigzag_i64(n: u64) -> i64 {
+    (n >> 1).cast_signed() ^ -((n & 1).cast_signed())
+}
+/// Reverses [`zigzag_i128`].
+#[inline]
+pub const fn unzigzag_i128(n: u128) -> i128 {
+    (n >> 1).cast_signed() ^ -((n & 1).cast_signed())
+}
+
+/// Appends the zigzag varint of an `i16`.
+#[inline]
+pub fn write_i16(out: &mut Vec<u8>, n: i16) {
+    write_u16(out, zigzag_i16(n));
+}
+/// Appends the zigzag varint of an `i32`.
+#[inline]
+pub fn write_i32(out: &mut Vec<u8>, n: i32) {
+    write_u32(out, zigzag_i32(n));
+}
+/// Appends the zigzag varint of an `i64`.
+#[inline]
+pub fn write_i64(out: &mut Vec<u8>, n: i64) {
+    write_u64(out, zigzag_i64(n));
+}
+/// Appends the zigzag varint of an `i128`.
+#[inline]
+pub fn write_i128(out: &mut Vec<u8>, n: i128) {
+    write_u128(out, zigzag_i128(n));
+}
+
+/// Reads a zigzag varint `i16`.
+///
+/// # Errors
+///
+/// As [`read_u16`].
+#[inline]
+pub fn read_i16(bytes: &[u8]) -> Result<(i16, usize), VarintError> {
+    read_u16(bytes).map(|(v, n)| (unzigzag_i16(v), n))
+}
+/// Reads a zigzag varint `i32`.
+///
+/// # Errors
+///
+/// As [`read_u32`].
+#[inline]
+pub fn read_i32(bytes: &[u8]) -> Result<(i32, usize), VarintError> {
+    read_u32(bytes).map(|(v, n)| (unzigzag_i32(v), n))
+}
+/// Reads a zigzag varint `i64`.
+///
+/// # Errors
+///
+/// As [`read_u64`].
+#[inline]
+pub fn read_i64(bytes: &[u8]) -> Result<(i64, usize), VarintError> {
+    read_u64(bytes).map(|(v, n)| (unzigzag_i64(v), n))
+}
+/// Reads a zigzag varint `i128`.
+///
+/// # Errors
+///
+/// As [`read_u128`].
+#[inline]
+pub fn read_i128(bytes: &[u8]) -> Result<(i128, usize), VarintError> {
+    read_u128(bytes).map(|(v, n)| (unzigzag_i128(v), n))
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn golden_bytes_from_the_tutorial_and_protobuf_docs() {
+        for (value, bytes) in [
+            (0_u64, &[0x00][..]),
+            (1, &[0x01]),
+            (127, &[0x7F]),
+            (128, &[0x80, 0x01]),
+            (150, &[0x96, 0x01]),
+            (16_384, &[0x80, 0x80, 0x01]),
+            (2_097_151, &[0xFF, 0xFF, 0x7F]),
+            (u64::MAX, &[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]),
+        ] {
+            let mut out = Vec::new();
+            write_u64(&mut out, value);
+            assert_eq!(out, bytes, "{value}");
+            assert_eq!(read_u64(bytes), Ok((value, bytes.len())));
+            assert_eq!(encoded_len_u64(value), bytes.len());
+        }
+    }
+
+    #[test]
+    fn strict_decoding() {
+        assert_eq!(read_u64(&[]), Err(VarintError::Truncated));
+        assert_eq!(read_u64(&[0x80]), Err(VarintError::Truncated));
+        assert_eq!(read_u64(&[0xFF, 0x80]), Err(VarintError::Truncated));
+        assert_eq!(read_u64(&[0x80, 0x00]), Err(VarintError::Overlong));
+        assert_eq!(read_u64(&[0xFF, 0x80, 0x00]), Err(VarintError::Overlong));
+        // 2^64: the tenth byte carries a bit past 64.
+        assert_eq!(read_u64(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x02]), Err(VarintError::Overflow));
+        // Eleven bytes.
+        assert_eq!(read_u64(&[0xFF; 11]), Err(VarintError::Overflow));
+        assert_eq!(read_u16(&[0xFF, 0xFF, 0x03]), Ok((u16::MAX, 3)));
+        assert_eq!(read_u16(&[0xFF, 0xFF, 0x04]), Err(VarintError::Overflow));
+        assert_eq!(read_u32(&[0xFF, 0xFF, 0xFF, 0xFF, 0x0F]), Ok((u32::MAX, 5)));
+        assert_eq!(read_u32(&[0xFF, 0xFF, 0xFF, 0xFF, 0x10]), Err(VarintError::Overflow));
+        // Trailing bytes after a complete varint are not its business.
+        assert_eq!(read_u32(&[0x05, 0xFF]), Ok((5, 1)));
+    }
+
+    #[test]
+    fn zigzag_golden() {
+        assert_eq!([0, -1, 1, -2, 2].map(zigzag_i64), [0, 1, 2, 3, 4]);
+        assert_eq!(zigzag_i64(i64::MIN), u64::MAX);
+        assert_eq!(zigzag_i64(i64::MAX), u64::MAX - 1);
+        assert_eq!(zigzag_i32(i32::MIN), u32::MAX);
+        assert_eq!(zigzag_i16(-2), 3);
+        assert_eq!(zigzag_i128(i128::MIN), u128::MAX);
+    }
+
+    proptest! {
+        #[test]
+        fn u16_round_trips(v in any::<u16>()) {
+            let mut out = Vec::new();
+            write_u16(&mut out, v);
+            prop_assert!(out.len() <= MAX_LEN_U16);
+            prop_assert_eq!(out.len(), encoded_len_u16(v));
+            prop_assert_eq!(read_u16(&out), Ok((v, out.len())));
+        }
+
+        #[test]
+        fn u32_round_trips(v in any::<u32>()) {
+            let mut out = Vec::new();
+            write_u32(&mut out, v);
+            prop_assert!(out.len() <= MAX_LEN_U32);
+            prop_assert_eq!(out.len(), encoded_len_u32(v));
+            prop_assert_eq!(read_u32(&out), Ok((v, out.len())));
+        }
+
+        #[test]
+        fn u64_round_trips(v in any::<u64>()) {
+            let mut out = Vec::new();
+            write_u64(&mut out, v);
+            prop_assert_eq!(out.len(), encoded_len_u64(v));
+            prop_assert_eq!(read_u64(&out), Ok((v, out.len())));
+        }
+
+        #[test]
+        fn u128_round_trips(v in any::<u128>()) {
+            let mut out = Vec::new();
+            write_u128(&mut out, v);
+            prop_assert!(out.len() <= MAX_LEN_U128);
+            prop_assert_eq!(out.len(), encoded_len_u128(v));
+            prop_assert_eq!(read_u128(&out), Ok((v, out.len())));
+        }
+
+        #[test]
+        fn signed_round_trips(a in any::<i16>(), b in any::<i32>(), c in any::<i64>(), d in any::<i128>()) {
+            let mut out = Vec::new();
+            write_i16(&mut out, a);
+            let (x, n) = read_i16(&out).unwrap();
+            prop_assert_eq!(x, a);
+            out.drain(..n);
+            write_i32(&mut out, b);
+            prop_assert_eq!(read_i32(&out).unwrap().0, b);
+            out.clear();
+            write_i64(&mut out, c);
+            prop_assert_eq!(read_i64(&out).unwrap().0, c);
+            out.clear();
+            write_i128(&mut out, d);
+            prop_assert_eq!(read_i128(&out).unwrap().0, d);
+            prop_assert_eq!(zigzag_i64(c).leading_zeros() >= c.unsigned_abs().leading_zeros().saturating_sub(1), true);
+        }
+
+        #[test]
+        fn decoding_is_canonical(bytes in prop::collection::vec(any::<u8>(), 0..12)) {
+            // Whatever decodes re-encodes to exactly the bytes it came from.
+            if let Ok((v, n)) = read_u64(&bytes) {
+                let mut out = Vec::new();
+                write_u64(&mut out, v);
+                prop_assert_eq!(&out[..], &bytes[..n]);
+            }
+            if let Ok((v, n)) = read_u128(&bytes) {
+                let mut out = Vec::new();
+                write_u128(&mut out, v);
+                prop_assert_eq!(&out[..], &bytes[..n]);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4096, ..ProptestConfig::default() })]
+
+        #[test]
+        fn the_fast_path_agrees_with_the_general_one(bytes in prop::collection::vec(
+            prop_oneof![any::<u8>(), 0x80_u8..=0xFF, Just(0_u8), Just(1_u8)], 0..14)) {
+            prop_assert_eq!(read_u64(&bytes), read_u64_general(&bytes));
+            prop_assert_eq!(read_u32(&bytes), read_u32_general(&bytes));
+        }
+    }
+}

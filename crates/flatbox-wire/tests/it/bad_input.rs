@@ -1,0 +1,217 @@
+//! Bad input: every kind of malformed bytes gives its own error with an
+//! offset, never a panic, a stack overflow or a large allocation.
+
+use flatbox_wire::{Config, Error, Limits, Value};
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+
+fn err(bytes: &[u8]) -> Error {
+    flatbox_wire::from_slice::<Value>(bytes).unwrap_err()
+}
+
+#[test]
+fn a_million_levels_of_nesting_stop_at_the_depth_limit() {
+    let deep = vec![0x61_u8; 1_000_000];
+    let e = err(&deep);
+    assert!(matches!(e, Error::DepthLimit { offset: 128, limit: 128 }), "{e:?}");
+    // The same through a derived type and through the reader.
+    let e = flatbox_wire::from_slice::<Vec<Vec<Vec<u8>>>>(&deep).unwrap_err();
+    assert_eq!(e.to_string(), "invalid type: sequence, expected u8 (at byte 4)");
+    let e = flatbox_wire::from_reader::<_, Value>(&deep[..]).unwrap_err();
+    assert!(matches!(e, Error::Eof { .. }), "{e:?}");
+    // Deep Some markers and single-entry maps likewise.
+    assert!(matches!(err(&vec![0xF1; 100_000]), Error::DepthLimit { .. }));
+    let mut maps = Vec::new();
+    for _ in 0..100_000 {
+        maps.extend_from_slice(&[0x71, 0x00]);
+    }
+    assert!(matches!(err(&maps), Error::DepthLimit { .. }));
+}
+
+#[test]
+fn a_16_byte_input_declaring_2_to_the_60_elements_allocates_nothing() {
+    let mut input = vec![0xEB]; // array, varint count
+    let mut count = Vec::new();
+    flatbox_wire::varint::write_u64(&mut count, 1 << 60);
+    input.extend_from_slice(&count);
+    input.resize(16, 0);
+    let e = err(&input);
+    assert!(
+        matches!(e, Error::LengthExceedsInput { offset: 1, declared, remaining: 6, .. } if declared == 1 << 60),
+        "{e:?}"
+    );
+    // Same for strings, bytes, maps, struct fields and packed arrays.
+    for t in [0xE9, 0xEA, 0xEC, 0xED, 0xEF] {
+        input[0] = t;
+        assert!(matches!(err(&input), Error::LengthExceedsInput { .. }), "tag {t:02X}");
+    }
+    let mut packed = vec![0xF4, 0x0A];
+    packed.extend_from_slice(&count);
+    packed.resize(16, 0);
+    assert!(matches!(err(&packed), Error::LengthExceedsInput { offset: 2, .. }), "{:?}", err(&packed));
+    // Typed targets take the same path.
+    assert!(flatbox_wire::from_slice::<Vec<u64>>(&input).is_err());
+    // And the reader stops at its bound without reading 2^60 elements.
+    input[0] = 0xEB;
+    assert!(flatbox_wire::from_reader::<_, Value>(&input[..]).is_err());
+}
+
+#[test]
+fn each_fault_has_its_own_error_and_offset() {
+    // Truncation.
+    let e = err(&[0x45, b'a']);
+    assert!(matches!(e, Error::Eof { offset: 1, needed: 4, .. }), "{e:?}");
+    assert_eq!(e.offset(), Some(1));
+    // A count the remaining bytes cannot hold.
+    assert!(matches!(err(&[0x62, 0x01]), Error::LengthExceedsInput { offset: 0, declared: 2, remaining: 1, .. }));
+    // A reserved tag.
+    assert!(matches!(err(&[0x61, 0xF7]), Error::UnknownTag { offset: 1, tag: 0xF7 }));
+    // Invalid UTF-8.
+    assert!(matches!(err(&[0x61, 0x42, 0xC3, 0x28]), Error::InvalidUtf8 { offset: 2 }));
+    // A reference to a string never defined.
+    assert!(matches!(err(&[0x62, 0xED, 0x01, b'a', 0x81]), Error::BadStringRef { offset: 4, index: 1, defined: 1 }));
+    // A reference to a shape never defined.
+    assert!(matches!(err(&[0xC3]), Error::BadShapeRef { offset: 0, index: 3, defined: 0 }));
+    // A shape referring to itself before it is complete.
+    assert!(matches!(err(&[0xEF, 0x01, 0xED, 0x01, b'a', 0xC0]), Error::BadShapeRef { offset: 5, .. }));
+    // Overlong and overflowing varints.
+    let e = err(&[0xE3, 0x80, 0x00]);
+    assert!(matches!(e, Error::Varint { offset: 1, source: flatbox_wire::varint::VarintError::Overlong }), "{e:?}");
+    assert!(matches!(err(&[0xE3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]), Error::Varint { .. }));
+    // Trailing bytes.
+    assert!(matches!(err(&[0x01, 0x02]), Error::TrailingBytes { offset: 1, remaining: 1 }));
+    // A struct key that is not a string.
+    assert!(matches!(err(&[0xEF, 0x01, 0x05, 0x05]), Error::KeyNotString { offset: 2, tag: 0x05 }));
+    // Bad timestamps and packed arrays.
+    assert!(matches!(err(&[0xF2, 0x00, 0x80, 0x94, 0xEB, 0xDC, 0x03]), Error::InvalidValue { what: "timestamp", .. }));
+    assert!(matches!(err(&[0xF4, 0x0B, 0x00]), Error::InvalidValue { what: "packed array", .. }));
+    assert!(matches!(err(&[0xF4, 0x03, 0x01, 0x07, 0x00, 0x00]), Error::InvalidValue { offset: 3, .. }));
+    // The messages are lowercase and name the offset.
+    for e in [err(&[0x62, 0x01]), err(&[0xF7]), err(&[0xC3]), err(&[0x01, 0x02])] {
+        let message = e.to_string();
+        assert!(message.starts_with(|c: char| c.is_lowercase()), "{message}");
+        assert!(message.contains("byte"), "{message}");
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Typed {
+    id: u8,
+    name: String,
+}
+
+#[test]
+fn type_mismatches_name_what_was_expected_and_where() {
+    let e = flatbox_wire::from_slice::<Typed>(&[0x01]).unwrap_err();
+    assert_eq!(e.to_string(), "expected a struct at byte 0, found unsigned integer (tag 0x01)");
+    let bytes = flatbox_wire::to_vec(&(300_u32, "x")).unwrap();
+    let e = flatbox_wire::from_slice::<(u8, String)>(&bytes).unwrap_err();
+    assert_eq!(e.to_string(), "integer 300 at byte 1 does not fit in u8");
+    // Errors raised by derived impls carry where the decoder was.
+    let bytes = flatbox_wire::to_vec(&serde_json::json!({ "id": 1 })).unwrap();
+    let bytes_value: Value = flatbox_wire::from_slice(&bytes).unwrap();
+    let bytes = flatbox_wire::to_vec(&bytes_value).unwrap();
+    let e = flatbox_wire::from_slice::<Typed>(&bytes).unwrap_err();
+    assert!(matches!(e, Error::Custom { offset: 6, .. }), "{e:?}");
+    assert_eq!(e.to_string(), "missing field `name` (at byte 6)");
+}
+
+#[test]
+fn limits_are_enforced() {
+    let config = Config::default().intern_strings(true);
+    let strings: Vec<String> = (0..10).map(|i| format!("s{i}")).collect();
+    let bytes = flatbox_wire::to_vec_with_config(&strings, config).unwrap();
+    let mut de = flatbox_wire::Deserializer::from_slice(&bytes).with_limits(Limits::default().max_interned(5));
+    let e = Vec::<String>::deserialize(&mut de).unwrap_err();
+    assert!(matches!(e, Error::TableFull { what: "interned strings", limit: 5, .. }), "{e:?}");
+
+    let bytes = flatbox_wire::to_vec(&vec![1_u8; 100]).unwrap();
+    let e = flatbox_wire::from_reader_with_limits::<_, Vec<u8>>(&bytes[..], Limits::default().max_reader_bytes(50))
+        .unwrap_err();
+    assert!(matches!(e, Error::LengthExceedsInput { .. }), "{e:?}");
+}
+
+#[derive(Serialize)]
+struct S {
+    a: u8,
+    b: Vec<S>,
+}
+
+fn sample_encodings() -> Vec<Vec<u8>> {
+    let value = serde_json::json!({
+        "users": [{"id": 1, "name": "alice", "tags": ["a", "b"]}, {"id": 2, "name": "bob", "tags": []}],
+        "ratio": 0.5, "neg": -7, "big": 1_u64 << 40, "none": null,
+    });
+    let v = Value::from(value);
+    let mut out = vec![
+        flatbox_wire::to_vec(&v).unwrap(),
+        flatbox_wire::to_vec_with_config(&v, Config::default().intern_strings(true)).unwrap(),
+        flatbox_wire::to_vec(&flatbox_wire::Packed(vec![1.0_f64, 2.0, 3.0])).unwrap(),
+        flatbox_wire::to_vec(&(flatbox_wire::Timestamp::new(-5, 7).unwrap(), Some(None::<u8>), 'x')).unwrap(),
+    ];
+    out.push(flatbox_wire::to_vec(&S { a: 1, b: vec![S { a: 2, b: vec![] }, S { a: 3, b: vec![] }] }).unwrap());
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn mutated_valid_encodings_never_panic(
+        which in 0_usize..5,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0_u8..4), 1..6),
+    ) {
+        let mut bytes = sample_encodings().swap_remove(which);
+        for (index, byte, op) in edits {
+            if bytes.is_empty() {
+                break;
+            }
+            let i = index.index(bytes.len());
+            match op {
+                0 => bytes[i] = byte,
+                1 => bytes.truncate(i),
+                2 => bytes.insert(i, byte),
+                _ => { bytes.remove(i); }
+            }
+        }
+        let _ = flatbox_wire::from_slice::<Value>(&bytes);
+        let _ = flatbox_wire::from_reader::<_, Value>(&bytes[..]);
+        let _ = flatbox_wire::inspect(&bytes);
+    }
+
+    #[test]
+    fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+        let _ = flatbox_wire::from_slice::<Value>(&bytes);
+        let _ = flatbox_wire::from_slice::<(u8, String, Vec<f64>)>(&bytes);
+        let _ = flatbox_wire::from_reader::<_, Value>(&bytes[..]);
+        let _ = flatbox_wire::inspect(&bytes);
+    }
+
+    #[test]
+    fn decoding_allocates_at_most_a_small_multiple_of_the_input(
+        which in 0_usize..5,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..4),
+    ) {
+        // The decoder's tables and the decoded Value stay proportional to
+        // the input: measured here by the decoded value's element count.
+        let mut bytes = sample_encodings().swap_remove(which);
+        for (index, byte) in edits {
+            let i = index.index(bytes.len());
+            bytes[i] = byte;
+        }
+        if let Ok(v) = flatbox_wire::from_slice::<Value>(&bytes) {
+            prop_assert!(count(&v) <= 8 * bytes.len() + 8, "{} items from {} bytes", count(&v), bytes.len());
+        }
+    }
+}
+
+fn count(v: &Value) -> usize {
+    match v {
+        Value::Array(items) => 1 + items.iter().map(count).sum::<usize>(),
+        Value::Map(entries) => 1 + entries.iter().map(|(k, v)| count(k) + count(v)).sum::<usize>(),
+        Value::String(s) => 1 + s.len(),
+        Value::Bytes(b) => 1 + b.len(),
+        Value::Packed(p) => 1 + p.len(),
+        _ => 1,
+    }
+}

@@ -1,0 +1,166 @@
+//! Interning: keys, string values, shapes, and what happens when the
+//! tables are full.
+
+use flatbox_wire::{Config, Value};
+use serde::{Deserialize, Serialize};
+
+use crate::hex;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Kv {
+    key: String,
+    value: u32,
+}
+
+#[test]
+fn more_distinct_keys_than_the_table_holds_fall_back_to_plain_strings() {
+    let config = Config::default().max_interned(3);
+    let map: Vec<(String, u8)> = (0..6).map(|i| (format!("k{i}"), i)).collect();
+    let value = Value::Map(map.iter().map(|(k, v)| (Value::String(k.clone()), Value::Integer((*v).into()))).collect());
+    let bytes = flatbox_wire::to_vec_with_config(&value, config).unwrap();
+    // Three definitions, then plain strings.
+    let defines = bytes.iter().filter(|&&b| b == 0xED).count();
+    assert_eq!(defines, 3, "{}", hex(&bytes));
+    let back: Value = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(back, value);
+    // Repeating the keys afterwards refers to the interned ones only.
+    let twice = Value::Array(vec![value.clone(), value.clone()]);
+    let bytes = flatbox_wire::to_vec_with_config(&twice, config).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Value>(&bytes).unwrap(), twice);
+}
+
+#[test]
+fn more_shapes_than_the_table_holds_fall_back_to_maps() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct A {
+        a: u8,
+    }
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct B {
+        b: u8,
+    }
+    let config = Config::default().max_shapes(1);
+    let value = (A { a: 1 }, B { b: 2 }, A { a: 3 }, B { b: 4 });
+    let bytes = flatbox_wire::to_vec_with_config(&value, config).unwrap();
+    assert_eq!(hex(&bytes), "64 EF 01 ED 01 61 01 71 ED 01 62 02 C0 03 71 81 04");
+    assert_eq!(flatbox_wire::from_slice::<(A, B, A, B)>(&bytes).unwrap(), value);
+}
+
+#[test]
+fn structs_share_shapes_and_values_share_strings() {
+    let rows: Vec<Kv> = (0..4).map(|i| Kv { key: "same".into(), value: i }).collect();
+    let plain = flatbox_wire::to_vec(&rows).unwrap();
+    let interned = flatbox_wire::to_vec_with_config(&rows, Config::default().intern_strings(true)).unwrap();
+    assert_eq!(
+        hex(&plain),
+        "64 EF 02 ED 03 6B 65 79 44 73 61 6D 65 ED 05 76 61 6C 75 65 00 C0 44 73 61 6D 65 01 C0 44 73 61 6D 65 02 C0 \
+         44 73 61 6D 65 03"
+    );
+    assert_eq!(
+        hex(&interned),
+        "64 EF 02 ED 03 6B 65 79 ED 04 73 61 6D 65 ED 05 76 61 6C 75 65 00 C0 81 01 C0 81 02 C0 81 03"
+    );
+    assert_eq!(flatbox_wire::from_slice::<Vec<Kv>>(&interned).unwrap(), rows);
+}
+
+macro_rules! structs {
+    ($($name:ident),*) => {
+        $(#[derive(Debug, PartialEq, Serialize, Deserialize)] struct $name { $name: u8 })*
+    };
+}
+#[allow(non_snake_case)]
+mod many {
+    use super::*;
+    structs!(
+        S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15, S16, S17, S18, S19, S20, S21, S22, S23,
+        S24, S25, S26, S27, S28, S29, S30, S31, S32, S33, S34
+    );
+    pub(super) fn all(x: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut ser = flatbox_wire::Serializer::new(&mut out, Config::default());
+        (
+            (
+                S0 { S0: x },
+                S1 { S1: x },
+                S2 { S2: x },
+                S3 { S3: x },
+                S4 { S4: x },
+                S5 { S5: x },
+                S6 { S6: x },
+                S7 { S7: x },
+                S8 { S8: x },
+                S9 { S9: x },
+                S10 { S10: x },
+                S11 { S11: x },
+                S12 { S12: x },
+                S13 { S13: x },
+                S14 { S14: x },
+                S15 { S15: x },
+            ),
+            (
+                S16 { S16: x },
+                S17 { S17: x },
+                S18 { S18: x },
+                S19 { S19: x },
+                S20 { S20: x },
+                S21 { S21: x },
+                S22 { S22: x },
+                S23 { S23: x },
+                S24 { S24: x },
+                S25 { S25: x },
+                S26 { S26: x },
+                S27 { S27: x },
+                S28 { S28: x },
+                S29 { S29: x },
+                S30 { S30: x },
+                S31 { S31: x },
+            ),
+            (S32 { S32: x }, S33 { S33: x }, S34 { S34: x }),
+            (S32 { S32: x }, S34 { S34: x }),
+        )
+            .serialize(&mut ser)
+            .unwrap();
+        out
+    }
+}
+
+#[test]
+fn shapes_beyond_32_and_strings_beyond_64_use_the_long_forms() {
+    let value = Value::Array(
+        (0..100).map(|i| Value::Map(vec![(Value::String(format!("key{i}")), Value::Integer(i))])).collect(),
+    );
+    let once = flatbox_wire::to_vec(&value).unwrap();
+    let twice = flatbox_wire::to_vec(&Value::Array(vec![value.clone(), value.clone()])).unwrap();
+    assert!(twice.windows(2).any(|w| w[0] == 0xEE), "a long string reference appears");
+    assert_eq!(flatbox_wire::from_slice::<Value>(&once).unwrap(), value);
+
+    // 35 struct types: shapes 32 and up are referenced with 0xF0.
+    let bytes = many::all(7);
+    assert!(bytes.windows(3).any(|w| w == [0xF0, 0x20, 0x07]), "shape 32 referenced: {}", hex(&bytes));
+    let back: Value = flatbox_wire::from_slice(&bytes).unwrap();
+    let Value::Array(groups) = back else { panic!("an array") };
+    assert_eq!(groups.len(), 4);
+}
+
+#[test]
+fn a_struct_whose_fields_change_is_written_as_a_map() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Sometimes {
+        a: u8,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        b: Option<u8>,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        c: Option<u8>,
+    }
+    // Same field count (2), different fields: the second is not the shape
+    // the first defined.
+    let rows = vec![
+        Sometimes { a: 1, b: Some(2), c: None },
+        Sometimes { a: 3, b: None, c: Some(4) },
+        Sometimes { a: 5, b: Some(6), c: None },
+        Sometimes { a: 7, b: None, c: None },
+    ];
+    let bytes = flatbox_wire::to_vec(&rows).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Sometimes>>(&bytes).unwrap(), rows);
+    assert_eq!(hex(&bytes), "64 EF 02 ED 01 61 01 ED 01 62 02 72 80 03 ED 01 63 04 C0 05 06 EF 01 80 07",);
+}
