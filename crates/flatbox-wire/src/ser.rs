@@ -351,8 +351,9 @@ impl<'a> Serializer<'a> {
         let mut pos =
             if tail[0] == tag::SHAPE_REF { 1 + varint::read_u64(&tail[1..]).map_or(0, |(_, n)| n) } else { 1 };
         let mut bounds = Vec::with_capacity(fields);
+        let mut packed = Vec::new();
         for _ in 0..fields {
-            let end = crate::skip::skip_value(&tail, pos, start - self.base, &shape_len)
+            let end = crate::skip::skip_value(&tail, pos, start - self.base, &shape_len, &mut packed)
                 .ok_or_else(|| Error::Message("internal error: could not re-read a written value".into()))?;
             bounds.push((pos, end));
             pos = end;
@@ -361,9 +362,25 @@ impl<'a> Serializer<'a> {
         for (i, (from, to)) in bounds.into_iter().enumerate() {
             let key = self.key_pool[self.shapes[shape as usize].first + i];
             self.write_static_key(key);
-            self.out.extend_from_slice(&tail[from..to]);
+            self.append_moved(&tail, from, to, &packed);
         }
         Ok(())
+    }
+
+    /// Appends `tail[from..to]`, values that were written elsewhere, padding
+    /// the packed arrays in them (`packed`, from `skip_value`) again for the
+    /// offset they now start at.
+    fn append_moved(&mut self, tail: &[u8], from: usize, to: usize, packed: &[(usize, usize, usize)]) {
+        let mut at = from;
+        for &(pad_at, pad_len, size) in packed.iter().filter(|p| (from..to).contains(&p.0)) {
+            self.out.extend_from_slice(&tail[at..pad_at]);
+            let misalignment = (self.out.len() - self.base) % size;
+            if misalignment != 0 {
+                self.out.resize(self.out.len() + size - misalignment, 0);
+            }
+            at = pad_at + pad_len;
+        }
+        self.out.extend_from_slice(&tail[at..to]);
     }
 }
 
@@ -552,14 +569,24 @@ impl Compound<'_, '_> {
 
     fn finish(self) -> Result<()> {
         if let Some((start, n)) = self.unknown {
-            // Serialize the header at the end and move it into place.
+            // The count is known only now: write the header and move the
+            // items after it, padding packed arrays in them again.
             let body = self.ser.out.split_off(start);
+            let mut packed = Vec::new();
+            let items = if self.map { 2 * n } else { n };
+            let shapes = &self.ser.shapes;
+            let shape_len = |i: u64| shapes.get(usize::try_from(i).ok()?).map(|s| s.declared);
+            let mut pos = 0;
+            for _ in 0..items {
+                pos = crate::skip::skip_value(&body, pos, start - self.ser.base, &shape_len, &mut packed)
+                    .ok_or_else(|| Error::Message("internal error: could not re-read a written value".into()))?;
+            }
             if self.map {
                 self.ser.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, n);
             } else {
                 self.ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, n);
             }
-            self.ser.out.extend_from_slice(&body);
+            self.ser.append_moved(&body, 0, body.len(), &packed);
             Ok(())
         } else if self.written == self.declared {
             Ok(())

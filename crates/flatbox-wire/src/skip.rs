@@ -11,11 +11,15 @@ use crate::varint;
 /// `origin` is the offset of `bytes[0]` from the start of the whole
 /// encoding (packed data is aligned relative to that start); `shape_len`
 /// gives the field count of shape `i`, for every shape defined so far.
+/// Every packed array met is reported to `packed` as (offset of its
+/// padding, padding length, element size), so that a caller moving the
+/// bytes can pad them again for their new offset.
 pub(crate) fn skip_value(
     bytes: &[u8],
     mut pos: usize,
     origin: usize,
     shape_len: &dyn Fn(u64) -> Option<usize>,
+    packed: &mut Vec<(usize, usize, usize)>,
 ) -> Option<usize> {
     let varint = |pos: &mut usize| -> Option<usize> {
         let (v, n) = varint::read_u64(bytes.get(*pos..)?).ok()?;
@@ -75,7 +79,9 @@ pub(crate) fn skip_value(
                 let size = crate::magic::packed_size(*bytes.get(pos)?)?;
                 pos += 1;
                 let count = varint(&mut pos)?;
-                pos += (size - (origin + pos) % size) % size + count * size;
+                let padding = (size - (origin + pos) % size) % size;
+                packed.push((pos, padding, size));
+                pos += padding + count * size;
                 0
             }
             _ => return None,

@@ -164,3 +164,74 @@ fn a_struct_whose_fields_change_is_written_as_a_map() {
     assert_eq!(flatbox_wire::from_slice::<Vec<Sometimes>>(&bytes).unwrap(), rows);
     assert_eq!(hex(&bytes), "64 EF 02 ED 01 61 01 ED 01 62 02 72 80 03 ED 01 63 04 C0 05 06 EF 01 80 07",);
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Inner {
+    label: String,
+    points: flatbox_wire::Packed<Vec<f64>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Varying {
+    first: Vec<Inner>,
+    when: flatbox_wire::Timestamp,
+    #[allow(clippy::option_option, reason = "Some(None) has its own encoding, tested here")]
+    nested: Option<Option<Inner>>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    left: Option<Inner>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    right: Option<String>,
+}
+
+#[test]
+fn rewriting_a_mispredicted_struct_keeps_nested_shapes_packed_data_and_strings() {
+    let inner =
+        |s: &str, n: u32| Inner { label: s.to_owned(), points: flatbox_wire::Packed((0..n).map(f64::from).collect()) };
+    let t = flatbox_wire::Timestamp::new(1_700_000_000, 7).unwrap();
+    // Same field count, different fields: the second row mispredicts at
+    // field 3, after values holding shapes, packed arrays and a timestamp.
+    let rows = vec![
+        Varying { first: vec![inner("a", 3)], when: t, nested: Some(None), left: Some(inner("b", 1)), right: None },
+        Varying {
+            first: vec![inner("c", 2), inner("d", 5)],
+            when: t,
+            nested: Some(Some(inner("e", 4))),
+            left: None,
+            right: Some("r".into()),
+        },
+        Varying { first: vec![], when: t, nested: None, left: Some(inner("f", 0)), right: None },
+    ];
+    for config in [Config::default(), Config::default().intern_strings(true)] {
+        let bytes = flatbox_wire::to_vec_with_config(&rows, config).unwrap();
+        assert_eq!(flatbox_wire::from_slice::<Vec<Varying>>(&bytes).unwrap(), rows, "{}", hex(&bytes));
+        // The packed arrays inside the rewritten struct are still aligned.
+        let back: Value = flatbox_wire::from_slice(&bytes).unwrap();
+        assert_eq!(flatbox_wire::to_vec_with_config(&back, config).map(|b| !b.is_empty()).ok(), Some(true));
+        assert!(flatbox_wire::inspect(&bytes).unwrap().contains("packed f64"));
+    }
+}
+
+/// A sequence whose length serde does not know up front.
+struct Unsized(Vec<flatbox_wire::Packed<Vec<f64>>>);
+
+impl Serialize for Unsized {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = serializer.serialize_seq(None)?;
+        for p in &self.0 {
+            seq.serialize_element(p)?;
+        }
+        seq.end()
+    }
+}
+
+#[test]
+fn sequences_of_unknown_length_keep_packed_data_aligned() {
+    let items: Vec<_> = (1..20_u32).map(|n| flatbox_wire::Packed((0..n).map(f64::from).collect())).collect();
+    // 19 items need a two-byte header (EB 13), written after the items.
+    let bytes = flatbox_wire::to_vec(&(1_u8, Unsized(items.clone()))).unwrap();
+    let back: (u8, Vec<flatbox_wire::Packed<Vec<f64>>>) = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(back.1, items);
+    let borrowed: (u8, Vec<flatbox_wire::Packed<&[f64]>>) = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(borrowed.1.len(), 19, "every packed array is aligned, so it borrows");
+}
