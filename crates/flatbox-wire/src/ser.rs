@@ -149,7 +149,10 @@ impl<'a> Serializer<'a> {
     #[inline(always)]
     fn write_plain_str(&mut self, s: &str) {
         let bytes = s.as_bytes();
-        if bytes.len() <= 8 {
+        if let &[b] = bytes {
+            // One byte ("-", a flag, a letter): the commonest short string.
+            self.out.extend_from_slice(&[tag::STR_INLINE | 1, b]);
+        } else if bytes.len() <= 8 {
             // Short strings: gather the bytes in a register, write a fixed
             // nine bytes (no call to memcpy), then cut back to the length.
             let mut word = [0_u8; 9];
