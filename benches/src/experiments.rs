@@ -10,7 +10,7 @@ use flatbox::{Error, Format, Wire};
 use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
 
-use crate::suite::{Experiment, serde_formats};
+use crate::suite::Experiment;
 
 /// A type with a twin whose strings borrow from the input.
 pub trait Borrowing: Serialize + DeserializeOwned + PartialEq + 'static {
@@ -41,8 +41,8 @@ pub(crate) struct WithBorrowed<T: Borrowing> {
 }
 
 impl<T: Borrowing> WithBorrowed<T> {
-    pub(crate) fn new(value: T) -> Self {
-        WithBorrowed { value, formats: serde_formats::<T>() }
+    pub(crate) fn new(value: T, formats: Vec<Box<dyn Format<T>>>) -> Self {
+        WithBorrowed { value, formats }
     }
 }
 

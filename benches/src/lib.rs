@@ -6,6 +6,8 @@
 //! - [`peers`]: postcard and bitcode as [`flatbox::Format`]s.
 //! - [`experiments`]: zero-copy decoding, packed arrays against memcpy,
 //!   varints against prost's.
+//! - [`codecs`]: the glue's cost over the codec libraries, and many small
+//!   messages with fresh contexts, a reused compressor, a dictionary.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.
@@ -29,6 +31,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod codecs;
 pub mod datasets;
 pub mod experiments;
 pub mod peers;

@@ -5,12 +5,14 @@
 //! returns an [`Experiment`] that profiles one format at a time through the
 //! facade's harness.
 
+use flatbox::codec::Codec;
 use flatbox::profile::{FormatReport, ProfileConfig, profile};
-use flatbox::{Format, Json, MsgPack, Wire};
+use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
 use rand::Rng;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use crate::codecs::{self, CODECS, DICTIONARY, FRESH, Glue, Messages, REUSED};
 use crate::datasets::{http_log, rng, tutorial};
 use crate::experiments::{
     Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
@@ -42,8 +44,27 @@ pub fn serde_formats<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn
     ]
 }
 
+/// [`serde_formats`], each followed by itself through every codec of
+/// [`CODECS`] (`json`, `json+lz4`, `json+zstd:1`, ...).
+pub fn serde_formats_with_codecs<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn Format<T>>> {
+    let plain = serde_formats::<T>();
+    let mut out: Vec<Box<dyn Format<T>>> = Vec::with_capacity(plain.len() * (CODECS.len() + 1));
+    for (i, format) in plain.into_iter().enumerate() {
+        out.push(format);
+        for codec in CODECS {
+            let again = serde_formats::<T>().swap_remove(i);
+            out.push(Box::new(Pipeline::new(again, codec)));
+        }
+    }
+    out
+}
+
+fn format_names<T>(formats: &[Box<dyn Format<T>>]) -> Vec<String> {
+    formats.iter().map(|f| f.name().to_owned()).collect()
+}
+
 fn serde_format_names<T: Serialize + DeserializeOwned + 'static>() -> Vec<String> {
-    serde_formats::<T>().iter().map(|f| f.name().to_owned()).collect()
+    format_names(&serde_formats::<T>())
 }
 
 struct SerdeExperiment<T> {
@@ -97,7 +118,39 @@ impl Dataset {
             source,
             formats,
             baseline: BASELINE,
-            load: Box::new(move || Box::new(WithBorrowed::new(generate()))),
+            load: Box::new(move || Box::new(WithBorrowed::new(generate(), serde_formats::<T>()))),
+        }
+    }
+
+    /// A serde dataset measured with every format through every codec too
+    /// (the tutorial's compression comparison).
+    pub fn compressed<T>(name: &'static str, source: &'static str, generate: fn() -> T) -> Self
+    where
+        T: Serialize + DeserializeOwned + PartialEq + 'static,
+    {
+        Dataset {
+            name,
+            source,
+            formats: format_names(&serde_formats_with_codecs::<T>()),
+            baseline: BASELINE,
+            load: Box::new(move || {
+                Box::new(SerdeExperiment { value: generate(), formats: serde_formats_with_codecs::<T>() })
+            }),
+        }
+    }
+
+    /// [`Dataset::borrowing`] and [`Dataset::compressed`] at once.
+    pub fn borrowing_compressed<T: Borrowing>(name: &'static str, source: &'static str, generate: fn() -> T) -> Self {
+        let mut formats = format_names(&serde_formats_with_codecs::<T>());
+        let wire_strings = formats.iter().position(|f| f == Wire::STRINGS).map_or(formats.len(), |p| p + 1);
+        // After wire+strings' codec rows.
+        formats.insert(wire_strings + CODECS.len(), WIRE_BORROWED.to_owned());
+        Dataset {
+            name,
+            source,
+            formats,
+            baseline: BASELINE,
+            load: Box::new(move || Box::new(WithBorrowed::new(generate(), serde_formats_with_codecs::<T>()))),
         }
     }
 
@@ -132,6 +185,38 @@ pub fn mixed_length_u64s() -> Vec<u64> {
     (0..1_000_000).map(|_| rng.random::<u64>() >> rng.random_range(0..64)).collect()
 }
 
+fn codec_glue_dataset() -> Dataset {
+    let mut formats = Vec::new();
+    for codec in CODECS {
+        formats.push(codecs::direct_row(codec));
+        formats.push(codecs::glue_row(codec));
+    }
+    Dataset {
+        name: "codec-glue",
+        source: "flatbox: flatbox-codec against the libraries it wraps (HTTP log as JSON, MB/s of input)",
+        baseline: "zstd:3 (library directly)",
+        // Each pair measured back to back (the machine drifts), the
+        // baseline's pair first.
+        formats: {
+            let base = [codecs::direct_row(Codec::Zstd { level: 3 }), codecs::glue_row(Codec::Zstd { level: 3 })];
+            let mut f: Vec<String> = formats.into_iter().filter(|f| !base.contains(f)).collect();
+            f.splice(0..0, base);
+            f
+        },
+        load: Box::new(|| Box::new(Glue::load())),
+    }
+}
+
+fn messages_dataset() -> Dataset {
+    Dataset {
+        name: "messages-1000",
+        source: "flatbox: 1000 HTTP-log entries as JSON messages, compressed one by one",
+        baseline: FRESH,
+        formats: vec![FRESH.to_owned(), REUSED.to_owned(), DICTIONARY.to_owned()],
+        load: Box::new(|| Box::new(Messages::load())),
+    }
+}
+
 fn varint_dataset() -> Dataset {
     Dataset {
         name: "varint-1m",
@@ -155,11 +240,13 @@ pub fn datasets() -> Vec<Dataset> {
         Dataset::serde("table-100k", "Apache Arrow: Modern Zero-Copy Framework", t::table_100k),
         Dataset::serde("records-1m", "Memory-Mapped Files for Large Data", t::records_1m),
         Dataset::serde("custom-test-data", "Custom Binary Protocols", t::custom_test_data),
-        Dataset::serde("compression-mix", "Compression Integration", t::compression_mix),
+        Dataset::compressed("compression-mix", "Compression Integration", t::compression_mix),
         Dataset::serde("pipeline-cache", "Real-World Performance Optimization (cache)", t::pipeline_cache),
         Dataset::serde("pipeline-network", "Real-World Performance Optimization (network)", t::pipeline_network),
         Dataset::serde("pipeline-array", "Real-World Performance Optimization (array)", t::pipeline_array),
-        Dataset::borrowing("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k),
+        Dataset::borrowing_compressed("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k),
+        codec_glue_dataset(),
+        messages_dataset(),
     ]
 }
 
@@ -222,7 +309,7 @@ mod tests {
         let users = all.iter().find(|d| d.name == "msgpack-users").unwrap();
 
         let by_dataset = Selection::new(Some("HTTP".into()));
-        assert_eq!(by_dataset.formats(http).len(), 8);
+        assert_eq!(by_dataset.formats(http).len(), 7 * 5 + 1);
         assert!(by_dataset.formats(users).is_empty());
 
         let by_format = Selection::new(Some("postcard".into()));
@@ -230,18 +317,24 @@ mod tests {
 
         let msgpack = Selection::new(Some("msgpack".into()));
         assert_eq!(msgpack.formats(users).len(), 8, "the dataset name matches");
-        assert_eq!(msgpack.formats(http), ["json", "msgpack", "msgpack-compact"]);
+        assert_eq!(msgpack.formats(http)[..3], ["json", "msgpack", "msgpack+lz4"]);
+        assert_eq!(msgpack.formats(http).len(), 1 + 2 * 5);
 
-        assert_eq!(Selection::new(None).formats(http).len(), 8);
-        let wire = Selection::new(Some("wire".into()));
-        assert_eq!(wire.formats(http), ["json", "wire", "wire+strings", "wire (borrowed)"]);
+        assert_eq!(Selection::new(None).formats(http).len(), 36);
+        let wire = Selection::new(Some("wire+strings+".into()));
+        assert_eq!(
+            wire.formats(http),
+            ["json", "wire+strings+lz4", "wire+strings+zstd:1", "wire+strings+zstd:3", "wire+strings+gzip:6"]
+        );
+        let borrowed = Selection::new(Some("borrowed".into()));
+        assert_eq!(borrowed.formats(http), ["json", "wire (borrowed)"]);
         assert!(Selection::new(Some("nothing-matches".into())).formats(http).is_empty());
     }
 
     #[test]
     fn small_datasets_profile_with_every_format() {
         let all = datasets();
-        for name in ["pipeline-network", "msgpack-users"] {
+        for name in ["pipeline-network", "msgpack-users", "compression-mix"] {
             let d = all.iter().find(|d| d.name == name).unwrap();
             let experiment = d.load();
             for format in &d.formats {

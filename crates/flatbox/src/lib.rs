@@ -8,6 +8,8 @@
 //!   named fields or compact arrays) and flatbox's own binary format
 //!   ([`Wire`], from the [`wire`] crate). The other flatbox crates add their
 //!   formats behind the same trait.
+//! - [`Pipeline`]: a format followed by a [`codec`], as one format
+//!   (`json+zstd:3`).
 //! - [`profile`]: the measuring harness. It warms up, picks an iteration
 //!   count that makes each sample long enough to time, takes at least ten
 //!   samples and reports the median with min and max, plus bytes per second.
@@ -65,10 +67,15 @@
 
 mod error;
 pub mod format;
+mod pipeline;
 pub mod profile;
 
 pub use error::{BoxError, Error, Result};
 pub use format::{Format, Json, MsgPack, Wire};
+pub use pipeline::Pipeline;
 
 /// flatbox's self-describing binary format (the `flatbox-wire` crate).
 pub use flatbox_wire as wire;
+
+/// Compression in the standard frame formats (the `flatbox-codec` crate).
+pub use flatbox_codec as codec;

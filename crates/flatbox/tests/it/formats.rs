@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use flatbox::{Error, Format, Json, MsgPack, Wire};
+use flatbox::codec::Codec;
+use flatbox::{Error, Format, Json, MsgPack, Pipeline, Wire};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -130,6 +131,15 @@ fn golden_bytes() {
     check(&MsgPack::compact(), &alice, b"\x92\xa5Alice\x1e");
     check(&MsgPack::named(), &vec![1_u32, 127, 128, 65_536], b"\x94\x01\x7f\xcc\x80\xce\x00\x01\x00\x00");
     check(&Json, &vec![1.5_f64, -0.0, 1e300], b"[1.5,-0.0,1e+300]");
+}
+
+#[test]
+fn pipelines_are_named_after_format_and_codec_and_decode_tool_frames() {
+    assert_eq!(Format::<u8>::name(&Pipeline::new(Json, Codec::Zstd { level: 3 })), "json+zstd:3");
+    assert_eq!(Format::<u8>::name(&Pipeline::new(Wire::strings(), Codec::None)), "wire+strings");
+    // A corrupt frame is a decode error naming the pipeline.
+    let err = Format::<u8>::decode(&Pipeline::new(Json, Codec::Lz4), b"\x04\x22\x4D\x18\x00").unwrap_err();
+    assert!(err.to_string().starts_with("json+lz4: decoding failed"), "{err}");
 }
 
 #[test]
