@@ -7,13 +7,13 @@
 
 use flatbox::codec::Codec;
 use flatbox::profile::{FormatReport, ProfileConfig, profile};
-use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
+use flatbox::{Format, Json, MsgPack, Pipeline, Protobuf, Wire};
 use rand::Rng;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::codecs::{self, CODECS, DICTIONARY, FRESH, Glue, Messages, REUSED};
-use crate::datasets::{http_log, rng, tutorial};
+use crate::datasets::{http_log, proto, rng, tutorial};
 use crate::experiments::{
     Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
 };
@@ -76,6 +76,22 @@ impl<T: PartialEq> Experiment for SerdeExperiment<T> {
     fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
         let format = self.formats.iter().find(|f| f.name() == format)?;
         Some(profile(format, &self.value, config))
+    }
+}
+
+/// Another experiment plus a `protobuf` row on a message of the same data.
+struct WithProtobuf<P> {
+    inner: Box<dyn Experiment>,
+    message: P,
+}
+
+impl<P: prost::Message + Default + PartialEq> Experiment for WithProtobuf<P> {
+    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+        if format == Protobuf::NAME {
+            Some(profile(&Protobuf, &self.message, config))
+        } else {
+            self.inner.profile(format, config)
+        }
     }
 }
 
@@ -169,6 +185,16 @@ impl Dataset {
         }
     }
 
+    /// Adds a `protobuf` row (prost), measured on the same data as
+    /// generated protobuf messages.
+    #[must_use]
+    pub fn with_protobuf<P: prost::Message + Default + PartialEq + 'static>(mut self, generate: fn() -> P) -> Self {
+        self.formats.insert(1, Protobuf::NAME.to_owned());
+        let load = self.load;
+        self.load = Box::new(move || Box::new(WithProtobuf { inner: load(), message: generate() }));
+        self
+    }
+
     /// Generates the dataset's value.
     pub fn load(&self) -> Box<dyn Experiment> {
         (self.load)()
@@ -234,7 +260,8 @@ pub fn datasets() -> Vec<Dataset> {
         Dataset::serde("pickle-example", "Python's Built-in Pickle", t::pickle_example),
         Dataset::serde("range-10k", "Pickle Protocols and Performance", t::range_10k),
         Dataset::borrowing("msgpack-users", "MessagePack: Binary JSON Alternative", t::msgpack_users),
-        Dataset::borrowing("protobuf-users", "Protocol Buffers: Schema-Driven Efficiency", t::protobuf_users),
+        Dataset::borrowing("protobuf-users", "Protocol Buffers: Schema-Driven Efficiency", t::protobuf_users)
+            .with_protobuf(proto::user_list),
         varint_dataset(),
         Dataset::float_array("float-array-1m", "Understanding Zero-Copy Serialization", t::float_array_1m),
         Dataset::serde("table-100k", "Apache Arrow: Modern Zero-Copy Framework", t::table_100k),
@@ -242,9 +269,11 @@ pub fn datasets() -> Vec<Dataset> {
         Dataset::serde("custom-test-data", "Custom Binary Protocols", t::custom_test_data),
         Dataset::compressed("compression-mix", "Compression Integration", t::compression_mix),
         Dataset::serde("pipeline-cache", "Real-World Performance Optimization (cache)", t::pipeline_cache),
-        Dataset::serde("pipeline-network", "Real-World Performance Optimization (network)", t::pipeline_network),
+        Dataset::serde("pipeline-network", "Real-World Performance Optimization (network)", t::pipeline_network)
+            .with_protobuf(proto::network_event),
         Dataset::serde("pipeline-array", "Real-World Performance Optimization (array)", t::pipeline_array),
-        Dataset::borrowing_compressed("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k),
+        Dataset::borrowing_compressed("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k)
+            .with_protobuf(proto::http_log),
         codec_glue_dataset(),
         messages_dataset(),
     ]
@@ -309,7 +338,7 @@ mod tests {
         let users = all.iter().find(|d| d.name == "msgpack-users").unwrap();
 
         let by_dataset = Selection::new(Some("HTTP".into()));
-        assert_eq!(by_dataset.formats(http).len(), 7 * 5 + 1);
+        assert_eq!(by_dataset.formats(http).len(), 7 * 5 + 2);
         assert!(by_dataset.formats(users).is_empty());
 
         let by_format = Selection::new(Some("postcard".into()));
@@ -320,7 +349,8 @@ mod tests {
         assert_eq!(msgpack.formats(http)[..3], ["json", "msgpack", "msgpack+lz4"]);
         assert_eq!(msgpack.formats(http).len(), 1 + 2 * 5);
 
-        assert_eq!(Selection::new(None).formats(http).len(), 36);
+        assert_eq!(Selection::new(None).formats(http).len(), 37);
+        assert_eq!(Selection::new(Some("protobuf".into())).formats(http), ["json", "protobuf"]);
         let wire = Selection::new(Some("wire+strings+".into()));
         assert_eq!(
             wire.formats(http),
@@ -334,7 +364,7 @@ mod tests {
     #[test]
     fn small_datasets_profile_with_every_format() {
         let all = datasets();
-        for name in ["pipeline-network", "msgpack-users", "compression-mix"] {
+        for name in ["pipeline-network", "msgpack-users", "compression-mix", "protobuf-users"] {
             let d = all.iter().find(|d| d.name == name).unwrap();
             let experiment = d.load();
             for format in &d.formats {

@@ -4,7 +4,10 @@
 //! - `cargo xtask bench [--quick] [--filter SUBSTRING]`: builds the bench
 //!   runner in release mode and measures every dataset with every format,
 //!   writing `target/flatbox-report/report.md` and `report.json`.
+//! - `cargo xtask codegen [--check]`: compiles `proto/` with protox and
+//!   prost-build (no protoc) into `crates/flatbox-proto/src/generated/`.
 
+mod codegen;
 #[cfg(test)]
 mod tidy;
 
@@ -35,11 +38,18 @@ enum Task {
         #[arg(long, value_name = "SUBSTRING")]
         filter: Option<String>,
     },
+    /// Regenerate the protobuf code in crates/flatbox-proto from proto/ (no protoc needed).
+    Codegen {
+        /// Only check that the committed code is up to date.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
         Task::Bench { quick, filter } => bench(quick, filter.as_deref()),
+        Task::Codegen { check } => codegen::run(check),
     }
 }
 

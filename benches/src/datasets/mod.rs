@@ -3,6 +3,7 @@
 //! machine, so sizes in reports are comparable across runs.
 
 pub mod http_log;
+pub mod proto;
 pub mod tutorial;
 
 use rand::SeedableRng;

@@ -5,8 +5,9 @@
 //!
 //! - [`Format`]: one small trait for "turn a value into bytes and back",
 //!   implemented here for JSON ([`Json`]), MessagePack ([`MsgPack`], with
-//!   named fields or compact arrays) and flatbox's own binary format
-//!   ([`Wire`], from the [`wire`] crate). The other flatbox crates add their
+//!   named fields or compact arrays), flatbox's own binary format
+//!   ([`Wire`], from the [`wire`] crate) and Protocol Buffers ([`Protobuf`],
+//!   for the [`proto`] crate's generated types). The other flatbox crates add their
 //!   formats behind the same trait.
 //! - [`Pipeline`]: a format followed by a [`codec`], as one format
 //!   (`json+zstd:3`).
@@ -71,7 +72,7 @@ mod pipeline;
 pub mod profile;
 
 pub use error::{BoxError, Error, Result};
-pub use format::{Format, Json, MsgPack, Wire};
+pub use format::{Format, Json, MsgPack, Protobuf, Wire};
 pub use pipeline::Pipeline;
 
 /// flatbox's self-describing binary format (the `flatbox-wire` crate).
@@ -79,3 +80,7 @@ pub use flatbox_wire as wire;
 
 /// Compression in the standard frame formats (the `flatbox-codec` crate).
 pub use flatbox_codec as codec;
+
+/// Protocol Buffers: flatbox's schemas, raw and dynamic decoding (the
+/// `flatbox-proto` crate).
+pub use flatbox_proto as proto;

@@ -1,5 +1,5 @@
 //! The [`Format`] trait and the formats the facade ships: [`Json`],
-//! [`MsgPack`] and [`Wire`].
+//! [`MsgPack`], [`Wire`] and [`Protobuf`].
 //!
 //! A format is a value that knows how to turn a `T` into bytes and back. It
 //! is generic over `T` rather than having generic methods so that a list of
@@ -10,10 +10,12 @@
 
 mod json;
 mod msgpack;
+mod protobuf;
 mod wire;
 
 pub use json::Json;
 pub use msgpack::MsgPack;
+pub use protobuf::Protobuf;
 pub use wire::Wire;
 
 use crate::Result;
