@@ -8,6 +8,7 @@
 //!   varints against prost's.
 //! - [`codecs`]: the glue's cost over the codec libraries, and many small
 //!   messages with fresh contexts, a reused compressor, a dictionary.
+//! - [`storage`]: the tutorial's memory-mapped file of 1M records.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.
@@ -37,4 +38,5 @@ pub mod experiments;
 pub mod peers;
 pub mod report;
 pub mod run;
+pub mod storage;
 pub mod suite;

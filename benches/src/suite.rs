@@ -18,6 +18,7 @@ use crate::experiments::{
     Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
 };
 use crate::peers::{Bitcode, Postcard};
+use crate::storage;
 
 /// A dataset, loaded, ready to be measured with each of its formats.
 pub trait Experiment {
@@ -243,6 +244,16 @@ fn messages_dataset() -> Dataset {
     }
 }
 
+fn record_file_dataset() -> Dataset {
+    Dataset {
+        name: "records-1m-file",
+        source: "Memory-Mapped Files for Large Data (1M 16-byte records; MB/s of the 1000 read)",
+        baseline: storage::READ_ALL,
+        formats: vec![storage::READ_ALL.to_owned(), storage::MMAP.to_owned()],
+        load: Box::new(|| Box::new(storage::RecordFile::load())),
+    }
+}
+
 fn varint_dataset() -> Dataset {
     Dataset {
         name: "varint-1m",
@@ -266,6 +277,7 @@ pub fn datasets() -> Vec<Dataset> {
         Dataset::float_array("float-array-1m", "Understanding Zero-Copy Serialization", t::float_array_1m),
         Dataset::serde("table-100k", "Apache Arrow: Modern Zero-Copy Framework", t::table_100k),
         Dataset::serde("records-1m", "Memory-Mapped Files for Large Data", t::records_1m),
+        record_file_dataset(),
         Dataset::serde("custom-test-data", "Custom Binary Protocols", t::custom_test_data),
         Dataset::compressed("compression-mix", "Compression Integration", t::compression_mix),
         Dataset::serde("pipeline-cache", "Real-World Performance Optimization (cache)", t::pipeline_cache),

@@ -1,0 +1,51 @@
+//! flatbox-store: memory-mapped storage with zero-copy reads.
+//!
+//! - [`FixedTable`]: a file of fixed-size plain-old-data records
+//!   ([`TableRecord`]), appended to and read in place through a memory map:
+//!   the tutorial's "1M records of 16 bytes" experiment as a type. Its
+//!   header names the record layout, size and byte order, so a file is
+//!   never read as the wrong type.
+//!
+//! The crash-safe, append-only record log of variable-length records
+//! (segments, CRC32C framing, torn-tail recovery, one writer and many
+//! readers) is not written yet.
+//!
+//! **Memory maps and other processes.** Reading through a map is
+//! zero-copy, but a mapped file that another process modifies or truncates
+//! is undefined behaviour. Do not change these files by other means while
+//! they are open. All the crate's `unsafe` is in one small module that
+//! creates the maps.
+//!
+//! # Examples
+//!
+//! ```
+//! use bytemuck::{Pod, Zeroable};
+//! use flatbox_store::{FixedTable, TableRecord};
+//!
+//! #[derive(Clone, Copy, Debug, PartialEq, Pod, Zeroable)]
+//! #[repr(C)]
+//! struct Point {
+//!     x: f32,
+//!     y: f32,
+//! }
+//!
+//! impl TableRecord for Point {
+//!     const LAYOUT: &'static str = "example.Point/v1";
+//! }
+//!
+//! let path = std::env::temp_dir().join(format!("flatbox-store-doc-{}.fbt", std::process::id()));
+//! let mut table = FixedTable::<Point>::create(&path)?;
+//! table.push(&Point { x: 1.0, y: 2.0 })?;
+//! assert_eq!(table.as_slice(), [Point { x: 1.0, y: 2.0 }]);
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod mmap;
+mod table;
+
+pub use error::{Error, Result};
+pub use table::{FixedTable, TableRecord};

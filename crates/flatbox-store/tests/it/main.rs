@@ -1,0 +1,3 @@
+//! Integration tests of flatbox-store: one test binary, a module per topic.
+
+mod table;
