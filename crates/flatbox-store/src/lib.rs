@@ -5,10 +5,12 @@
 //!   the tutorial's "1M records of 16 bytes" experiment as a type. Its
 //!   header names the record layout, size and byte order, so a file is
 //!   never read as the wrong type.
+//! - [`frame`]: the record log's on-disk framing (masked CRC32C, 8-byte
+//!   aligned payloads) and the scan that tells a torn tail from corruption.
 //!
-//! The crash-safe, append-only record log of variable-length records
-//! (segments, CRC32C framing, torn-tail recovery, one writer and many
-//! readers) is not written yet.
+//! The crash-safe, append-only record log itself (segment files, index,
+//! clean-shutdown marker, one writer with a file lock, many readers) is
+//! built on [`frame`] and is not written yet.
 //!
 //! **Memory maps and other processes.** Reading through a map is
 //! zero-copy, but a mapped file that another process modifies or truncates
@@ -44,6 +46,7 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod frame;
 mod mmap;
 mod table;
 

@@ -1,3 +1,4 @@
 //! Integration tests of flatbox-store: one test binary, a module per topic.
 
+mod frame;
 mod table;
