@@ -14,7 +14,9 @@ fn log_of(payloads: &[Vec<u8>]) -> (Vec<u8>, Vec<usize>) {
 }
 
 fn payloads() -> Vec<Vec<u8>> {
-    (0..12_u8).map(|i| (0..usize::from(i) * 7).map(|j| i.wrapping_mul(31).wrapping_add(j as u8)).collect()).collect()
+    (0..12_u8)
+        .map(|i| (0..u16::from(i) * 7).map(|j| i.wrapping_mul(31).wrapping_add(j.to_le_bytes()[0])).collect())
+        .collect()
 }
 
 #[test]
