@@ -37,6 +37,38 @@ pub enum Error {
         /// What the caller's type is.
         expected: String,
     },
+    /// A log segment is damaged before its tail (a record fails its CRC and
+    /// written data follows it). Open with `LogOptions::repair` to cut the
+    /// log there, losing the records after it.
+    #[error("{path}: corrupt record at byte {offset}")]
+    Corrupt {
+        /// The segment file.
+        path: PathBuf,
+        /// Where the damaged record starts.
+        offset: u64,
+    },
+    /// Another writer holds the log open.
+    #[error("{path}: the log is open for writing elsewhere (its LOCK file is held)")]
+    Locked {
+        /// The log directory.
+        path: PathBuf,
+    },
+    /// The directory holds files that are not a log's.
+    #[error("{path}: not a record log (it holds {found})")]
+    NotALog {
+        /// The directory.
+        path: PathBuf,
+        /// What it holds instead.
+        found: String,
+    },
+    /// A record does not fit in a segment.
+    #[error("a record of {len} bytes does not fit in a {segment_size}-byte segment")]
+    RecordTooLarge {
+        /// The record's length.
+        len: usize,
+        /// The segment size.
+        segment_size: u64,
+    },
     /// The header counts more records than the file holds (a torn write or a
     /// truncated copy).
     #[error("{path}: header counts {count} records but the file holds only {fits}")]

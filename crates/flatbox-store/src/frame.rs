@@ -68,6 +68,17 @@ pub fn encode(payload: &[u8], out: &mut Vec<u8>) {
     out.resize(out.len() + frame_len(payload.len()) - HEADER - payload.len(), 0);
 }
 
+/// The payload of the one frame `bytes` holds (header and payload, padding
+/// optional), as (offset, length), when its CRC holds.
+pub fn check(bytes: &[u8]) -> Option<(usize, usize)> {
+    let header = bytes.get(..HEADER)?;
+    let crc = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
+    let length = [header[4], header[5], header[6], header[7]];
+    let len = u32::from_le_bytes(length) as usize;
+    let payload = bytes.get(HEADER..HEADER + len)?;
+    (crc == crc_of(length, payload)).then_some((HEADER, len))
+}
+
 /// Where and how a scan stopped before the end of the bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Damage {

@@ -8,9 +8,13 @@
 //! - [`frame`]: the record log's on-disk framing (masked CRC32C, 8-byte
 //!   aligned payloads) and the scan that tells a torn tail from corruption.
 //!
-//! The crash-safe, append-only record log itself (segment files, index,
-//! clean-shutdown marker, one writer with a file lock, many readers) is
-//! built on [`frame`] and is not written yet.
+//! - [`RecordLog`]: an append-only log of variable-length records in
+//!   segment files, built on [`frame`]: one writer (a file lock), readers
+//!   on any thread ([`LogReader`]), zero-copy `get` checked against the
+//!   CRC, a torn tail cut off on open and corruption before it refused (or
+//!   cut with [`LogOptions::repair`]). Still to come: a clean-shutdown
+//!   marker and persisted index for an O(1) open (today `open` scans every
+//!   segment), and the crash and performance tests of issue 6.
 //!
 //! **Memory maps and other processes.** Reading through a map is
 //! zero-copy, but a mapped file that another process modifies or truncates
@@ -47,8 +51,10 @@
 
 mod error;
 pub mod frame;
+mod log;
 mod mmap;
 mod table;
 
 pub use error::{Error, Result};
+pub use log::{Durability, LogOptions, LogReader, OpenReport, RecordId, RecordLog};
 pub use table::{FixedTable, TableRecord};

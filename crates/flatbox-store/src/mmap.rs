@@ -11,7 +11,18 @@
 use std::fs::File;
 use std::io;
 
-use memmap2::MmapMut;
+use memmap2::{Mmap, MmapMut};
+
+/// Maps `file` read-only (the record log writes with `pwrite` and reads
+/// through the map; the page cache keeps both views the same).
+pub(crate) fn map(file: &File) -> io::Result<Mmap> {
+    // SAFETY: the file is opened by this crate and is not modified or
+    // truncated through any other handle while the map lives (the caller's
+    // contract, documented above). The log only writes bytes past what
+    // readers are allowed to see, or zeroes a torn tail before any reader
+    // exists, and never shrinks a segment.
+    unsafe { Mmap::map(file) }
+}
 
 /// Maps `file` read-write.
 pub(crate) fn map_mut(file: &File) -> io::Result<MmapMut> {

@@ -1,4 +1,5 @@
 //! Integration tests of flatbox-store: one test binary, a module per topic.
 
 mod frame;
+mod log;
 mod table;
