@@ -117,6 +117,12 @@ impl Shared {
     fn len(&self) -> u64 {
         self.committed.load(Ordering::Acquire)
     }
+
+    /// The records from `from` on, as they were when called.
+    fn iter_from(&self, from: RecordId) -> impl Iterator<Item = Result<(RecordId, &[u8])>> + '_ {
+        let end = self.len();
+        (from.0..end).map(move |id| self.get(RecordId(id)).map(|r| (RecordId(id), r.expect("committed records exist"))))
+    }
 }
 
 /// A cheap, clonable handle that reads the log from any thread while its
@@ -148,8 +154,7 @@ impl LogReader {
 
     /// The records from `from` on, as they were when called.
     pub fn iter_from(&self, from: RecordId) -> impl Iterator<Item = Result<(RecordId, &[u8])>> + '_ {
-        let end = self.len();
-        (from.0..end).map(move |id| self.get(RecordId(id)).map(|r| (RecordId(id), r.expect("committed records exist"))))
+        self.shared.iter_from(from)
     }
 }
 
@@ -488,7 +493,6 @@ impl RecordLog {
 
     /// The records from `from` on.
     pub fn iter_from(&self, from: RecordId) -> impl Iterator<Item = Result<(RecordId, &[u8])>> + '_ {
-        let end = self.len();
-        (from.0..end).map(move |id| self.get(RecordId(id)).map(|r| (RecordId(id), r.expect("committed records exist"))))
+        self.shared.iter_from(from)
     }
 }
