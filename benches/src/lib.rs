@@ -9,6 +9,7 @@
 //! - [`codecs`]: the glue's cost over the codec libraries, and many small
 //!   messages with fresh contexts, a reused compressor, a dictionary.
 //! - [`storage`]: the tutorial's memory-mapped file of 1M records.
+//! - [`record_log`]: flatbox-store's record log against redb.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.
@@ -36,6 +37,7 @@ pub mod codecs;
 pub mod datasets;
 pub mod experiments;
 pub mod peers;
+pub mod record_log;
 pub mod report;
 pub mod run;
 pub mod storage;

@@ -18,7 +18,7 @@ use crate::experiments::{
     Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
 };
 use crate::peers::{Bitcode, Postcard};
-use crate::storage;
+use crate::{record_log, storage};
 
 /// A dataset, loaded, ready to be measured with each of its formats.
 pub trait Experiment {
@@ -254,6 +254,28 @@ fn record_file_dataset() -> Dataset {
     }
 }
 
+fn log_dataset() -> Dataset {
+    Dataset {
+        name: "log-1m-100b",
+        source: "flatbox-store: 1M 100-byte records (100k with --quick), RecordLog against redb; reads are 100k random \
+                 gets; the scan row's encode is the crash-recovery open, its decode a full scan with CRC checks",
+        baseline: record_log::REDB,
+        formats: vec![record_log::REDB.to_owned(), record_log::LOG.to_owned(), record_log::LOG_SCAN.to_owned()],
+        load: Box::new(|| Box::new(record_log::LogVsRedb::load())),
+    }
+}
+
+fn reopen_dataset() -> Dataset {
+    Dataset {
+        name: "log-reopen",
+        source: "flatbox-store: clean reopen (encode) and reopen + one get (decode) of a 1 MiB and a 1 GiB log \
+                 (64 MiB with --quick)",
+        baseline: record_log::REOPEN_SMALL,
+        formats: vec![record_log::REOPEN_SMALL.to_owned(), record_log::REOPEN_LARGE.to_owned()],
+        load: Box::new(|| Box::new(record_log::Reopen::load())),
+    }
+}
+
 fn varint_dataset() -> Dataset {
     Dataset {
         name: "varint-1m",
@@ -288,6 +310,8 @@ pub fn datasets() -> Vec<Dataset> {
             .with_protobuf(proto::http_log),
         codec_glue_dataset(),
         messages_dataset(),
+        log_dataset(),
+        reopen_dataset(),
     ]
 }
 

@@ -46,8 +46,10 @@ fn mask(crc: u32) -> u32 {
     crc.rotate_right(15).wrapping_add(MASK_DELTA)
 }
 
-fn crc_of(length: [u8; 4], payload: &[u8]) -> u32 {
-    mask(crc32c::crc32c_append(crc32c::crc32c(&length), payload))
+/// The masked CRC of a frame's length and payload, which lie side by side:
+/// `length_and_payload` is the frame from byte 4 on, without padding.
+fn stored_crc(length_and_payload: &[u8]) -> u32 {
+    mask(crc32c::crc32c(length_and_payload))
 }
 
 /// The size a frame of `payload_len` bytes takes on disk, padding included.
@@ -62,9 +64,12 @@ pub const fn frame_len(payload_len: usize) -> usize {
 /// When `payload` is longer than [`MAX_PAYLOAD`] (4 GiB); callers check.
 pub fn encode(payload: &[u8], out: &mut Vec<u8>) {
     let length = u32::try_from(payload.len()).expect("payloads are checked against MAX_PAYLOAD").to_le_bytes();
-    out.extend_from_slice(&crc_of(length, payload).to_le_bytes());
+    let start = out.len();
+    out.extend_from_slice(&[0; 4]);
     out.extend_from_slice(&length);
     out.extend_from_slice(payload);
+    let crc = stored_crc(&out[start + 4..]);
+    out[start..start + 4].copy_from_slice(&crc.to_le_bytes());
     out.resize(out.len() + frame_len(payload.len()) - HEADER - payload.len(), 0);
 }
 
@@ -75,8 +80,8 @@ pub fn check(bytes: &[u8]) -> Option<(usize, usize)> {
     let crc = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
     let length = [header[4], header[5], header[6], header[7]];
     let len = u32::from_le_bytes(length) as usize;
-    let payload = bytes.get(HEADER..HEADER + len)?;
-    (crc == crc_of(length, payload)).then_some((HEADER, len))
+    let stored = bytes.get(4..HEADER + len)?;
+    (crc == stored_crc(stored)).then_some((HEADER, len))
 }
 
 /// Where and how a scan stopped before the end of the bytes.
@@ -145,17 +150,16 @@ pub fn scan(bytes: &[u8], start: usize) -> Scan {
             break bytes[pos..].iter().any(|&b| b != 0).then_some(Damage::Corrupt { offset: pos });
         }
         let crc = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
-        let length = [header[4], header[5], header[6], header[7]];
-        let len = u32::from_le_bytes(length) as usize;
+        let len = u32::from_le_bytes([header[4], header[5], header[6], header[7]]) as usize;
         let frame_end = pos.saturating_add(frame_len(len));
-        let Some(payload) = bytes.get(pos + HEADER..pos + HEADER + len) else {
+        let Some(stored) = bytes.get(pos + 4..pos + HEADER + len) else {
             // The frame runs past the end: torn, since nothing can follow.
             break Some(stop(pos, frame_end, false));
         };
         // Padding cut off at the end of the file loses nothing: the record
         // is complete, and the next frame goes after the padding anyway.
         let padding_clean = bytes[pos + HEADER + len..frame_end.min(bytes.len())].iter().all(|&b| b == 0);
-        if crc != crc_of(length, payload) || !padding_clean {
+        if crc != stored_crc(stored) || !padding_clean {
             break Some(stop(pos, frame_end, true));
         }
         records.push((pos + HEADER, len));

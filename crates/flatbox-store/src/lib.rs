@@ -11,10 +11,10 @@
 //! - [`RecordLog`]: an append-only log of variable-length records in
 //!   segment files, built on [`frame`]: one writer (a file lock), readers
 //!   on any thread ([`LogReader`]), zero-copy `get` checked against the
-//!   CRC, a torn tail cut off on open and corruption before it refused (or
-//!   cut with [`LogOptions::repair`]). Still to come: a clean-shutdown
-//!   marker and persisted index for an O(1) open (today `open` scans every
-//!   segment), and the crash and performance tests of issue 6.
+//!   CRC, a persisted per-segment offset index and a clean-shutdown marker
+//!   that make a clean open O(1), and after a crash a recovery scan that
+//!   cuts a torn tail and refuses corruption before it (or cuts it with
+//!   [`LogOptions::repair`]).
 //!
 //! **Memory maps and other processes.** Reading through a map is
 //! zero-copy, but a mapped file that another process modifies or truncates
@@ -56,5 +56,8 @@ mod mmap;
 mod table;
 
 pub use error::{Error, Result};
-pub use log::{Durability, LogOptions, LogReader, OpenReport, RecordId, RecordLog};
+pub use log::{
+    Durability, LogOptions, LogReader, MAX_SEGMENT_SIZE, MIN_SEGMENT_SIZE, OpenReport, RecordId, RecordLog,
+    VerifyReport,
+};
 pub use table::{FixedTable, TableRecord};
