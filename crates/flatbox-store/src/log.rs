@@ -1,42 +1,6 @@
 //! [`RecordLog`]: an append-only log of variable-length records in segment
 //! files, read in place through memory maps.
 //!
-//! # On disk
-//!
-//! A log is a directory:
-//!
-//! - `{first_id:020}.seg`: a segment, preallocated (sparse) to the segment
-//!   size, holding [`frame`]s back to back from offset 0; the name is the
-//!   id of its first record.
-//! - `{first_id:020}.idx`: the segment's offset index (as Kafka keeps one
-//!   per segment): entry `k` is a little-endian `u32` holding
-//!   `frame_offset / 8 + 1` of the segment's `k`-th record, `0` for none
-//!   yet. It is derived data: rebuilt from the segment after a crash.
-//! - `CLEAN`: the clean-shutdown marker, written (after everything is
-//!   synced) when the writer closes and removed before its next write. It
-//!   holds the record count and where the last segment's data ends.
-//! - `LOCK`: held with a file lock by the one writer.
-//!
-//! # Open and recovery
-//!
-//! With a valid `CLEAN` marker, open maps the files and checks, in O(1) of
-//! the log's size, that the marker, the last segment's index and its data
-//! agree: the last indexed frame passes its CRC and ends where the marker
-//! says, nothing is written after it, and every segment's index holds as
-//! many entries as its successor's name implies. Without a marker (a crash),
-//! or when any check fails, or with [`LogOptions::repair`], open scans every
-//! segment (checking every CRC), cuts a torn last record, refuses
-//! corruption before the tail (or, repairing, cuts there) and rebuilds the
-//! indexes.
-//!
-//! # Reads
-//!
-//! `get` finds the segment by binary search over the segments' first ids,
-//! reads the index entry, checks the frame's CRC and (when the next record
-//! is in the same segment) that the frame ends where the next one starts,
-//! so a damaged index entry is reported as corruption rather than serving
-//! another record.
-//!
 //! Its functions panic only when an internal invariant is broken, never on
 //! account of the files' contents.
 #![allow(clippy::missing_panics_doc, reason = "see the module documentation")]
@@ -302,12 +266,45 @@ impl LogReader {
 /// files of framed records (see [`frame`](crate::frame)) with a persisted
 /// offset index, one writer (enforced with a file lock), any number of
 /// [`LogReader`]s, an O(1) open after a clean shutdown and recovery of a
-/// torn tail after a crash (see the [module documentation](self) for the
-/// files and the checks).
+/// torn tail after a crash.
 ///
-/// Segments are preallocated sparse files of [`LogOptions::segment_size`]
-/// bytes, each mapped once for its whole size, so the slices readers get
-/// stay valid while the writer appends.
+/// # On disk
+///
+/// A log is a directory:
+///
+/// - `{first_id:020}.seg`: a segment, preallocated (sparse) to the segment
+///   size, holding [frame](crate::frame)s back to back from offset 0; the name is the
+///   id of its first record.
+/// - `{first_id:020}.idx`: the segment's offset index (as Kafka keeps one
+///   per segment): entry `k` is a little-endian `u32` holding
+///   `frame_offset / 8 + 1` of the segment's `k`-th record, `0` for none
+///   yet. It is derived data: rebuilt from the segment after a crash.
+/// - `CLEAN`: the clean-shutdown marker, written (after everything is
+///   synced) when the writer closes and removed before its next write. It
+///   holds the record count and where the last segment's data ends.
+/// - `LOCK`: held with a file lock by the one writer.
+///
+/// # Open and recovery
+///
+/// With a valid `CLEAN` marker, open maps the files and checks, in O(1) of
+/// the log's size, that the marker, the last segment's index and its data
+/// agree: the last indexed frame passes its CRC and ends where the marker
+/// says, nothing is written after it, and every segment's index holds as
+/// many entries as its successor's name implies. Without a marker (a crash),
+/// or when any check fails, or with [`LogOptions::repair`], open scans every
+/// segment (checking every CRC), cuts a torn last record, refuses
+/// corruption before the tail (or, repairing, cuts there) and rebuilds the
+/// indexes.
+///
+/// # Reads
+///
+/// `get` finds the segment by binary search over the segments' first ids,
+/// reads the index entry, checks the frame's CRC and that the frame tiles
+/// with its neighbour (it ends where the next record starts or, for a
+/// segment's last record, starts where the previous one ends), so a
+/// damaged index entry is reported as corruption rather than serving
+/// another record. Each segment is mapped once for its whole size, so the
+/// slices readers get stay valid while the writer appends.
 ///
 /// Dropping the log syncs it and writes the clean-shutdown marker, ignoring
 /// errors; call [`RecordLog::close`] to see them.
