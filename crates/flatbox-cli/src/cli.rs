@@ -71,6 +71,7 @@ pub(crate) enum Optimize {
 
 /// `flatbox profile`.
 #[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools, reason = "one flag per stated need, as clap wants them")]
 pub(crate) struct ProfileArgs {
     /// The data: a JSON document, NDJSON, MessagePack or CSV with a header (optionally compressed).
     pub(crate) file: PathBuf,

@@ -152,7 +152,10 @@ impl FormatKind {
                 let headers = csv.headers().with_context(|| format!("{name}: expected a CSV header row"))?.clone();
                 let headers: Vec<String> = headers.iter().map(str::to_owned).collect();
                 let rows = csv.into_records().map(move |row| {
-                    let row = row.with_context(|| format!("{name}: expected a CSV row"))?;
+                    let row = row.map_err(|e| match e.position() {
+                        Some(p) => anyhow!("{name}: line {}: expected a CSV row like the header: {e}", p.line()),
+                        None => anyhow!("{name}: expected a CSV row: {e}"),
+                    })?;
                     let mut object = serde_json::Map::with_capacity(headers.len());
                     for (key, field) in headers.iter().zip(row.iter()) {
                         object.insert(key.clone(), csv_field(field));
@@ -180,8 +183,7 @@ impl FormatKind {
         Ok(match self {
             FormatKind::Json => Box::new(JsonSink { output, stream, count: 0 }),
             FormatKind::Ndjson => Box::new(NdjsonSink { output, stream }),
-            FormatKind::Msgpack => Box::new(BinarySink { output, format: self, buf: Vec::new() }),
-            FormatKind::Wire => Box::new(BinarySink { output, format: self, buf: Vec::new() }),
+            FormatKind::Msgpack | FormatKind::Wire => Box::new(BinarySink { output, format: self, buf: Vec::new() }),
             FormatKind::Protobuf => {
                 let Some(schema) = schema else { usage!("writing protobuf needs --proto FILE --message NAME") };
                 Box::new(ProtobufSink { output, schema: schema.clone(), count: 0 })
@@ -263,6 +265,16 @@ pub(crate) fn sniff(head: &[u8], complete: bool) -> Option<FormatKind> {
         return Some(FormatKind::Protobuf);
     }
     None
+}
+
+/// Whether `head` starts with a JSON object or array that parses (its
+/// first line, or all of it).
+fn looks_like_json(head: &[u8]) -> bool {
+    let trimmed = head.trim_ascii_start();
+    let first_line = trimmed.split(|&b| b == b'\n').next().unwrap_or_default();
+    matches!(trimmed.first(), Some(b'{' | b'['))
+        && (serde_json::from_slice::<serde::de::IgnoredAny>(first_line).is_ok()
+            || serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok())
 }
 
 fn decodes_as_wire(head: &[u8], complete: bool) -> bool {
@@ -374,11 +386,26 @@ impl Input {
     ///
     /// A usage error when none of them tells.
     pub(crate) fn detect(&mut self, explicit: Option<FormatKind>, path: &Path) -> anyhow::Result<FormatKind> {
-        if let Some(f) = explicit.or_else(|| FormatKind::from_path(path)) {
+        if let Some(f) = explicit {
             return Ok(f);
         }
         let name = self.name.clone();
         let (head, complete) = self.peek()?;
+        if let Some(f) = FormatKind::from_path(path) {
+            // MessagePack reads most ASCII text as small integers: refuse
+            // text that is plainly JSON under a binary format's name.
+            if matches!(f, FormatKind::Msgpack | FormatKind::Wire | FormatKind::Protobuf)
+                && let Some(text @ (FormatKind::Json | FormatKind::Ndjson)) = sniff(head, complete)
+                && looks_like_json(head)
+            {
+                anyhow::bail!(
+                    "{name}: the extension says {} but the content is {} text (name the format with --from/--input to read it anyway)",
+                    f.name(),
+                    text.name()
+                );
+            }
+            return Ok(f);
+        }
         sniff(head, complete).ok_or_else(|| {
             usage_error(format!(
                 "{name}: cannot tell the format from the extension or the content; name it with --from/--input (one of {})",
@@ -532,6 +559,7 @@ impl BinaryReader {
         let what = |e: &dyn std::fmt::Display| {
             anyhow!("{}: {} value {} starting at byte {start}: {e}", self.name, self.format.name(), self.index)
         };
+        #[allow(clippy::single_match_else, reason = "one arm per binary format")]
         match self.format {
             FormatKind::Wire => {
                 let value: flatbox::wire::Value =

@@ -222,6 +222,7 @@ fn read_exact_or_eof(reader: &mut impl Read, buf: &mut [u8; 1], out: &mut Vec<u8
 /// An annotated dump of a sequence of MessagePack values: offset, the
 /// marker and header bytes in hex, and what they mean, indented by depth.
 /// At most `max_lines` lines (then a note of how many bytes were left).
+#[allow(clippy::too_many_lines, reason = "one arm per marker kind reads best as one match")]
 pub(crate) fn dump(bytes: &[u8], max_lines: usize) -> Result<String, WalkError> {
     let mut out = String::new();
     let mut pos = 0_usize;
@@ -273,7 +274,7 @@ pub(crate) fn dump(bytes: &[u8], max_lines: usize) -> Result<String, WalkError> 
                     0xcb => format!("{name} {}", f64::from_be_bytes(v.try_into().unwrap_or_default())),
                     0xcc..=0xcf => format!("{name} {}", be(v)),
                     0xd0..=0xd3 => {
-                        let bits = 64 - 8 * v.len() as u32;
+                        let bits = 64 - 8 * u32::try_from(v.len()).unwrap_or(8);
                         #[allow(clippy::cast_possible_wrap, reason = "reinterpreting two's complement")]
                         let n = ((be(v) << bits) as i64) >> bits;
                         format!("{name} {n}")

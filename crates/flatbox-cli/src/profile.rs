@@ -119,7 +119,7 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
         ("quick", ProfileConfig::quick())
     };
 
-    let json_bytes = serde_json::to_vec(&value).map(|v| v.len()).unwrap_or(0).max(1);
+    let json_bytes = serde_json::to_vec(&value).map_or(0, |v| v.len()).max(1);
     let table = as_table(&value);
     let codecs = Codec::standard_set();
     let with_proto = usize::from(schema.is_some());
@@ -326,10 +326,21 @@ struct DynProto {
     delimited: bool,
 }
 
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 struct Messages {
     delimited: bool,
     messages: Vec<DynamicMessage>,
+}
+
+/// Equal when they encode to the same bytes: a message built from JSON
+/// marks default-valued fields as set where a decoded one does not, which
+/// `DynamicMessage`'s own equality tells apart.
+impl PartialEq for Messages {
+    fn eq(&self, other: &Self) -> bool {
+        self.delimited == other.delimited
+            && self.messages.len() == other.messages.len()
+            && self.messages.iter().zip(&other.messages).all(|(a, b)| a.encode_to_vec() == b.encode_to_vec())
+    }
 }
 
 fn to_messages(descriptor: &MessageDescriptor, value: &Value, stream: bool) -> anyhow::Result<Messages> {
@@ -343,7 +354,7 @@ fn to_messages(descriptor: &MessageDescriptor, value: &Value, stream: bool) -> a
 }
 
 impl Format<Messages> for DynProto {
-    fn name(&self) -> &str {
+    fn name(&self) -> &'static str {
         "protobuf"
     }
 

@@ -30,6 +30,7 @@ const BATCH: usize = 1024;
 ///
 /// Usage errors for a missing log or bad options; data errors for records
 /// that fail their CRC or do not decode.
+#[allow(clippy::too_many_lines, reason = "one arm per action, each short")]
 pub(crate) fn run(args: &StoreArgs) -> anyhow::Result<()> {
     let dir = &args.dir;
     let name = dir.display().to_string();
@@ -86,8 +87,7 @@ pub(crate) fn run(args: &StoreArgs) -> anyhow::Result<()> {
             let (log, _) = open(dir, false)?;
             let end = to.unwrap_or(u64::MAX).min(log.len());
             let limit = limit.unwrap_or(u64::MAX);
-            let mut shown = 0;
-            for item in log.iter_from(RecordId(*from)) {
+            for (shown, item) in (0_u64..).zip(log.iter_from(RecordId(*from))) {
                 let (id, bytes) = item.with_context(|| format!("{name}: reading"))?;
                 if id.0 >= end || shown >= limit {
                     break;
@@ -98,7 +98,6 @@ pub(crate) fn run(args: &StoreArgs) -> anyhow::Result<()> {
                 }
                 serde_json::to_writer(&mut out, &value)?;
                 writeln!(out)?;
-                shown += 1;
             }
         }
         StoreAction::Verify => {

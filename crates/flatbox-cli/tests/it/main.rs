@@ -1,0 +1,9 @@
+//! Integration tests of the `flatbox` binary: every subcommand, round
+//! trips, and bad input (exit codes, messages, never a panic).
+
+mod bad_input;
+mod convert;
+mod inspect;
+mod profile;
+mod store;
+mod support;
