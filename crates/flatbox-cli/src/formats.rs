@@ -19,6 +19,8 @@
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
 
 use anyhow::{Context as _, anyhow};
 use clap::ValueEnum;
@@ -124,7 +126,7 @@ impl FormatKind {
                 let mut stream = BinaryReader { name, reader: Counting::new(reader), format: self, index: 0 };
                 let first = stream.next().transpose()?;
                 let at_end = stream.at_end()?;
-                let rest: Box<dyn Iterator<Item = anyhow::Result<Value>>> = Box::new(stream);
+                let rest: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send> = Box::new(stream);
                 match first {
                     None => Ok(Records::stream(Box::new(std::iter::empty()))),
                     Some(value) if at_end => Ok(Records::document(value)),
@@ -333,7 +335,7 @@ impl ProtoSchema {
 pub(crate) struct Input {
     pub(crate) name: String,
     pub(crate) codec: Option<CodecKind>,
-    pub(crate) reader: Box<dyn BufRead>,
+    pub(crate) reader: Box<dyn BufRead + Send>,
 }
 
 impl Input {
@@ -344,8 +346,8 @@ impl Input {
     /// A usage error when the file cannot be opened.
     pub(crate) fn open(path: &Path) -> anyhow::Result<Input> {
         let name = path.display().to_string();
-        let raw: Box<dyn Read> = if path == Path::new("-") {
-            Box::new(io::stdin().lock())
+        let raw: Box<dyn Read + Send> = if path == Path::new("-") {
+            Box::new(io::stdin())
         } else {
             if path.is_dir() {
                 usage!("{name}: is a directory, not a file");
@@ -355,7 +357,7 @@ impl Input {
         let mut raw = BufReader::with_capacity(256 * 1024, raw);
         let head = raw.fill_buf().with_context(|| format!("{name}: reading"))?;
         let codec = flatbox::codec::detect(head);
-        let reader: Box<dyn BufRead> = match codec {
+        let reader: Box<dyn BufRead + Send> = match codec {
             Some(_) => Box::new(BufReader::with_capacity(
                 256 * 1024,
                 DecodeErrors { name: name.clone(), inner: Decoder::new(raw, Limits::new(u64::MAX)) },
@@ -472,7 +474,7 @@ impl<R: BufRead> BufRead for Counting<R> {
 pub(crate) struct Records {
     /// Whether the input held a sequence of records rather than one value.
     pub(crate) stream: bool,
-    pub(crate) iter: Box<dyn Iterator<Item = anyhow::Result<Value>>>,
+    pub(crate) iter: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send>,
 }
 
 impl Records {
@@ -480,7 +482,7 @@ impl Records {
         Records { stream: false, iter: Box::new(std::iter::once(Ok(value))) }
     }
 
-    fn stream(iter: Box<dyn Iterator<Item = anyhow::Result<Value>>>) -> Self {
+    fn stream(iter: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send>) -> Self {
         Records { stream: true, iter }
     }
 
@@ -506,7 +508,7 @@ impl Records {
 
 struct NdjsonReader {
     name: String,
-    reader: Box<dyn BufRead>,
+    reader: Box<dyn BufRead + Send>,
     line: u64,
     buf: Vec<u8>,
 }
@@ -540,7 +542,7 @@ impl Iterator for NdjsonReader {
 
 struct BinaryReader {
     name: String,
-    reader: Counting<Box<dyn BufRead>>,
+    reader: Counting<Box<dyn BufRead + Send>>,
     format: FormatKind,
     index: u64,
 }
@@ -593,10 +595,24 @@ impl Iterator for BinaryReader {
 }
 
 /// Where converted bytes go: a file or standard output, through a codec.
+///
+/// With a codec, compression runs on a second thread: writes fill 1 MiB
+/// chunks that go through a channel of four to the thread that owns the
+/// encoder, so encoding records and compressing them overlap, and memory
+/// stays bounded (about six chunks).
 pub(crate) struct Output {
-    encoder: Encoder<BufWriter<Box<dyn Write>>>,
     name: String,
+    inner: OutputInner,
 }
+
+type RawWriter = BufWriter<Box<dyn Write + Send>>;
+
+enum OutputInner {
+    Direct(Encoder<RawWriter>),
+    Threaded { chunk: Vec<u8>, sender: Option<SyncSender<Vec<u8>>>, thread: Option<JoinHandle<io::Result<()>>> },
+}
+
+const CHUNK: usize = 1 << 20;
 
 impl Output {
     /// Creates `path` (`-`: standard output), compressing with `codec`.
@@ -606,33 +622,101 @@ impl Output {
     /// A usage error when the file cannot be created.
     pub(crate) fn create(path: &Path, codec: Codec) -> anyhow::Result<Output> {
         let name = path.display().to_string();
-        let raw: Box<dyn Write> = if path == Path::new("-") {
-            Box::new(io::stdout().lock())
+        let raw: Box<dyn Write + Send> = if path == Path::new("-") {
+            Box::new(io::stdout())
         } else {
             Box::new(File::create(path).map_err(|e| usage_error(format!("{name}: cannot create: {e}")))?)
         };
         let encoder = Encoder::new(BufWriter::with_capacity(256 * 1024, raw), codec)
             .with_context(|| format!("{name}: starting {codec}"))?;
-        Ok(Output { encoder, name })
+        if codec == Codec::None {
+            return Ok(Output { name, inner: OutputInner::Direct(encoder) });
+        }
+        let (sender, receiver) = sync_channel::<Vec<u8>>(4);
+        let thread = std::thread::Builder::new()
+            .name("compress".into())
+            .spawn(move || {
+                let mut encoder = encoder;
+                for chunk in receiver {
+                    encoder.write_all(&chunk)?;
+                }
+                let mut writer = encoder.finish().map_err(io::Error::other)?;
+                writer.flush()
+            })
+            .with_context(|| format!("{name}: starting the compression thread"))?;
+        Ok(Output {
+            name,
+            inner: OutputInner::Threaded {
+                chunk: Vec::with_capacity(CHUNK),
+                sender: Some(sender),
+                thread: Some(thread),
+            },
+        })
     }
 
     fn finish(self) -> anyhow::Result<()> {
         let name = self.name;
-        let mut writer = self.encoder.finish().with_context(|| format!("{name}: writing"))?;
-        writer.flush().with_context(|| format!("{name}: writing"))?;
+        match self.inner {
+            OutputInner::Direct(encoder) => {
+                let mut writer = encoder.finish().with_context(|| format!("{name}: writing"))?;
+                writer.flush().with_context(|| format!("{name}: writing"))?;
+            }
+            threaded @ OutputInner::Threaded { .. } => {
+                let mut this = Output { name: name.clone(), inner: threaded };
+                this.send_chunk().with_context(|| format!("{name}: writing"))?;
+                this.join().with_context(|| format!("{name}: writing"))?;
+            }
+        }
         Ok(())
+    }
+
+    /// Hands the current chunk to the compression thread.
+    fn send_chunk(&mut self) -> io::Result<()> {
+        let OutputInner::Threaded { chunk, sender, .. } = &mut self.inner else { return Ok(()) };
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(chunk, Vec::with_capacity(CHUNK));
+        let sent = sender.as_ref().is_some_and(|s| s.send(full).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The thread stopped: its error says why.
+            self.join()?;
+            Err(io::Error::other("the compression thread stopped"))
+        }
+    }
+
+    /// Closes the channel and waits for the thread's result.
+    fn join(&mut self) -> io::Result<()> {
+        let OutputInner::Threaded { sender, thread, .. } = &mut self.inner else { return Ok(()) };
+        drop(sender.take());
+        match thread.take() {
+            Some(handle) => handle.join().map_err(|_| io::Error::other("the compression thread failed"))?,
+            None => Ok(()),
+        }
     }
 }
 
 impl Write for Output {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.encoder.write(buf)
+        self.write_all(buf)?;
+        Ok(buf.len())
     }
     fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
-        self.encoder.write_all(buf)
+        match &mut self.inner {
+            OutputInner::Direct(encoder) => encoder.write_all(buf),
+            OutputInner::Threaded { chunk, .. } => {
+                chunk.extend_from_slice(buf);
+                if chunk.len() >= CHUNK { self.send_chunk() } else { Ok(()) }
+            }
+        }
     }
     fn flush(&mut self) -> io::Result<()> {
-        self.encoder.flush()
+        match &mut self.inner {
+            OutputInner::Direct(encoder) => encoder.flush(),
+            OutputInner::Threaded { .. } => Ok(()),
+        }
     }
 }
 
@@ -779,25 +863,124 @@ pub(crate) fn convert(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
     if (from == FormatKind::Protobuf || to == FormatKind::Protobuf) && schema.is_none() {
         usage!("protobuf needs --proto FILE --message NAME");
     }
+    if from == FormatKind::Ndjson && matches!(to, FormatKind::Wire | FormatKind::Msgpack) {
+        // The fast path: each line parsed and encoded in one pass.
+        let output = Output::create(&args.output, codec)?;
+        let result = transcode_ndjson(input, output, to, quiet);
+        if result.is_err() && args.output != Path::new("-") {
+            let _ = std::fs::remove_file(&args.output);
+        }
+        return result;
+    }
     let records = from.reader(input, schema.as_ref())?;
     // A stream stays a stream in stream formats; one value stays one value.
     let stream = records.stream && (to.holds_streams() || to == FormatKind::Json);
     let output = Output::create(&args.output, codec)?;
-    let result = (|| {
-        let mut sink = to.writer(output, stream, schema.as_ref())?;
-        let progress = Progress::spinner(quiet, "records");
-        for (i, record) in records.iter.enumerate() {
-            sink.write(&record?).with_context(|| format!("{}: writing", args.output.display()))?;
-            if i % 4096 == 0 {
-                progress.set(i as u64);
-            }
-        }
-        progress.finish();
-        sink.finish()
-    })();
+    let result = write_records(records, to.writer(output, stream, schema.as_ref()), quiet, &args.output);
     if result.is_err() && args.output != Path::new("-") {
         // Leave no half-written output behind.
         let _ = std::fs::remove_file(&args.output);
     }
     result
+}
+
+/// Records per batch handed from the reading thread to the writing one.
+const BATCH: usize = 256;
+
+/// Reads and parses records on a second thread while this one encodes and
+/// writes them (and a third compresses, see [`Output`]): batches of
+/// [`BATCH`] records through a channel of eight, so memory stays bounded.
+fn write_records(
+    records: Records,
+    sink: anyhow::Result<Box<dyn Sink>>,
+    quiet: bool,
+    output: &Path,
+) -> anyhow::Result<()> {
+    let mut sink = sink?;
+    let (sender, receiver) = sync_channel::<anyhow::Result<Vec<Value>>>(8);
+    let iter = records.iter;
+    let reader = std::thread::Builder::new().name("read".into()).spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        for record in iter {
+            match record {
+                Ok(value) => {
+                    batch.push(value);
+                    if batch.len() == BATCH
+                        && sender.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err()
+                    {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = sender.send(Err(e));
+                    return;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = sender.send(Ok(batch));
+        }
+    })?;
+    let progress = Progress::spinner(quiet, "records");
+    let mut count = 0_u64;
+    let result = (|| {
+        for batch in &receiver {
+            for record in batch? {
+                sink.write(&record).with_context(|| format!("{}: writing", output.display()))?;
+                count += 1;
+            }
+            progress.set(count);
+        }
+        anyhow::Ok(())
+    })();
+    // Stop the reader (if it is still going) before waiting for it.
+    drop(receiver);
+    let joined = reader.join();
+    progress.finish();
+    result?;
+    if joined.is_err() {
+        anyhow::bail!("the reading thread failed");
+    }
+    sink.finish()
+}
+
+/// NDJSON to wire or MessagePack without a value tree: each line is
+/// transcoded from serde_json's parser straight into the binary encoder
+/// (keys keep their input order), one record per value.
+fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: bool) -> anyhow::Result<()> {
+    use serde::Serialize as _;
+
+    let Input { name, mut reader, .. } = input;
+    let progress = Progress::spinner(quiet, "records");
+    let (mut line, mut buf) = (Vec::new(), Vec::new());
+    let mut number = 0_u64;
+    loop {
+        line.clear();
+        number += 1;
+        if reader.read_until(b'\n', &mut line).with_context(|| format!("{name}: line {number}: reading"))? == 0 {
+            break;
+        }
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        buf.clear();
+        let mut de = serde_json::Deserializer::from_slice(&line);
+        let transcoder = crate::transcode::Transcoder::new(&mut de);
+        let encoded = if to == FormatKind::Wire {
+            transcoder
+                .serialize(&mut flatbox::wire::Serializer::new(&mut buf, flatbox::wire::Config::new()))
+                .map_err(|e| e.to_string())
+        } else {
+            transcoder.serialize(&mut rmp_serde::Serializer::new(&mut buf)).map_err(|e| e.to_string())
+        };
+        encoded
+            .and_then(|()| de.end().map_err(|e| e.to_string()))
+            .map_err(|e| anyhow!("{name}: line {number}: expected one JSON value per line: {e}"))?;
+        output.write_all(&buf)?;
+        if number % 4096 == 0 {
+            progress.set(number);
+        }
+    }
+    progress.finish();
+    output.finish()
 }

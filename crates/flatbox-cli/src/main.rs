@@ -15,6 +15,7 @@ mod msgpack;
 mod profile;
 mod progress;
 mod store;
+mod transcode;
 
 use std::io::Write;
 use std::process::ExitCode;
