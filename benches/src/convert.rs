@@ -1,6 +1,6 @@
 //! The `flatbox convert` measurement: a large NDJSON file of HTTP-log
 //! entries converted to wire+zstd by the release `flatbox` binary, run once
-//! as a child process, against serde_json parsing the same lines in this
+//! as a child process, against `serde_json` parsing the same lines in this
 //! process.
 //!
 //! - **Peak memory**: the child's `VmHWM` (peak resident set) read from
@@ -8,10 +8,10 @@
 //!   reading before it exits. A streaming conversion reaches its plateau
 //!   in the first milliseconds, so the sampling misses nothing that
 //!   matters. Target: under 100 MB.
-//! - **Speed**: the child's wall-clock time against the time serde_json
+//! - **Speed**: the child's wall-clock time against the time `serde_json`
 //!   takes to read the same lines and parse each into a
 //!   `serde_json::Value`, with the file in the page cache for both.
-//!   Target: at least half serde_json's speed (a ratio of at most 2).
+//!   Target: at least half `serde_json`'s speed (a ratio of at most 2).
 //!
 //! This is one run of each, not a [`flatbox::profile`] measurement: the
 //! point is a whole process's memory and wall-clock on a file too large to
@@ -40,7 +40,7 @@ pub struct ConvertFigures {
     pub output_bytes: u64,
     /// `flatbox convert`'s wall-clock seconds.
     pub flatbox_s: f64,
-    /// serde_json's seconds to read and parse every line.
+    /// `serde_json`'s seconds to read and parse every line.
     pub serde_json_s: f64,
     /// `flatbox_s / serde_json_s`: at most 2 meets the target.
     pub time_ratio: f64,

@@ -10,7 +10,7 @@
 //!   messages with fresh contexts, a reused compressor, a dictionary.
 //! - [`storage`]: the tutorial's memory-mapped file of 1M records.
 //! - [`convert`]: `flatbox convert` of a large NDJSON file, its peak
-//!   memory and speed against serde_json.
+//!   memory and speed against `serde_json`.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.

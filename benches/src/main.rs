@@ -73,7 +73,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 /// `flatbox convert` of a large NDJSON file to wire+zstd: peak memory and
-/// speed against serde_json (see `flatbox_bench::convert`); writes
+/// speed against `serde_json` (see `flatbox_bench::convert`); writes
 /// `convert.json` and `convert.md` beside the report.
 fn measure_convert(args: &Args) -> anyhow::Result<()> {
     let Some(flatbox) = &args.flatbox else { return Ok(()) };

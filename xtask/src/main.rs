@@ -40,7 +40,7 @@ enum Task {
         #[arg(long, value_name = "SUBSTRING")]
         filter: Option<String>,
         /// Only the `flatbox convert` measurement (1 GB of NDJSON to
-        /// wire+zstd; 50 MB with --quick): peak memory, speed vs serde_json.
+        /// wire+zstd; 50 MB with --quick): peak memory, speed vs `serde_json`.
         #[arg(long)]
         convert_only: bool,
     },

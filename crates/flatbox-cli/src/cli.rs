@@ -116,7 +116,7 @@ pub(crate) struct ConvertArgs {
     /// The output's format, when its extension does not tell.
     #[arg(long, value_name = "FORMAT")]
     pub(crate) to: Option<FormatKind>,
-    /// Compress the output: none, lz4, zstd[:LEVEL], gzip[:LEVEL] (default: from a .zst, .lz4 or .gz suffix).
+    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix).
     #[arg(long, value_name = "CODEC")]
     pub(crate) codec: Option<String>,
     #[command(flatten)]
@@ -154,7 +154,7 @@ pub(crate) enum StoreAction {
     Append {
         /// NDJSON input (`-` or nothing for standard input; .zst/.lz4/.gz detected).
         file: Option<PathBuf>,
-        /// Compress each record: none, lz4, zstd[:LEVEL], gzip[:LEVEL].
+        /// Compress each record: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL.
         #[arg(long, value_name = "CODEC", default_value = "none")]
         codec: String,
     },

@@ -608,7 +608,7 @@ pub(crate) struct Output {
 type RawWriter = BufWriter<Box<dyn Write + Send>>;
 
 enum OutputInner {
-    Direct(Encoder<RawWriter>),
+    Direct(Box<Encoder<RawWriter>>),
     Threaded { chunk: Vec<u8>, sender: Option<SyncSender<Vec<u8>>>, thread: Option<JoinHandle<io::Result<()>>> },
 }
 
@@ -630,7 +630,7 @@ impl Output {
         let encoder = Encoder::new(BufWriter::with_capacity(256 * 1024, raw), codec)
             .with_context(|| format!("{name}: starting {codec}"))?;
         if codec == Codec::None {
-            return Ok(Output { name, inner: OutputInner::Direct(encoder) });
+            return Ok(Output { name, inner: OutputInner::Direct(Box::new(encoder)) });
         }
         let (sender, receiver) = sync_channel::<Vec<u8>>(4);
         let thread = std::thread::Builder::new()
@@ -945,7 +945,7 @@ fn write_records(
 }
 
 /// NDJSON to wire or MessagePack without a value tree: each line is
-/// transcoded from serde_json's parser straight into the binary encoder
+/// transcoded from `serde_json`'s parser straight into the binary encoder
 /// (keys keep their input order), one record per value.
 fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: bool) -> anyhow::Result<()> {
     use serde::Serialize as _;
@@ -977,7 +977,7 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
             .and_then(|()| de.end().map_err(|e| e.to_string()))
             .map_err(|e| anyhow!("{name}: line {number}: expected one JSON value per line: {e}"))?;
         output.write_all(&buf)?;
-        if number % 4096 == 0 {
+        if number.is_multiple_of(4096) {
             progress.set(number);
         }
     }
