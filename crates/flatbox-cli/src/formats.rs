@@ -431,7 +431,7 @@ impl<R: Read> Read for DecodeErrors<R> {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 format!(
-                    "{}: decompressing (after {produced} decompressed bytes): {}",
+                    "decompressing {} (after {produced} decompressed bytes): {}",
                     self.name,
                     flatbox::codec::Error::from_io(e)
                 ),
@@ -528,13 +528,8 @@ impl Iterator for NdjsonReader {
             if self.buf.trim_ascii().is_empty() {
                 continue;
             }
-            return Some(serde_json::from_slice(&self.buf).map_err(|e| {
-                anyhow!(
-                    "{}: line {}, column {}: expected one JSON value per line: {e}",
-                    self.name,
-                    self.line,
-                    e.column()
-                )
+            return Some(serde_json::from_slice(trim_newline(&self.buf)).map_err(|e| {
+                anyhow!("{}: line {}: expected one JSON value per line: {}", self.name, self.line, within_line(&e))
             }));
         }
     }
@@ -964,7 +959,7 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
             continue;
         }
         buf.clear();
-        let mut de = serde_json::Deserializer::from_slice(&line);
+        let mut de = serde_json::Deserializer::from_slice(trim_newline(&line));
         let transcoder = crate::transcode::Transcoder::new(&mut de);
         let encoded = if to == FormatKind::Wire {
             transcoder
@@ -975,7 +970,7 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
         };
         encoded
             .and_then(|()| de.end().map_err(|e| e.to_string()))
-            .map_err(|e| anyhow!("{name}: line {number}: expected one JSON value per line: {e}"))?;
+            .map_err(|e| anyhow!("{name}: line {number}: expected one JSON value per line: {}", within_line(&e)))?;
         output.write_all(&buf)?;
         if number.is_multiple_of(4096) {
             progress.set(number);
@@ -983,4 +978,16 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
     }
     progress.finish();
     output.finish()
+}
+
+/// A line without its `\n` (or `\r\n`).
+fn trim_newline(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A JSON error for one line of NDJSON: `serde_json` counts lines within
+/// the line parsed, so "at line 1 column 7" becomes "at column 7".
+fn within_line(error: &dyn std::fmt::Display) -> String {
+    error.to_string().replace(" at line 1 column ", " at column ")
 }

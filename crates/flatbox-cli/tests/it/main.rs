@@ -3,6 +3,7 @@
 
 mod bad_input;
 mod convert;
+mod help;
 mod inspect;
 mod profile;
 mod store;
