@@ -10,6 +10,8 @@
 //!   messages with fresh contexts, a reused compressor, a dictionary.
 //! - [`storage`]: the tutorial's memory-mapped file of 1M records.
 //! - [`record_log`]: flatbox-store's record log against redb.
+//! - [`convert`]: `flatbox convert` of a large NDJSON file, its peak
+//!   memory and speed against `serde_json`.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.
@@ -34,6 +36,7 @@
 #![deny(missing_docs)]
 
 pub mod codecs;
+pub mod convert;
 pub mod datasets;
 pub mod experiments;
 pub mod peers;

@@ -29,6 +29,13 @@ struct Args {
     /// List the datasets and their formats, then exit.
     #[arg(long)]
     list: bool,
+    /// The release `flatbox` binary: also measure `flatbox convert` on a
+    /// large NDJSON file (1 GB; 50 MB with --quick).
+    #[arg(long, value_name = "PATH")]
+    flatbox: Option<PathBuf>,
+    /// Only the `flatbox convert` measurement (needs --flatbox).
+    #[arg(long, requires = "flatbox")]
+    convert_only: bool,
 }
 
 fn main() -> anyhow::Result<()> {
@@ -39,10 +46,17 @@ fn main() -> anyhow::Result<()> {
         }
         return Ok(());
     }
+    if args.convert_only {
+        return measure_convert(&args);
+    }
     let (mode, config) =
         if args.quick { ("quick", ProfileConfig::quick()) } else { ("full", ProfileConfig::thorough()) };
-    let options =
-        Options { mode: mode.to_owned(), config, selection: Selection::new(args.filter.clone()), filter: args.filter };
+    let options = Options {
+        mode: mode.to_owned(),
+        config,
+        selection: Selection::new(args.filter.clone()),
+        filter: args.filter.clone(),
+    };
     let report = run(&options)?;
     println!("{}", report.summary_table());
     report.write_to(&args.out)?;
@@ -52,5 +66,27 @@ fn main() -> anyhow::Result<()> {
         report.elapsed_s,
         args.out.join("report.md").display()
     );
+    if args.flatbox.is_some() {
+        measure_convert(&args)?;
+    }
+    Ok(())
+}
+
+/// `flatbox convert` of a large NDJSON file to wire+zstd: peak memory and
+/// speed against `serde_json` (see `flatbox_bench::convert`); writes
+/// `convert.json` and `convert.md` beside the report.
+fn measure_convert(args: &Args) -> anyhow::Result<()> {
+    let Some(flatbox) = &args.flatbox else { return Ok(()) };
+    let (bytes, note) = if args.quick {
+        (50_000_000, " (quick mode: a 50 MB file; the full run converts 1 GB)")
+    } else {
+        (1_000_000_000, "")
+    };
+    eprintln!("measuring flatbox convert on {} MB of NDJSON{note}...", bytes / 1_000_000);
+    let figures = flatbox_bench::convert::measure(flatbox, &args.out, bytes)?;
+    let summary = format!("{}{note}", figures.summary());
+    println!("{summary}");
+    std::fs::write(args.out.join("convert.json"), serde_json::to_vec_pretty(&figures)?)?;
+    std::fs::write(args.out.join("convert.md"), format!("# flatbox convert\n\n{summary}\n"))?;
     Ok(())
 }

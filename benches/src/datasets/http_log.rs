@@ -71,7 +71,19 @@ const START_HOUR: u32 = 8;
 ///
 /// Never: the distribution parameters are constants that are valid.
 pub fn http_log_10k() -> Vec<HttpLogEntry> {
-    let mut rng = rng(0x5EED_0100);
+    http_log(0x5EED_0100, ENTRIES)
+}
+
+/// `n` entries of an HTTP access log drawn with `seed` (each seed its own
+/// clients, users and paths); [`http_log_10k`] is seed `0x5EED_0100`.
+/// `flatbox-bench` streams blocks of these to disk for the convert
+/// measurement.
+///
+/// # Panics
+///
+/// Never: the distribution parameters are constants that are valid.
+pub fn http_log(seed: u64, n: usize) -> Vec<HttpLogEntry> {
+    let mut rng = rng(seed);
 
     let clients: Vec<String> = (0..1500)
         .map(|_| {
@@ -96,7 +108,7 @@ pub fn http_log_10k() -> Vec<HttpLogEntry> {
     let api_size = LogNormal::new(6.0, 1.1).expect("valid log-normal"); // median ~400 B
 
     let mut seconds = 0.0_f64;
-    (0..ENTRIES)
+    (0..n)
         .map(|_| {
             seconds += gap.sample(&mut rng);
             let ip = clients[zipf_index(&client_zipf, &mut rng)].clone();

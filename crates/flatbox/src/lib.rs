@@ -84,3 +84,7 @@ pub use flatbox_codec as codec;
 /// Protocol Buffers: flatbox's schemas, raw and dynamic decoding (the
 /// `flatbox-proto` crate).
 pub use flatbox_proto as proto;
+
+/// Memory-mapped storage: the record log and the fixed-size table (the
+/// `flatbox-store` crate).
+pub use flatbox_store as store;

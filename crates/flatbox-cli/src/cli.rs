@@ -1,0 +1,185 @@
+//! The command line: `flatbox profile | convert | inspect | store`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::formats::FormatKind;
+
+/// Profile your own data with every format and codec, convert it, inspect it, store it.
+#[derive(Debug, Parser)]
+#[command(
+    name = "flatbox",
+    version,
+    about,
+    after_help = "Examples:\n  flatbox profile events.ndjson\n  flatbox convert events.ndjson events.wire.zst\n  flatbox inspect events.wire.zst\n  flatbox store ./log append events.ndjson\n\nExit codes: 0 success, 1 bad data, 2 bad usage."
+)]
+pub(crate) struct Cli {
+    /// No progress bars.
+    #[arg(long, short, global = true)]
+    pub(crate) quiet: bool,
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Measure every format x codec on your data and recommend one.
+    #[command(
+        after_help = "Examples:\n  flatbox profile users.json\n  flatbox profile events.ndjson --cross-language --optimize size\n  flatbox profile users.json --proto proto/flatbox/v1/user.proto --message UserList\n  flatbox profile data.csv --json > profile.json\n\nThe recommendation follows the tutorial's decision tree, driven by the\nneeds you state and the figures measured on your data."
+    )]
+    Profile(ProfileArgs),
+    /// Convert between json, ndjson, msgpack, wire, protobuf and csv (input), compressed or not.
+    #[command(
+        after_help = "Examples:\n  flatbox convert users.json users.msgpack\n  flatbox convert events.ndjson events.wire.zst\n  flatbox convert events.wire.zst events.ndjson\n  flatbox convert user.json user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox convert data.csv data.ndjson.gz\n  flatbox convert in.bin out.bin --from msgpack --to wire --codec lz4\n\nRecord streams (NDJSON lines, sequences of wire or MessagePack values,\nCSV rows) are converted record by record, in constant memory. A stream\nwritten as JSON becomes an array; a single value stays a single value."
+    )]
+    Convert(ConvertArgs),
+    /// Detect what a file is and show what it holds.
+    #[command(
+        after_help = "Examples:\n  flatbox inspect users.wire\n  flatbox inspect users.msgpack\n  flatbox inspect user.pb\n  flatbox inspect user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox inspect events.wire.zst\n\nwire: annotated disassembly; MessagePack: annotated dump; protobuf: raw\ndecoding, or typed with --proto/--message; a compressed frame: codec,\nsizes, checksum, dictionary id, then the payload inside."
+    )]
+    Inspect(InspectArgs),
+    /// A crash-safe record log: append NDJSON lines, get, scan, verify, stats.
+    #[command(
+        after_help = "Examples:\n  flatbox store ./log append events.ndjson --codec zstd:3\n  cat events.ndjson | flatbox store ./log append\n  flatbox store ./log get 42\n  flatbox store ./log scan --from 100 --limit 10\n  flatbox store ./log verify\n  flatbox store ./log stats"
+    )]
+    Store(StoreArgs),
+}
+
+/// A protobuf schema given at run time.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct ProtoArgs {
+    /// A .proto file (compiled at run time, no protoc needed).
+    #[arg(long, value_name = "FILE", requires = "message")]
+    pub(crate) proto: Option<PathBuf>,
+    /// The message type in --proto (fully qualified, or unqualified when unambiguous).
+    #[arg(long, value_name = "NAME", requires = "proto")]
+    pub(crate) message: Option<String>,
+}
+
+/// What to optimize for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum Optimize {
+    /// The smallest bytes.
+    Size,
+    /// The fastest encode + decode.
+    Speed,
+    /// The best product of size and time.
+    Balanced,
+}
+
+/// `flatbox profile`.
+#[derive(Debug, Args)]
+#[allow(clippy::struct_excessive_bools, reason = "one flag per stated need, as clap wants them")]
+pub(crate) struct ProfileArgs {
+    /// The data: a JSON document, NDJSON, MessagePack or CSV with a header (optionally compressed).
+    pub(crate) file: PathBuf,
+    /// The input's format, when its extension and content do not tell.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) input: Option<FormatKind>,
+    /// The data must be read by other languages.
+    #[arg(long)]
+    pub(crate) cross_language: bool,
+    /// People must be able to read the bytes.
+    #[arg(long)]
+    pub(crate) human_readable: bool,
+    /// Fields will be added or removed over time, with old and new readers.
+    #[arg(long)]
+    pub(crate) schema_evolution: bool,
+    /// What matters most.
+    #[arg(long, value_enum, default_value_t = Optimize::Balanced)]
+    pub(crate) optimize: Optimize,
+    #[command(flatten)]
+    pub(crate) proto: ProtoArgs,
+    /// Print the whole result as JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Careful measurements (20 samples of 25 ms per operation); slower.
+    #[arg(long, conflicts_with = "smoke")]
+    pub(crate) thorough: bool,
+    /// The fewest, shortest samples: checks that everything works, measures little.
+    #[arg(long)]
+    pub(crate) smoke: bool,
+}
+
+/// `flatbox convert`.
+#[derive(Debug, Args)]
+pub(crate) struct ConvertArgs {
+    /// The input file (`-` for standard input).
+    pub(crate) input: PathBuf,
+    /// The output file (`-` for standard output).
+    pub(crate) output: PathBuf,
+    /// The input's format, when its extension and content do not tell.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) from: Option<FormatKind>,
+    /// The output's format, when its extension does not tell.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) to: Option<FormatKind>,
+    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix).
+    #[arg(long, value_name = "CODEC")]
+    pub(crate) codec: Option<String>,
+    #[command(flatten)]
+    pub(crate) proto: ProtoArgs,
+}
+
+/// `flatbox inspect`.
+#[derive(Debug, Args)]
+pub(crate) struct InspectArgs {
+    /// The file to look at.
+    pub(crate) file: PathBuf,
+    /// Its format, when its extension and content do not tell.
+    #[arg(long, value_name = "FORMAT")]
+    pub(crate) format: Option<FormatKind>,
+    #[command(flatten)]
+    pub(crate) proto: ProtoArgs,
+    /// Show at most this many lines of a dump.
+    #[arg(long, value_name = "N", default_value_t = 2000)]
+    pub(crate) max_lines: usize,
+}
+
+/// `flatbox store`.
+#[derive(Debug, Args)]
+pub(crate) struct StoreArgs {
+    /// The log's directory.
+    pub(crate) dir: PathBuf,
+    #[command(subcommand)]
+    pub(crate) action: StoreAction,
+}
+
+/// What to do with the log.
+#[derive(Debug, Subcommand)]
+pub(crate) enum StoreAction {
+    /// Append NDJSON lines as records (wire-encoded, optionally compressed); creates the log.
+    Append {
+        /// NDJSON input (`-` or nothing for standard input; .zst/.lz4/.gz detected).
+        file: Option<PathBuf>,
+        /// Compress each record: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL.
+        #[arg(long, value_name = "CODEC", default_value = "none")]
+        codec: String,
+    },
+    /// Print one record as JSON.
+    Get {
+        /// The record's id (0 for the first record).
+        id: u64,
+    },
+    /// Print a range of records as NDJSON.
+    Scan {
+        /// The first id.
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+        /// Stop before this id.
+        #[arg(long)]
+        to: Option<u64>,
+        /// At most this many records.
+        #[arg(long)]
+        limit: Option<u64>,
+        /// Prefix each line with the record's id and a tab.
+        #[arg(long)]
+        ids: bool,
+    },
+    /// Check every record's CRC and decoding; print what opening recovered.
+    Verify,
+    /// Records, bytes and segments.
+    Stats,
+}

@@ -1,0 +1,993 @@
+//! Every format the command line reads or writes, in one place.
+//!
+//! A format is one variant of [`FormatKind`], with:
+//!
+//! - its detection: file extensions ([`FormatKind::from_path`], under an
+//!   optional `.zst` / `.lz4` / `.gz` suffix) and content sniffing
+//!   ([`sniff`]);
+//! - its reader ([`FormatKind::reader`]): a [`Records`] stream of JSON
+//!   values, one record at a time for stream formats;
+//! - its writer ([`FormatKind::writer`]): a [`Sink`] that takes records one
+//!   at a time.
+//!
+//! Records are `serde_json::Value`s: every format here maps to and from
+//! JSON's data model (MessagePack binaries, non-string keys and wire
+//! timestamps have no JSON form and are reported as errors naming the
+//! record). Arrow IPC and Parquet (from `flatbox-arrow`) are to be added as
+//! two more variants with their arms in the same `match`es.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use anyhow::{Context as _, anyhow};
+use clap::ValueEnum;
+use flatbox::Format as _;
+use flatbox::codec::{Codec, CodecKind, Decoder, Encoder, Limits};
+use flatbox::proto::Schema;
+use serde_json::Value;
+
+use crate::cli::{ConvertArgs, ProtoArgs};
+use crate::error::{usage, usage_error};
+use crate::msgpack;
+use crate::progress::Progress;
+
+/// The formats `flatbox` reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub(crate) enum FormatKind {
+    /// One JSON document.
+    Json,
+    /// Newline-delimited JSON: one record per line.
+    Ndjson,
+    /// MessagePack: one value, or a sequence of values (records).
+    Msgpack,
+    /// flatbox-wire: one value, or a sequence of values (records).
+    Wire,
+    /// Protocol Buffers: one message of the `--proto` schema's `--message` type.
+    Protobuf,
+    /// CSV with a header row (input only): one record per row.
+    Csv,
+    // Arrow IPC (`arrow`, extensions .arrow .ipc .feather) and Parquet
+    // (`parquet`, .parquet) slot in here once flatbox-arrow lands.
+}
+
+impl FormatKind {
+    /// Every format, in the order detection tries them.
+    pub(crate) const ALL: [FormatKind; 6] = [
+        FormatKind::Json,
+        FormatKind::Ndjson,
+        FormatKind::Msgpack,
+        FormatKind::Wire,
+        FormatKind::Protobuf,
+        FormatKind::Csv,
+    ];
+
+    /// The name used on the command line.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            FormatKind::Json => "json",
+            FormatKind::Ndjson => "ndjson",
+            FormatKind::Msgpack => "msgpack",
+            FormatKind::Wire => "wire",
+            FormatKind::Protobuf => "protobuf",
+            FormatKind::Csv => "csv",
+        }
+    }
+
+    /// File extensions, without the dot; the first is the one to write.
+    pub(crate) fn extensions(self) -> &'static [&'static str] {
+        match self {
+            FormatKind::Json => &["json"],
+            FormatKind::Ndjson => &["ndjson", "jsonl"],
+            FormatKind::Msgpack => &["msgpack", "mpk", "mp"],
+            FormatKind::Wire => &["wire", "fbw"],
+            FormatKind::Protobuf => &["pb", "protobuf", "binpb"],
+            FormatKind::Csv => &["csv"],
+        }
+    }
+
+    /// Whether the format holds many records one after another (so a
+    /// sequence of records is written as such, not as one array).
+    fn holds_streams(self) -> bool {
+        matches!(self, FormatKind::Ndjson | FormatKind::Msgpack | FormatKind::Wire | FormatKind::Csv)
+    }
+
+    /// The format named by `path`'s extension, under any compression suffix.
+    pub(crate) fn from_path(path: &Path) -> Option<FormatKind> {
+        let (inner, _) = split_codec_suffix(path);
+        let ext = inner.extension()?.to_str()?.to_ascii_lowercase();
+        FormatKind::ALL.into_iter().find(|f| f.extensions().contains(&ext.as_str()))
+    }
+
+    /// Reads records from `input`.
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for a format that needs options not given; data errors
+    /// when the input's first value does not decode.
+    pub(crate) fn reader(self, input: Input, schema: Option<&ProtoSchema>) -> anyhow::Result<Records> {
+        let Input { name, reader, .. } = input;
+        match self {
+            FormatKind::Json => {
+                let mut bytes = Vec::new();
+                let mut reader = reader;
+                reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
+                let value: Value =
+                    serde_json::from_slice(&bytes).with_context(|| format!("{name}: expected one JSON document"))?;
+                Ok(Records::document(value))
+            }
+            FormatKind::Ndjson => {
+                Ok(Records::stream(Box::new(NdjsonReader { name, reader, line: 0, buf: Vec::new() })))
+            }
+            FormatKind::Msgpack | FormatKind::Wire => {
+                let mut stream = BinaryReader { name, reader: Counting::new(reader), format: self, index: 0 };
+                let first = stream.next().transpose()?;
+                let at_end = stream.at_end()?;
+                let rest: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send> = Box::new(stream);
+                match first {
+                    None => Ok(Records::stream(Box::new(std::iter::empty()))),
+                    Some(value) if at_end => Ok(Records::document(value)),
+                    Some(value) => Ok(Records::stream(Box::new(std::iter::once(Ok(value)).chain(rest)))),
+                }
+            }
+            FormatKind::Protobuf => {
+                let Some(schema) = schema else {
+                    usage!(
+                        "{name}: reading protobuf needs --proto FILE --message NAME (`flatbox inspect` decodes it without a schema)"
+                    )
+                };
+                let mut bytes = Vec::new();
+                let mut reader = reader;
+                reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
+                let json = schema
+                    .schema
+                    .protobuf_to_json(&schema.message, &bytes)
+                    .with_context(|| format!("{name}: expected a protobuf {}", schema.message))?;
+                let value = serde_json::from_str(&json).with_context(|| format!("{name}: protobuf as JSON"))?;
+                Ok(Records::document(value))
+            }
+            FormatKind::Csv => {
+                let mut csv = csv::ReaderBuilder::new().has_headers(true).from_reader(reader);
+                let headers = csv.headers().with_context(|| format!("{name}: expected a CSV header row"))?.clone();
+                let headers: Vec<String> = headers.iter().map(str::to_owned).collect();
+                let rows = csv.into_records().map(move |row| {
+                    let row = row.map_err(|e| match e.position() {
+                        Some(p) => anyhow!("{name}: line {}: expected a CSV row like the header: {e}", p.line()),
+                        None => anyhow!("{name}: expected a CSV row: {e}"),
+                    })?;
+                    let mut object = serde_json::Map::with_capacity(headers.len());
+                    for (key, field) in headers.iter().zip(row.iter()) {
+                        object.insert(key.clone(), csv_field(field));
+                    }
+                    Ok(Value::Object(object))
+                });
+                Ok(Records::stream(Box::new(rows)))
+            }
+        }
+    }
+
+    /// A writer of records in this format to `output`. `stream` says
+    /// whether the records are a sequence (NDJSON lines, several values)
+    /// or one document.
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for a format that cannot be written or needs options.
+    pub(crate) fn writer(
+        self,
+        output: Output,
+        stream: bool,
+        schema: Option<&ProtoSchema>,
+    ) -> anyhow::Result<Box<dyn Sink>> {
+        Ok(match self {
+            FormatKind::Json => Box::new(JsonSink { output, stream, count: 0 }),
+            FormatKind::Ndjson => Box::new(NdjsonSink { output, stream }),
+            FormatKind::Msgpack | FormatKind::Wire => Box::new(BinarySink { output, format: self, buf: Vec::new() }),
+            FormatKind::Protobuf => {
+                let Some(schema) = schema else { usage!("writing protobuf needs --proto FILE --message NAME") };
+                Box::new(ProtobufSink { output, schema: schema.clone(), count: 0 })
+            }
+            FormatKind::Csv => usage!("csv is an input format only; write ndjson, json, msgpack or wire"),
+        })
+    }
+}
+
+/// Splits a `.zst` / `.lz4` / `.gz` suffix off `path`: the rest, and the
+/// codec the suffix names.
+pub(crate) fn split_codec_suffix(path: &Path) -> (PathBuf, Option<Codec>) {
+    let codec = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("zst" | "zstd") => Some(Codec::Zstd { level: Codec::ZSTD_DEFAULT_LEVEL }),
+        Some("lz4") => Some(Codec::Lz4),
+        Some("gz") => Some(Codec::Gzip { level: Codec::GZIP_DEFAULT_LEVEL }),
+        _ => None,
+    };
+    match codec {
+        Some(codec) => (path.with_extension(""), Some(codec)),
+        None => (path.to_path_buf(), None),
+    }
+}
+
+/// A CSV field as a JSON value: empty is null, then booleans, integers and
+/// finite floats, else a string.
+fn csv_field(field: &str) -> Value {
+    match field {
+        "" => Value::Null,
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => {
+            if let Ok(n) = field.parse::<u64>() {
+                n.into()
+            } else if let Ok(n) = field.parse::<i64>() {
+                n.into()
+            } else if let Some(n) = field.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
+                Value::Number(n)
+            } else {
+                Value::String(field.to_owned())
+            }
+        }
+    }
+}
+
+/// Guesses the format of bytes that start with `head` (`complete` when
+/// `head` is the whole input).
+pub(crate) fn sniff(head: &[u8], complete: bool) -> Option<FormatKind> {
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let trimmed = text.trim_ascii_start();
+    if let Some(&first) = trimmed.first()
+        && (first == b'{' || first == b'[')
+    {
+        let line_end = trimmed.iter().position(|&b| b == b'\n');
+        if let Some(end) = line_end
+            && !trimmed[end..].trim_ascii().is_empty()
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&trimmed[..end]).is_ok()
+        {
+            return Some(FormatKind::Ndjson);
+        }
+        return Some(FormatKind::Json);
+    }
+    // Binary formats: whichever decodes the bytes as a sequence of values.
+    if !head.is_empty() && decodes_as_wire(head, complete) {
+        return Some(FormatKind::Wire);
+    }
+    if !head.is_empty() && decodes_as_msgpack(head, complete) {
+        return Some(FormatKind::Msgpack);
+    }
+    // CSV: text whose first line has a comma.
+    if let Ok(text) =
+        std::str::from_utf8(&text[..text.len().min(4096)]).or_else(|e| std::str::from_utf8(&text[..e.valid_up_to()]))
+        && text.lines().next().is_some_and(|l| l.contains(','))
+        && !text.contains('\0')
+    {
+        return Some(FormatKind::Csv);
+    }
+    if complete && !head.is_empty() && flatbox::proto::raw::decode_raw(head).is_ok() {
+        return Some(FormatKind::Protobuf);
+    }
+    None
+}
+
+/// Whether `head` starts with a JSON object or array that parses (its
+/// first line, or all of it).
+fn looks_like_json(head: &[u8]) -> bool {
+    let trimmed = head.trim_ascii_start();
+    let first_line = trimmed.split(|&b| b == b'\n').next().unwrap_or_default();
+    matches!(trimmed.first(), Some(b'{' | b'['))
+        && (serde_json::from_slice::<serde::de::IgnoredAny>(first_line).is_ok()
+            || serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok())
+}
+
+fn decodes_as_wire(head: &[u8], complete: bool) -> bool {
+    let mut rest = head;
+    let mut values = 0;
+    while !rest.is_empty() {
+        match flatbox::wire::from_reader::<_, flatbox::wire::Value>(&mut rest) {
+            Ok(_) => values += 1,
+            Err(flatbox::wire::Error::Eof { .. }) if !complete => return values > 0,
+            Err(_) => return false,
+        }
+    }
+    values > 0
+}
+
+fn decodes_as_msgpack(head: &[u8], complete: bool) -> bool {
+    let mut rest = head;
+    let mut values = 0;
+    loop {
+        match msgpack::read_value(&mut rest, 0) {
+            Ok(Some(_)) => values += 1,
+            Ok(None) => return values > 0,
+            Err(msgpack::WalkError::Eof { .. }) if !complete => return values > 0,
+            Err(_) => return false,
+        }
+    }
+}
+
+/// A protobuf schema and the message type to read or write.
+#[derive(Debug, Clone)]
+pub(crate) struct ProtoSchema {
+    pub(crate) schema: Schema,
+    pub(crate) message: String,
+}
+
+impl ProtoSchema {
+    /// Compiles `--proto` and checks `--message`, when given.
+    ///
+    /// # Errors
+    ///
+    /// A missing .proto is a usage error; one that does not compile, or a
+    /// message it lacks, a data error naming the file.
+    pub(crate) fn from_args(args: &ProtoArgs) -> anyhow::Result<Option<ProtoSchema>> {
+        let (Some(path), Some(message)) = (&args.proto, &args.message) else { return Ok(None) };
+        if !path.is_file() {
+            usage!("{}: no such .proto file", path.display());
+        }
+        let schema = Schema::compile(path, &[]).with_context(|| format!("{}: compiling the schema", path.display()))?;
+        schema.message(message).map_err(|e| usage_error(format!("{}: {e}", path.display())))?;
+        Ok(Some(ProtoSchema { schema, message: message.clone() }))
+    }
+}
+
+/// An opened input: its name for messages, the compression detected, and
+/// the (decompressed) bytes.
+pub(crate) struct Input {
+    pub(crate) name: String,
+    pub(crate) codec: Option<CodecKind>,
+    pub(crate) reader: Box<dyn BufRead + Send>,
+}
+
+impl Input {
+    /// Opens `path` (`-`: standard input) and detects a compressed frame.
+    ///
+    /// # Errors
+    ///
+    /// A usage error when the file cannot be opened.
+    pub(crate) fn open(path: &Path) -> anyhow::Result<Input> {
+        let name = path.display().to_string();
+        let raw: Box<dyn Read + Send> = if path == Path::new("-") {
+            Box::new(io::stdin())
+        } else {
+            if path.is_dir() {
+                usage!("{name}: is a directory, not a file");
+            }
+            Box::new(File::open(path).map_err(|e| usage_error(format!("{name}: cannot open: {e}")))?)
+        };
+        let mut raw = BufReader::with_capacity(256 * 1024, raw);
+        let head = raw.fill_buf().with_context(|| format!("{name}: reading"))?;
+        let codec = flatbox::codec::detect(head);
+        let reader: Box<dyn BufRead + Send> = match codec {
+            Some(_) => Box::new(BufReader::with_capacity(
+                256 * 1024,
+                DecodeErrors { name: name.clone(), inner: Decoder::new(raw, Limits::new(u64::MAX)) },
+            )),
+            None => Box::new(raw),
+        };
+        Ok(Input { name, codec, reader })
+    }
+
+    /// The input's first bytes (after decompression), without consuming
+    /// them, and whether they are all of it.
+    ///
+    /// # Errors
+    ///
+    /// Read and decompression errors.
+    pub(crate) fn peek(&mut self) -> anyhow::Result<(&[u8], bool)> {
+        let name = self.name.clone();
+        let head = self.reader.fill_buf().with_context(|| format!("{name}: reading"))?;
+        // A short first read from a buffered file is the whole file; a
+        // decoder may return less, and then the head is "maybe partial".
+        let complete = head.len() < 64 * 1024 && self.codec.is_none();
+        Ok((head, complete))
+    }
+
+    /// The format: `explicit`, else the path's extension, else sniffed.
+    ///
+    /// # Errors
+    ///
+    /// A usage error when none of them tells.
+    pub(crate) fn detect(&mut self, explicit: Option<FormatKind>, path: &Path) -> anyhow::Result<FormatKind> {
+        if let Some(f) = explicit {
+            return Ok(f);
+        }
+        let name = self.name.clone();
+        let (head, complete) = self.peek()?;
+        if let Some(f) = FormatKind::from_path(path) {
+            // MessagePack reads most ASCII text as small integers: refuse
+            // text that is plainly JSON under a binary format's name.
+            if matches!(f, FormatKind::Msgpack | FormatKind::Wire | FormatKind::Protobuf)
+                && let Some(text @ (FormatKind::Json | FormatKind::Ndjson)) = sniff(head, complete)
+                && looks_like_json(head)
+            {
+                anyhow::bail!(
+                    "{name}: the extension says {} but the content is {} text (name the format with --from/--input to read it anyway)",
+                    f.name(),
+                    text.name()
+                );
+            }
+            return Ok(f);
+        }
+        sniff(head, complete).ok_or_else(|| {
+            usage_error(format!(
+                "{name}: cannot tell the format from the extension or the content; name it with --from/--input (one of {})",
+                FormatKind::ALL.map(FormatKind::name).join(", ")
+            ))
+        })
+    }
+}
+
+/// Names the input in decompression errors (which surface as `io::Error`s
+/// through `Read`).
+struct DecodeErrors<R: Read> {
+    name: String,
+    inner: Decoder<'static, R>,
+}
+
+impl<R: Read> Read for DecodeErrors<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            let produced = self.inner.produced();
+            io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "decompressing {} (after {produced} decompressed bytes): {}",
+                    self.name,
+                    flatbox::codec::Error::from_io(e)
+                ),
+            )
+        })
+    }
+}
+
+/// A `BufRead` that counts the bytes consumed, for offsets in messages.
+pub(crate) struct Counting<R> {
+    inner: R,
+    pub(crate) pos: u64,
+}
+
+impl<R> Counting<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Counting { inner, pos: 0 }
+    }
+}
+
+impl<R: BufRead> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Counting<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        self.pos += amt as u64;
+        self.inner.consume(amt);
+    }
+}
+
+/// Records read from an input: one document, or a stream of records.
+pub(crate) struct Records {
+    /// Whether the input held a sequence of records rather than one value.
+    pub(crate) stream: bool,
+    pub(crate) iter: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send>,
+}
+
+impl Records {
+    fn document(value: Value) -> Self {
+        Records { stream: false, iter: Box::new(std::iter::once(Ok(value))) }
+    }
+
+    fn stream(iter: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send>) -> Self {
+        Records { stream: true, iter }
+    }
+
+    /// Every record in memory: the document, or the stream's records as an
+    /// array.
+    ///
+    /// # Errors
+    ///
+    /// The first record that fails to read.
+    pub(crate) fn collect(self) -> anyhow::Result<(Value, usize)> {
+        let stream = self.stream;
+        let records = self.iter.collect::<anyhow::Result<Vec<Value>>>()?;
+        let count = records.len();
+        if stream {
+            Ok((Value::Array(records), count))
+        } else {
+            let value = records.into_iter().next().unwrap_or(Value::Null);
+            let count = value.as_array().map_or(1, Vec::len);
+            Ok((value, count))
+        }
+    }
+}
+
+struct NdjsonReader {
+    name: String,
+    reader: Box<dyn BufRead + Send>,
+    line: u64,
+    buf: Vec<u8>,
+}
+
+impl Iterator for NdjsonReader {
+    type Item = anyhow::Result<Value>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => return Some(Err(anyhow!(e).context(format!("{}: line {}: reading", self.name, self.line)))),
+            }
+            if self.buf.trim_ascii().is_empty() {
+                continue;
+            }
+            return Some(serde_json::from_slice(trim_newline(&self.buf)).map_err(|e| {
+                anyhow!("{}: line {}: expected one JSON value per line: {}", self.name, self.line, within_line(&e))
+            }));
+        }
+    }
+}
+
+struct BinaryReader {
+    name: String,
+    reader: Counting<Box<dyn BufRead + Send>>,
+    format: FormatKind,
+    index: u64,
+}
+
+impl BinaryReader {
+    fn at_end(&mut self) -> anyhow::Result<bool> {
+        Ok(self.reader.fill_buf().with_context(|| format!("{}: reading", self.name))?.is_empty())
+    }
+
+    fn read_one(&mut self) -> anyhow::Result<Option<Value>> {
+        if self.at_end()? {
+            return Ok(None);
+        }
+        let start = self.reader.pos;
+        self.index += 1;
+        let what = |e: &dyn std::fmt::Display| {
+            anyhow!("{}: {} value {} starting at byte {start}: {e}", self.name, self.format.name(), self.index)
+        };
+        #[allow(clippy::single_match_else, reason = "one arm per binary format")]
+        match self.format {
+            FormatKind::Wire => {
+                let value: flatbox::wire::Value =
+                    flatbox::wire::from_reader(&mut self.reader).map_err(|e| match e {
+                        flatbox::wire::Error::Io(io) => anyhow!(io),
+                        e => what(&format_args!("expected a flatbox-wire value (offsets within the value): {e}")),
+                    })?;
+                let json = Value::try_from(value).map_err(|e| what(&format_args!("no JSON form: {e}")))?;
+                Ok(Some(json))
+            }
+            _ => {
+                let bytes = match msgpack::read_value(&mut self.reader, start) {
+                    Ok(Some(bytes)) => bytes,
+                    Ok(None) => return Ok(None),
+                    Err(msgpack::WalkError::Io(e)) => return Err(anyhow!(e)),
+                    Err(e) => return Err(anyhow!("{}: {e}", self.name)),
+                };
+                let json: Value = rmp_serde::from_slice(&bytes).map_err(|e| what(&format_args!("{e}")))?;
+                Ok(Some(json))
+            }
+        }
+    }
+}
+
+impl Iterator for BinaryReader {
+    type Item = anyhow::Result<Value>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.read_one().transpose()
+    }
+}
+
+/// Where converted bytes go: a file or standard output, through a codec.
+///
+/// With a codec, compression runs on a second thread: writes fill 1 MiB
+/// chunks that go through a channel of four to the thread that owns the
+/// encoder, so encoding records and compressing them overlap, and memory
+/// stays bounded (about six chunks).
+pub(crate) struct Output {
+    name: String,
+    inner: OutputInner,
+}
+
+type RawWriter = BufWriter<Box<dyn Write + Send>>;
+
+enum OutputInner {
+    Direct(Box<Encoder<RawWriter>>),
+    Threaded { chunk: Vec<u8>, sender: Option<SyncSender<Vec<u8>>>, thread: Option<JoinHandle<io::Result<()>>> },
+}
+
+const CHUNK: usize = 1 << 20;
+
+impl Output {
+    /// Creates `path` (`-`: standard output), compressing with `codec`.
+    ///
+    /// # Errors
+    ///
+    /// A usage error when the file cannot be created.
+    pub(crate) fn create(path: &Path, codec: Codec) -> anyhow::Result<Output> {
+        let name = path.display().to_string();
+        let raw: Box<dyn Write + Send> = if path == Path::new("-") {
+            Box::new(io::stdout())
+        } else {
+            Box::new(File::create(path).map_err(|e| usage_error(format!("{name}: cannot create: {e}")))?)
+        };
+        let encoder = Encoder::new(BufWriter::with_capacity(256 * 1024, raw), codec)
+            .with_context(|| format!("{name}: starting {codec}"))?;
+        if codec == Codec::None {
+            return Ok(Output { name, inner: OutputInner::Direct(Box::new(encoder)) });
+        }
+        let (sender, receiver) = sync_channel::<Vec<u8>>(4);
+        let thread = std::thread::Builder::new()
+            .name("compress".into())
+            .spawn(move || {
+                let mut encoder = encoder;
+                for chunk in receiver {
+                    encoder.write_all(&chunk)?;
+                }
+                let mut writer = encoder.finish().map_err(io::Error::other)?;
+                writer.flush()
+            })
+            .with_context(|| format!("{name}: starting the compression thread"))?;
+        Ok(Output {
+            name,
+            inner: OutputInner::Threaded {
+                chunk: Vec::with_capacity(CHUNK),
+                sender: Some(sender),
+                thread: Some(thread),
+            },
+        })
+    }
+
+    fn finish(self) -> anyhow::Result<()> {
+        let name = self.name;
+        match self.inner {
+            OutputInner::Direct(encoder) => {
+                let mut writer = encoder.finish().with_context(|| format!("{name}: writing"))?;
+                writer.flush().with_context(|| format!("{name}: writing"))?;
+            }
+            threaded @ OutputInner::Threaded { .. } => {
+                let mut this = Output { name: name.clone(), inner: threaded };
+                this.send_chunk().with_context(|| format!("{name}: writing"))?;
+                this.join().with_context(|| format!("{name}: writing"))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Hands the current chunk to the compression thread.
+    fn send_chunk(&mut self) -> io::Result<()> {
+        let OutputInner::Threaded { chunk, sender, .. } = &mut self.inner else { return Ok(()) };
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(chunk, Vec::with_capacity(CHUNK));
+        let sent = sender.as_ref().is_some_and(|s| s.send(full).is_ok());
+        if sent {
+            Ok(())
+        } else {
+            // The thread stopped: its error says why.
+            self.join()?;
+            Err(io::Error::other("the compression thread stopped"))
+        }
+    }
+
+    /// Closes the channel and waits for the thread's result.
+    fn join(&mut self) -> io::Result<()> {
+        let OutputInner::Threaded { sender, thread, .. } = &mut self.inner else { return Ok(()) };
+        drop(sender.take());
+        match thread.take() {
+            Some(handle) => handle.join().map_err(|_| io::Error::other("the compression thread failed"))?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        match &mut self.inner {
+            OutputInner::Direct(encoder) => encoder.write_all(buf),
+            OutputInner::Threaded { chunk, .. } => {
+                chunk.extend_from_slice(buf);
+                if chunk.len() >= CHUNK { self.send_chunk() } else { Ok(()) }
+            }
+        }
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        match &mut self.inner {
+            OutputInner::Direct(encoder) => encoder.flush(),
+            OutputInner::Threaded { .. } => Ok(()),
+        }
+    }
+}
+
+/// Takes records one at a time and writes them in a format.
+pub(crate) trait Sink {
+    /// Writes one record.
+    fn write(&mut self, record: &Value) -> anyhow::Result<()>;
+    /// Ends the output (closing arrays and compressed frames).
+    fn finish(self: Box<Self>) -> anyhow::Result<()>;
+}
+
+struct JsonSink {
+    output: Output,
+    stream: bool,
+    count: u64,
+}
+
+impl Sink for JsonSink {
+    fn write(&mut self, record: &Value) -> anyhow::Result<()> {
+        let out = &mut self.output;
+        if self.stream {
+            out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
+        }
+        serde_json::to_writer(&mut *out, record)?;
+        if !self.stream {
+            out.write_all(b"\n")?;
+        }
+        self.count += 1;
+        Ok(())
+    }
+
+    fn finish(mut self: Box<Self>) -> anyhow::Result<()> {
+        if self.stream {
+            self.output.write_all(if self.count == 0 { b"[]\n" } else { b"\n]\n" })?;
+        }
+        self.output.finish()
+    }
+}
+
+struct NdjsonSink {
+    output: Output,
+    stream: bool,
+}
+
+impl Sink for NdjsonSink {
+    fn write(&mut self, record: &Value) -> anyhow::Result<()> {
+        // A document that is an array becomes one line per element.
+        let items: &[Value] = match record {
+            Value::Array(items) if !self.stream => items,
+            _ => std::slice::from_ref(record),
+        };
+        for item in items {
+            serde_json::to_writer(&mut self.output, item)?;
+            self.output.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        self.output.finish()
+    }
+}
+
+struct BinarySink {
+    output: Output,
+    format: FormatKind,
+    buf: Vec<u8>,
+}
+
+impl Sink for BinarySink {
+    fn write(&mut self, record: &Value) -> anyhow::Result<()> {
+        self.buf.clear();
+        if self.format == FormatKind::Wire {
+            flatbox::Wire::new().encode(record, &mut self.buf)?;
+        } else {
+            flatbox::MsgPack::named().encode(record, &mut self.buf)?;
+        }
+        self.output.write_all(&self.buf)?;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        self.output.finish()
+    }
+}
+
+struct ProtobufSink {
+    output: Output,
+    schema: ProtoSchema,
+    count: u64,
+}
+
+impl Sink for ProtobufSink {
+    fn write(&mut self, record: &Value) -> anyhow::Result<()> {
+        self.count += 1;
+        if self.count > 1 {
+            return Err(anyhow!(
+                "record {}: a protobuf file holds one {} message, and the input has more than one record (write ndjson, msgpack or wire for streams)",
+                self.count,
+                self.schema.message
+            ));
+        }
+        let bytes = self
+            .schema
+            .schema
+            .json_to_protobuf(&self.schema.message, &record.to_string())
+            .with_context(|| format!("record {}: expected JSON for a {}", self.count, self.schema.message))?;
+        self.output.write_all(&bytes)?;
+        Ok(())
+    }
+
+    fn finish(self: Box<Self>) -> anyhow::Result<()> {
+        self.output.finish()
+    }
+}
+
+/// `flatbox convert`.
+///
+/// # Errors
+///
+/// Usage errors for options, data errors naming the file and record.
+pub(crate) fn convert(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
+    if args.input == args.output && args.input != Path::new("-") {
+        usage!("{}: the input and the output are the same file", args.input.display());
+    }
+    let (_, suffix_codec) = split_codec_suffix(&args.output);
+    let codec = match &args.codec {
+        Some(c) => c.parse::<Codec>().map_err(|e| usage_error(format!("--codec: {e}")))?,
+        None => suffix_codec.unwrap_or(Codec::None),
+    };
+    let Some(to) = args.to.or_else(|| FormatKind::from_path(&args.output)) else {
+        usage!(
+            "{}: cannot tell the output format from the extension; name it with --to (one of {})",
+            args.output.display(),
+            FormatKind::ALL.map(FormatKind::name).join(", ")
+        )
+    };
+    let schema = ProtoSchema::from_args(&args.proto)?;
+    if to == FormatKind::Csv {
+        usage!("csv is an input format only; write ndjson, json, msgpack or wire");
+    }
+    let mut input = Input::open(&args.input)?;
+    let from = input.detect(args.from, &args.input)?;
+    if (from == FormatKind::Protobuf || to == FormatKind::Protobuf) && schema.is_none() {
+        usage!("protobuf needs --proto FILE --message NAME");
+    }
+    if from == FormatKind::Ndjson && matches!(to, FormatKind::Wire | FormatKind::Msgpack) {
+        // The fast path: each line parsed and encoded in one pass.
+        let output = Output::create(&args.output, codec)?;
+        let result = transcode_ndjson(input, output, to, quiet);
+        if result.is_err() && args.output != Path::new("-") {
+            let _ = std::fs::remove_file(&args.output);
+        }
+        return result;
+    }
+    let records = from.reader(input, schema.as_ref())?;
+    // A stream stays a stream in stream formats; one value stays one value.
+    let stream = records.stream && (to.holds_streams() || to == FormatKind::Json);
+    let output = Output::create(&args.output, codec)?;
+    let result = write_records(records, to.writer(output, stream, schema.as_ref()), quiet, &args.output);
+    if result.is_err() && args.output != Path::new("-") {
+        // Leave no half-written output behind.
+        let _ = std::fs::remove_file(&args.output);
+    }
+    result
+}
+
+/// Records per batch handed from the reading thread to the writing one.
+const BATCH: usize = 256;
+
+/// Reads and parses records on a second thread while this one encodes and
+/// writes them (and a third compresses, see [`Output`]): batches of
+/// [`BATCH`] records through a channel of eight, so memory stays bounded.
+fn write_records(
+    records: Records,
+    sink: anyhow::Result<Box<dyn Sink>>,
+    quiet: bool,
+    output: &Path,
+) -> anyhow::Result<()> {
+    let mut sink = sink?;
+    let (sender, receiver) = sync_channel::<anyhow::Result<Vec<Value>>>(8);
+    let iter = records.iter;
+    let reader = std::thread::Builder::new().name("read".into()).spawn(move || {
+        let mut batch = Vec::with_capacity(BATCH);
+        for record in iter {
+            match record {
+                Ok(value) => {
+                    batch.push(value);
+                    if batch.len() == BATCH
+                        && sender.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err()
+                    {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = sender.send(Err(e));
+                    return;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = sender.send(Ok(batch));
+        }
+    })?;
+    let progress = Progress::spinner(quiet, "records");
+    let mut count = 0_u64;
+    let result = (|| {
+        for batch in &receiver {
+            for record in batch? {
+                sink.write(&record).with_context(|| format!("{}: writing", output.display()))?;
+                count += 1;
+            }
+            progress.set(count);
+        }
+        anyhow::Ok(())
+    })();
+    // Stop the reader (if it is still going) before waiting for it.
+    drop(receiver);
+    let joined = reader.join();
+    progress.finish();
+    result?;
+    if joined.is_err() {
+        anyhow::bail!("the reading thread failed");
+    }
+    sink.finish()
+}
+
+/// NDJSON to wire or MessagePack without a value tree: each line is
+/// transcoded from `serde_json`'s parser straight into the binary encoder
+/// (keys keep their input order), one record per value.
+fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: bool) -> anyhow::Result<()> {
+    use serde::Serialize as _;
+
+    let Input { name, mut reader, .. } = input;
+    let progress = Progress::spinner(quiet, "records");
+    let (mut line, mut buf) = (Vec::new(), Vec::new());
+    let mut number = 0_u64;
+    loop {
+        line.clear();
+        number += 1;
+        if reader.read_until(b'\n', &mut line).with_context(|| format!("{name}: line {number}: reading"))? == 0 {
+            break;
+        }
+        if line.trim_ascii().is_empty() {
+            continue;
+        }
+        buf.clear();
+        let mut de = serde_json::Deserializer::from_slice(trim_newline(&line));
+        let transcoder = crate::transcode::Transcoder::new(&mut de);
+        let encoded = if to == FormatKind::Wire {
+            transcoder
+                .serialize(&mut flatbox::wire::Serializer::new(&mut buf, flatbox::wire::Config::new()))
+                .map_err(|e| e.to_string())
+        } else {
+            transcoder.serialize(&mut rmp_serde::Serializer::new(&mut buf)).map_err(|e| e.to_string())
+        };
+        encoded
+            .and_then(|()| de.end().map_err(|e| e.to_string()))
+            .map_err(|e| anyhow!("{name}: line {number}: expected one JSON value per line: {}", within_line(&e)))?;
+        output.write_all(&buf)?;
+        if number.is_multiple_of(4096) {
+            progress.set(number);
+        }
+    }
+    progress.finish();
+    output.finish()
+}
+
+/// A line without its `\n` (or `\r\n`).
+fn trim_newline(line: &[u8]) -> &[u8] {
+    let line = line.strip_suffix(b"\n").unwrap_or(line);
+    line.strip_suffix(b"\r").unwrap_or(line)
+}
+
+/// A JSON error for one line of NDJSON: `serde_json` counts lines within
+/// the line parsed, so "at line 1 column 7" becomes "at column 7".
+fn within_line(error: &dyn std::fmt::Display) -> String {
+    error.to_string().replace(" at line 1 column ", " at column ")
+}

@@ -1,0 +1,566 @@
+//! `flatbox profile`: every applicable format x codec measured on the
+//! user's data with the facade's harness ([`flatbox::profile`]), a table,
+//! and a recommendation from the tutorial's decision tree.
+
+use std::fmt::Write as _;
+
+use anyhow::Context as _;
+use comfy_table::{Cell, CellAlignment, Table as TextTable, presets};
+use flatbox::codec::Codec;
+use flatbox::profile::{FormatReport, ProfileConfig, profile};
+use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
+use prost::Message as _;
+use prost_reflect::{DynamicMessage, MessageDescriptor};
+use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::Value;
+
+use crate::cli::{Optimize, ProfileArgs};
+use crate::formats::{FormatKind, Input, ProtoSchema};
+use crate::progress::Progress;
+
+/// One format x codec, measured.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Row {
+    /// The format without its codec (`wire+strings`, `msgpack-compact`).
+    pub(crate) format: String,
+    /// The codec (`none`, `zstd:3`, ...).
+    pub(crate) codec: String,
+    /// The format's own size, uncompressed, in bytes.
+    pub(crate) plain_size: usize,
+    /// The size after the codec, in bytes.
+    pub(crate) size: usize,
+    /// `size` over JSON's uncompressed size.
+    pub(crate) ratio_to_json: f64,
+    /// JSON-equivalent megabytes encoded per second (JSON size / median).
+    pub(crate) encode_mb_s: f64,
+    /// JSON-equivalent megabytes decoded per second.
+    pub(crate) decode_mb_s: f64,
+    /// The harness's full report.
+    pub(crate) report: FormatReport,
+}
+
+impl Row {
+    fn name(&self) -> String {
+        if self.codec == "none" { self.format.clone() } else { format!("{}+{}", self.format, self.codec) }
+    }
+    fn time_ns(&self) -> f64 {
+        self.report.encode.median_ns + self.report.decode.median_ns
+    }
+}
+
+/// What the input was.
+#[derive(Debug, Serialize)]
+struct InputSummary {
+    file: String,
+    format: FormatKind,
+    compressed: Option<String>,
+    records: usize,
+    tabular: bool,
+    columns: Vec<String>,
+    json_bytes: usize,
+}
+
+/// The needs the user stated.
+#[derive(Debug, Serialize)]
+struct Needs {
+    cross_language: bool,
+    human_readable: bool,
+    schema_evolution: bool,
+    optimize: Optimize,
+}
+
+/// The decision and why.
+#[derive(Debug, Serialize)]
+struct Recommendation {
+    /// The recommended format+codec.
+    choice: String,
+    /// The family the decision tree led to.
+    family: String,
+    /// Each step of the tree: the question, the answer, why.
+    path: Vec<String>,
+    /// The measured figures behind the choice.
+    figures: String,
+    /// Other notes (what was not measured, the overall best).
+    notes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct ProfileOutput {
+    input: InputSummary,
+    needs: Needs,
+    mode: &'static str,
+    rows: Vec<Row>,
+    skipped: Vec<String>,
+    recommendation: Recommendation,
+}
+
+/// `flatbox profile`.
+///
+/// # Errors
+///
+/// Usage and data errors as for `convert`.
+pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
+    let schema = ProtoSchema::from_args(&args.proto)?;
+    let mut input = Input::open(&args.file)?;
+    let format = input.detect(args.input, &args.file)?;
+    let compressed = input.codec.map(|c| c.to_string());
+    let records = format.reader(input, schema.as_ref())?;
+    let stream = records.stream;
+    let (value, count) = records.collect()?;
+    let name = args.file.display().to_string();
+
+    let (mode, config) = if args.smoke {
+        ("smoke", ProfileConfig::smoke())
+    } else if args.thorough {
+        ("thorough", ProfileConfig::thorough())
+    } else {
+        ("quick", ProfileConfig::quick())
+    };
+
+    let json_bytes = serde_json::to_vec(&value).map_or(0, |v| v.len()).max(1);
+    let table = as_table(&value);
+    let codecs = Codec::standard_set();
+    let with_proto = usize::from(schema.is_some());
+    let progress = Progress::bar(quiet || args.json, ((5 + with_proto) * codecs.len()) as u64);
+    let mut rows = Vec::new();
+    let mut skipped = Vec::new();
+    match &table {
+        Some(t) => measure_serde(t, &config, json_bytes, &progress, &mut rows, &mut skipped),
+        None => measure_serde(&value, &config, json_bytes, &progress, &mut rows, &mut skipped),
+    }
+    if let Some(schema) = &schema {
+        let descriptor = schema.schema.message(&schema.message)?;
+        let messages = to_messages(&descriptor, &value, stream)
+            .with_context(|| format!("{name}: the data as protobuf {}", schema.message))?;
+        let proto = DynProto { descriptor, delimited: messages.delimited };
+        measure_one(&proto, "protobuf", &messages, &config, json_bytes, &progress, &mut rows, &mut skipped);
+    }
+    progress.finish();
+    if rows.is_empty() {
+        anyhow::bail!("{name}: no format could round-trip the data: {}", skipped.join("; "));
+    }
+
+    let needs = Needs {
+        cross_language: args.cross_language,
+        human_readable: args.human_readable,
+        schema_evolution: args.schema_evolution,
+        optimize: args.optimize,
+    };
+    let recommendation = recommend(&rows, &needs, schema.is_some(), table.is_some());
+    let output = ProfileOutput {
+        input: InputSummary {
+            file: name,
+            format,
+            compressed,
+            records: count,
+            tabular: table.is_some(),
+            columns: table.as_ref().map(|t| t.columns.iter().map(|c| (*c).to_owned()).collect()).unwrap_or_default(),
+            json_bytes,
+        },
+        needs,
+        mode,
+        rows,
+        skipped,
+        recommendation,
+    };
+    let text = if args.json { serde_json::to_string_pretty(&output)? + "\n" } else { render(&output) };
+    std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
+    Ok(())
+}
+
+fn measure_serde<T: PartialEq + Serialize + DeserializeOwned>(
+    value: &T,
+    config: &ProfileConfig,
+    json_bytes: usize,
+    progress: &Progress,
+    rows: &mut Vec<Row>,
+    skipped: &mut Vec<String>,
+) {
+    measure_one(&Json, "json", value, config, json_bytes, progress, rows, skipped);
+    measure_one(&MsgPack::named(), "msgpack", value, config, json_bytes, progress, rows, skipped);
+    measure_one(&MsgPack::compact(), "msgpack-compact", value, config, json_bytes, progress, rows, skipped);
+    measure_one(&Wire::new(), "wire", value, config, json_bytes, progress, rows, skipped);
+    measure_one(&Wire::strings(), "wire+strings", value, config, json_bytes, progress, rows, skipped);
+}
+
+#[allow(clippy::too_many_arguments, reason = "one call per format, read side by side")]
+fn measure_one<T: PartialEq, F: Format<T> + Clone>(
+    format: &F,
+    name: &str,
+    value: &T,
+    config: &ProfileConfig,
+    json_bytes: usize,
+    progress: &Progress,
+    rows: &mut Vec<Row>,
+    skipped: &mut Vec<String>,
+) {
+    let mut plain_size = None;
+    for codec in Codec::standard_set() {
+        let pipeline = Pipeline::new(format.clone(), codec);
+        progress.step(Format::<T>::name(&pipeline));
+        match profile(&pipeline, value, config) {
+            Ok(report) => {
+                let plain = *plain_size.get_or_insert(report.size);
+                let mb = |ns: f64| if ns > 0.0 { json_bytes as f64 / ns * 1e3 } else { f64::INFINITY };
+                rows.push(Row {
+                    format: name.to_owned(),
+                    codec: codec.to_string(),
+                    plain_size: plain,
+                    size: report.size,
+                    ratio_to_json: report.size as f64 / json_bytes as f64,
+                    encode_mb_s: mb(report.encode.median_ns),
+                    decode_mb_s: mb(report.decode.median_ns),
+                    report,
+                });
+            }
+            Err(e) => skipped.push(format!("{}: {e}", Format::<T>::name(&pipeline))),
+        }
+    }
+}
+
+/// Tabular data: a list of records whose fields are all scalars and whose
+/// keys are the same in every record. Encoded as a list of structs (so
+/// MessagePack's compact layout and wire's shapes apply, as they would to
+/// the user's own struct).
+struct Table {
+    columns: Vec<&'static str>,
+    rows: Vec<Vec<Value>>,
+}
+
+impl PartialEq for Table {
+    fn eq(&self, other: &Self) -> bool {
+        self.rows == other.rows
+    }
+}
+
+fn as_table(value: &Value) -> Option<Table> {
+    let records = value.as_array()?;
+    let first = records.first()?.as_object()?;
+    if first.is_empty() {
+        return None;
+    }
+    let keys: Vec<&String> = first.keys().collect();
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        let object = record.as_object()?;
+        if object.len() != keys.len() || !object.keys().zip(&keys).all(|(a, b)| a == *b) {
+            return None;
+        }
+        if object.values().any(|v| v.is_object() || v.is_array()) {
+            return None;
+        }
+        rows.push(object.values().cloned().collect());
+    }
+    // Field names must be `'static` for serde's struct serialization; a
+    // handful of short names, once per run.
+    let columns = keys.into_iter().map(|k| &*Box::leak(k.clone().into_boxed_str())).collect();
+    Some(Table { columns, rows })
+}
+
+struct RowRef<'a> {
+    columns: &'a [&'static str],
+    values: &'a [Value],
+}
+
+impl Serialize for RowRef<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Record", self.columns.len())?;
+        for (column, value) in self.columns.iter().zip(self.values) {
+            s.serialize_field(column, value)?;
+        }
+        s.end()
+    }
+}
+
+impl Serialize for Table {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.rows.iter().map(|values| RowRef { columns: &self.columns, values }))
+    }
+}
+
+struct RowValues(Vec<Value>);
+
+impl<'de> Deserialize<'de> for RowValues {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RowValues;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a record (a map or an array of values)")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RowValues, A::Error> {
+                let mut values = Vec::with_capacity(map.size_hint().unwrap_or(0).min(256));
+                while let Some((IgnoredAny, v)) = map.next_entry::<IgnoredAny, Value>()? {
+                    values.push(v);
+                }
+                Ok(RowValues(values))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RowValues, A::Error> {
+                let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+                while let Some(v) = seq.next_element::<Value>()? {
+                    values.push(v);
+                }
+                Ok(RowValues(values))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Table {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let rows = Vec::<RowValues>::deserialize(deserializer)?;
+        Ok(Table { columns: Vec::new(), rows: rows.into_iter().map(|r| r.0).collect() })
+    }
+}
+
+/// Messages of a `.proto` type given at run time: one message for a
+/// document, length-delimited messages for a stream of records.
+#[derive(Clone)]
+struct DynProto {
+    descriptor: MessageDescriptor,
+    /// Whether the data is a stream of length-delimited messages (a
+    /// delimited message cannot be told from a plain one by its bytes).
+    delimited: bool,
+}
+
+#[derive(Debug)]
+struct Messages {
+    delimited: bool,
+    messages: Vec<DynamicMessage>,
+}
+
+/// Equal when they encode to the same bytes: a message built from JSON
+/// marks default-valued fields as set where a decoded one does not, which
+/// `DynamicMessage`'s own equality tells apart.
+impl PartialEq for Messages {
+    fn eq(&self, other: &Self) -> bool {
+        self.delimited == other.delimited
+            && self.messages.len() == other.messages.len()
+            && self.messages.iter().zip(&other.messages).all(|(a, b)| a.encode_to_vec() == b.encode_to_vec())
+    }
+}
+
+fn to_messages(descriptor: &MessageDescriptor, value: &Value, stream: bool) -> anyhow::Result<Messages> {
+    let one = |v: &Value| DynamicMessage::deserialize(descriptor.clone(), v).map_err(anyhow::Error::from);
+    Ok(match (stream, value) {
+        (true, Value::Array(records)) => {
+            Messages { delimited: true, messages: records.iter().map(one).collect::<anyhow::Result<_>>()? }
+        }
+        _ => Messages { delimited: false, messages: vec![one(value)?] },
+    })
+}
+
+impl Format<Messages> for DynProto {
+    fn name(&self) -> &'static str {
+        "protobuf"
+    }
+
+    fn encode(&self, value: &Messages, out: &mut Vec<u8>) -> flatbox::Result<()> {
+        for m in &value.messages {
+            let result = if value.delimited { m.encode_length_delimited(out) } else { m.encode(out) };
+            result.map_err(|e| flatbox::Error::encode("protobuf", e))?;
+        }
+        Ok(())
+    }
+
+    fn decode(&self, mut bytes: &[u8]) -> flatbox::Result<Messages> {
+        let err = |e| flatbox::Error::decode("protobuf", e);
+        let delimited = self.delimited;
+        let mut messages = Vec::new();
+        if !delimited {
+            let m = DynamicMessage::decode(self.descriptor.clone(), bytes).map_err(err)?;
+            return Ok(Messages { delimited, messages: vec![m] });
+        }
+        while !bytes.is_empty() {
+            let mut m = DynamicMessage::new(self.descriptor.clone());
+            m.merge_length_delimited(&mut bytes).map_err(err)?;
+            messages.push(m);
+        }
+        Ok(Messages { delimited, messages })
+    }
+}
+
+/// The tutorial's decision tree ("Choosing the Right Serialization
+/// Strategy"), in Rust terms, then the measured rows of the family it leads
+/// to, ranked by `--optimize`.
+fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: bool) -> Recommendation {
+    let mut path = vec![
+        "Python-specific types? not applicable: the tutorial's Pickle branches become flatbox-wire, Rust's self-describing binary format".to_owned(),
+    ];
+    let mut notes = Vec::new();
+    let family: &[&str];
+    let family_name: &str;
+    if needs.cross_language {
+        path.push("cross-language? yes (--cross-language)".into());
+        if needs.schema_evolution {
+            path.push("schema evolution? yes (--schema-evolution) -> Protocol Buffers".into());
+            family = &["protobuf"];
+            family_name = "protobuf";
+            if !have_proto {
+                notes.push("protobuf was not measured: give --proto FILE --message NAME to measure it on this data; the choice below is the tree's fallback, MessagePack".into());
+            }
+        } else if needs.human_readable {
+            path.push("schema evolution? no -> human-readable? yes (--human-readable) -> JSON".into());
+            family = &["json"];
+            family_name = "json";
+        } else {
+            path.push("schema evolution? no -> human-readable? no -> MessagePack".into());
+            family = &["msgpack", "msgpack-compact"];
+            family_name = "msgpack";
+        }
+    } else {
+        path.push("cross-language? no (no --cross-language): Rust on both ends".into());
+        if needs.human_readable {
+            path.push("human-readable? yes (--human-readable) -> JSON (the tree's readable choice)".into());
+            family = &["json"];
+            family_name = "json";
+        } else if needs.optimize == Optimize::Speed {
+            path.push("maximum performance? yes (--optimize speed) -> custom binary + zero-copy: flatbox-wire".into());
+            family = &["wire", "wire+strings"];
+            family_name = "wire";
+        } else {
+            path.push(format!(
+                "maximum performance? no (--optimize {}) -> the tree's \"Pickle with compression\": flatbox-wire with a codec",
+                match needs.optimize {
+                    Optimize::Size => "size",
+                    _ => "balanced",
+                }
+            ));
+            family = &["wire", "wire+strings"];
+            family_name = "wire";
+        }
+        if tabular {
+            notes.push("the data is tabular (records with flat fields): for analytics, the tutorial's columnar formats (Arrow IPC, Parquet) are worth measuring too, once flatbox-arrow is available".into());
+        }
+    }
+    let mut candidates: Vec<&Row> = rows.iter().filter(|r| family.contains(&r.format.as_str())).collect();
+    if candidates.is_empty() {
+        // protobuf asked for but not measured: MessagePack, the tree's
+        // cross-language binary choice.
+        candidates = rows.iter().filter(|r| r.format.starts_with("msgpack")).collect();
+    }
+    if candidates.is_empty() {
+        candidates = rows.iter().collect();
+    }
+    let json = rows.iter().find(|r| r.format == "json" && r.codec == "none");
+    let score = |r: &Row| -> f64 {
+        match needs.optimize {
+            Optimize::Size => r.size as f64,
+            Optimize::Speed => r.time_ns(),
+            Optimize::Balanced => {
+                let base_time = json.map_or(1.0, Row::time_ns).max(1e-9);
+                r.ratio_to_json * (r.time_ns() / base_time)
+            }
+        }
+    };
+    let criterion = match needs.optimize {
+        Optimize::Size => "--optimize size: the smallest output",
+        Optimize::Speed => "--optimize speed: the least encode + decode time",
+        Optimize::Balanced => "--optimize balanced: the smallest (size / JSON's) x (time / JSON's)",
+    };
+    candidates.sort_by(|a, b| score(a).total_cmp(&score(b)));
+    let Some(best) = candidates.first() else {
+        return Recommendation {
+            choice: String::new(),
+            family: family_name.into(),
+            path,
+            figures: String::new(),
+            notes,
+        };
+    };
+    path.push(format!("within {family_name}, {criterion}"));
+    let figures = describe(best);
+    if let Some(second) = candidates.get(1) {
+        notes.push(format!("runner-up: {}", describe(second)));
+    }
+    let mut all: Vec<&Row> = rows.iter().collect();
+    all.sort_by(|a, b| score(a).total_cmp(&score(b)));
+    if let Some(overall) = all.first()
+        && overall.name() != best.name()
+    {
+        notes.push(format!(
+            "ignoring the stated needs, the best measured by the same criterion is {}",
+            describe(overall)
+        ));
+    }
+    notes.push("golden rule: these are your data's figures on this machine; serialization matters only if profiling your program shows it as a bottleneck".into());
+    Recommendation { choice: best.name(), family: family_name.into(), path, figures, notes }
+}
+
+fn describe(r: &Row) -> String {
+    format!(
+        "{}: {} ({:.1}% of JSON), encode {:.0} MB/s, decode {:.0} MB/s",
+        r.name(),
+        bytes(r.size),
+        r.ratio_to_json * 100.0,
+        r.encode_mb_s,
+        r.decode_mb_s
+    )
+}
+
+/// A byte count in SI units.
+pub(crate) fn bytes(n: usize) -> String {
+    let n = n as f64;
+    if n < 1e3 {
+        format!("{n} B")
+    } else if n < 1e6 {
+        format!("{:.1} kB", n / 1e3)
+    } else if n < 1e9 {
+        format!("{:.2} MB", n / 1e6)
+    } else {
+        format!("{:.2} GB", n / 1e9)
+    }
+}
+
+fn render(o: &ProfileOutput) -> String {
+    let mut s = String::new();
+    let i = &o.input;
+    let _ = writeln!(
+        s,
+        "{} ({}{}): {} record{}{}, {} as JSON; {} measurements",
+        i.file,
+        i.format.name(),
+        i.compressed.as_ref().map(|c| format!(", {c}-compressed")).unwrap_or_default(),
+        i.records,
+        if i.records == 1 { "" } else { "s" },
+        if i.tabular { format!(", tabular ({} flat fields)", i.columns.len()) } else { String::new() },
+        bytes(i.json_bytes),
+        o.mode,
+    );
+    let mut table = TextTable::new();
+    table.load_preset(presets::UTF8_FULL_CONDENSED);
+    table.set_header(["format", "codec", "size", "compressed", "vs JSON", "encode MB/s", "decode MB/s"]);
+    for r in &o.rows {
+        table.add_row([
+            Cell::new(&r.format),
+            Cell::new(&r.codec),
+            Cell::new(bytes(r.plain_size)).set_alignment(CellAlignment::Right),
+            Cell::new(if r.codec == "none" { "-".to_owned() } else { bytes(r.size) })
+                .set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.1}%", r.ratio_to_json * 100.0)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0}", r.encode_mb_s)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0}", r.decode_mb_s)).set_alignment(CellAlignment::Right),
+        ]);
+    }
+    let _ = writeln!(s, "{table}");
+    let _ = writeln!(
+        s,
+        "MB/s: megabytes of the data's JSON form per second (JSON size / median time), so rows compare directly."
+    );
+    for skip in &o.skipped {
+        let _ = writeln!(s, "not measured: {skip}");
+    }
+    let r = &o.recommendation;
+    let _ = writeln!(s, "\nRecommendation: {}", r.choice);
+    for (n, step) in r.path.iter().enumerate() {
+        let _ = writeln!(s, "  {}. {step}", n + 1);
+    }
+    let _ = writeln!(s, "  measured: {}", r.figures);
+    for note in &r.notes {
+        let _ = writeln!(s, "  note: {note}");
+    }
+    s
+}

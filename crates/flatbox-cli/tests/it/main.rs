@@ -1,0 +1,10 @@
+//! Integration tests of the `flatbox` binary: every subcommand, round
+//! trips, and bad input (exit codes, messages, never a panic).
+
+mod bad_input;
+mod convert;
+mod help;
+mod inspect;
+mod profile;
+mod store;
+mod support;
