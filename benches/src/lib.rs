@@ -9,6 +9,8 @@
 //! - [`codecs`]: the glue's cost over the codec libraries, and many small
 //!   messages with fresh contexts, a reused compressor, a dictionary.
 //! - [`storage`]: the tutorial's memory-mapped file of 1M records.
+//! - [`columnar`]: Arrow IPC and Parquet on the tabular datasets, reads
+//!   through the memory map, and opening a 1 GiB IPC file.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.
@@ -33,6 +35,7 @@
 #![deny(missing_docs)]
 
 pub mod codecs;
+pub mod columnar;
 pub mod datasets;
 pub mod experiments;
 pub mod peers;
