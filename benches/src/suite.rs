@@ -436,7 +436,7 @@ mod tests {
             assert!(d.formats.iter().any(|f| f == "parquet+zstd"), "{name}");
         }
         let table = all.iter().find(|d| d.name == "table-100k").unwrap();
-        assert_eq!(arrow.formats(table).last().map(|f| *f), Some(MMAP_READ));
+        assert_eq!(arrow.formats(table).last().copied(), Some(MMAP_READ));
     }
 
     #[test]
