@@ -13,7 +13,8 @@ use arrow_ipc::reader::FileDecoder;
 use arrow_schema::{Schema, SchemaRef};
 
 use crate::limits::{CONTINUATION, ReadLimits, check_message, check_schema, parse_message};
-use crate::{Error, Result, mmap};
+use crate::mmap::{self, SkipValidation};
+use crate::{Error, Result};
 
 /// `ARROW1`, at both ends of an IPC file.
 const MAGIC: &[u8; 6] = b"ARROW1";
@@ -32,7 +33,7 @@ const TRAILER: usize = 10;
 /// Opening reads only the footer (and the dictionaries, if any): it costs
 /// the same for a 1 MiB file as for a 1 GiB one. [`batch`](IpcFile::batch)
 /// decodes one record batch, found through the footer, and validates it
-/// (offsets, UTF-8, lengths) unless the file was opened with
+/// (offsets, UTF-8, lengths) unless the file was opened with the `unsafe`
 /// [`open_unchecked`](IpcFile::open_unchecked).
 ///
 /// Before arrow-rs sees any part of the file, flatbox-arrow checks the
@@ -110,26 +111,7 @@ impl IpcFile {
     /// dictionary declares more than `limits` allow.
     pub fn open_with_limits(path: impl AsRef<Path>, limits: ReadLimits) -> Result<Self> {
         let path = path.as_ref();
-        Self::from_buffer(path.display().to_string(), map_path(path)?, limits, false)
-    }
-
-    /// [`open`](IpcFile::open) without arrow-rs's validation of the arrays
-    /// (offsets, UTF-8, lengths): faster for big string columns. The framing
-    /// checks and limits still apply.
-    ///
-    /// # Safety
-    ///
-    /// The file must be a valid Arrow IPC file from a trusted writer:
-    /// reading a crafted or damaged file this way is undefined behaviour.
-    /// And, as for every mapped file, it must not change while mapped.
-    ///
-    /// # Errors
-    ///
-    /// As for [`open`](IpcFile::open).
-    #[allow(unsafe_code, reason = "the opt-out of validation is an unsafe contract for the caller")]
-    pub unsafe fn open_unchecked(path: impl AsRef<Path>) -> Result<Self> {
-        let path = path.as_ref();
-        Self::from_buffer(path.display().to_string(), map_path(path)?, ReadLimits::default(), true)
+        Self::from_buffer(path.display().to_string(), map_path(path)?, limits, None)
     }
 
     /// Reads an IPC file held in memory (zero-copy from `bytes`), validated
@@ -155,7 +137,7 @@ impl IpcFile {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn from_bytes(bytes: bytes::Bytes) -> Result<Self> {
-        Self::from_buffer("<memory>".to_owned(), Buffer::from(bytes), ReadLimits::default(), false)
+        Self::from_buffer("<memory>".to_owned(), Buffer::from(bytes), ReadLimits::default(), None)
     }
 
     /// [`from_bytes`](IpcFile::from_bytes) with the given limits.
@@ -164,10 +146,17 @@ impl IpcFile {
     ///
     /// As for [`open_with_limits`](IpcFile::open_with_limits).
     pub fn from_bytes_with_limits(bytes: bytes::Bytes, limits: ReadLimits) -> Result<Self> {
-        Self::from_buffer("<memory>".to_owned(), Buffer::from(bytes), limits, false)
+        Self::from_buffer("<memory>".to_owned(), Buffer::from(bytes), limits, None)
     }
 
-    fn from_buffer(input: String, data: Buffer, limits: ReadLimits, trusted: bool) -> Result<Self> {
+    /// Reads the footer of the IPC file in `data`. With `skip`, arrow-rs's
+    /// array validation is off (only `IpcFile::open_unchecked` makes one).
+    pub(crate) fn from_buffer(
+        input: String,
+        data: Buffer,
+        limits: ReadLimits,
+        skip: Option<SkipValidation>,
+    ) -> Result<Self> {
         let len = data.len();
         if len < HEADER + TRAILER || data[..MAGIC.len()] != *MAGIC || data[len - MAGIC.len()..] != *MAGIC {
             return Err(Error::malformed(&input, 0, "`ARROW1` at both ends of an arrow ipc file of at least 18 bytes"));
@@ -219,13 +208,8 @@ impl IpcFile {
         let batches = blocks(footer.recordBatches().into_iter().flatten().copied().collect())?;
 
         let mut decoder = FileDecoder::new(Arc::clone(&schema), footer.version());
-        if trusted {
-            // SAFETY (of the call): `trusted` is only set by
-            // `open_unchecked`, whose caller promised a valid, trusted file.
-            #[allow(unsafe_code, reason = "forwarding open_unchecked's contract")]
-            {
-                decoder = unsafe { mmap::skip_file_validation(decoder) };
-            }
+        if let Some(skip) = skip {
+            decoder = skip.file(decoder);
         }
         let mut file = IpcFile { input, data, schema, decoder, batches, custom_metadata, limits };
         for (i, block) in dictionaries.iter().enumerate() {
@@ -322,7 +306,7 @@ impl IpcFile {
     }
 }
 
-fn map_path(path: &Path) -> Result<Buffer> {
+pub(crate) fn map_path(path: &Path) -> Result<Buffer> {
     let io = |source| Error::Io { path: path.to_owned(), source };
     let file = File::open(path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();

@@ -13,7 +13,7 @@ use arrow_ipc::reader::StreamDecoder;
 use arrow_schema::SchemaRef;
 
 use crate::limits::{CONTINUATION, ReadLimits, check_message, check_schema, parse_message};
-use crate::{Error, Result, mmap};
+use crate::{Error, Result};
 
 const INPUT: &str = "<stream>";
 
@@ -88,25 +88,7 @@ impl<R: Read> IpcStreamReader<R> {
         Self::start(reader, StreamDecoder::new(), limits)
     }
 
-    /// [`new`](IpcStreamReader::new) without arrow-rs's validation of the
-    /// arrays. Framing checks and limits still apply.
-    ///
-    /// # Safety
-    ///
-    /// The stream must be valid Arrow IPC from a trusted writer: a crafted
-    /// or damaged stream read this way is undefined behaviour.
-    ///
-    /// # Errors
-    ///
-    /// As for [`new`](IpcStreamReader::new).
-    #[allow(unsafe_code, reason = "the opt-out of validation is an unsafe contract for the caller")]
-    pub unsafe fn new_unchecked(reader: R) -> Result<Self> {
-        // SAFETY: our caller promises a trusted, valid stream.
-        let decoder = unsafe { mmap::skip_stream_validation(StreamDecoder::new()) };
-        Self::start(reader, decoder, ReadLimits::default())
-    }
-
-    fn start(reader: R, decoder: StreamDecoder, limits: ReadLimits) -> Result<Self> {
+    pub(crate) fn start(reader: R, decoder: StreamDecoder, limits: ReadLimits) -> Result<Self> {
         let schema = Arc::new(arrow_schema::Schema::empty());
         let mut this =
             IpcStreamReader { reader, decoder, schema, limits, offset: 0, pending: VecDeque::new(), done: false };
