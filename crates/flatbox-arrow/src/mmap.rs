@@ -36,6 +36,7 @@ pub(crate) struct SkipValidation(());
 
 impl SkipValidation {
     /// `decoder` with arrow-rs's array validation turned off.
+    #[allow(clippy::unused_self, reason = "the token is the proof of the caller's promise; it is consumed")]
     pub(crate) fn file(self, decoder: FileDecoder) -> FileDecoder {
         // SAFETY: a `SkipValidation` exists only inside
         // `IpcFile::open_unchecked`, whose caller promised a valid file from
