@@ -9,7 +9,7 @@
 //!   on disk read back through the memory map (`IpcFile::open` + every batch, zero-copy and validated),
 //!   with no conversion from or back to rows (what an analytical reader
 //!   does). The rows-to-columns cost is in the `arrow-ipc` row.
-//! - [`LargeFile`]: opening an IPC file and reading one column of one batch
+//! - [`SMALL`] against [`LARGE`]: opening an IPC file and reading one column of one batch
 //!   costs the same for 1 GiB as for 1 MiB.
 
 use std::path::PathBuf;

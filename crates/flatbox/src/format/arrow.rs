@@ -27,7 +27,8 @@ use crate::{Error, Format, Result};
 /// let mut bytes = Vec::new();
 /// ArrowIpc::new().encode(&rows, &mut bytes)?;
 /// assert!(bytes.starts_with(b"ARROW1"));
-/// assert_eq!(ArrowIpc::new().decode(&bytes)?, rows);
+/// let back: Vec<Row> = ArrowIpc::new().decode(&bytes)?;
+/// assert_eq!(back, rows);
 /// # Ok::<(), flatbox::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,7 +101,8 @@ impl<T: Serialize + DeserializeOwned> Format<Vec<T>> for ArrowIpc {
 /// let mut bytes = Vec::new();
 /// Parquet::zstd().encode(&rows, &mut bytes)?;
 /// assert!(bytes.starts_with(b"PAR1"));
-/// assert_eq!(Parquet::zstd().decode(&bytes)?, rows);
+/// let back: Vec<Row> = Parquet::zstd().decode(&bytes)?;
+/// assert_eq!(back, rows);
 /// # Ok::<(), flatbox::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
