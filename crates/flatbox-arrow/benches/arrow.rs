@@ -61,6 +61,22 @@ fn table(c: &mut Criterion) {
         });
     }
     let batch = flatbox_arrow::to_batch_with_fields(&fields, &rows).unwrap();
+    // The tutorial's measure: the table already in columns, written as IPC
+    // into a reused buffer.
+    let mut buffer = Vec::new();
+    group.bench_function("write/arrow-ipc (batch to memory)", |b| {
+        b.iter(|| {
+            buffer.clear();
+            flatbox_arrow::write_file(
+                &mut buffer,
+                &batch.schema(),
+                std::slice::from_ref(black_box(&batch)),
+                IpcCompression::None,
+            )
+            .unwrap()
+            .len()
+        });
+    });
     for (name, compression) in [
         ("parquet", ParquetCompression::None),
         ("parquet+snappy", ParquetCompression::Snappy),
