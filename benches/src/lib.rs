@@ -12,6 +12,8 @@
 //! - [`record_log`]: flatbox-store's record log against redb.
 //! - [`convert`]: `flatbox convert` of a large NDJSON file, its peak
 //!   memory and speed against `serde_json`.
+//! - [`columnar`]: Arrow IPC and Parquet on the tabular datasets, reads
+//!   through the memory map, and opening a 1 GiB IPC file.
 //! - [`suite`]: which dataset is measured with which formats.
 //! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
 //!   report it writes to `target/flatbox-report/`.
@@ -36,6 +38,7 @@
 #![deny(missing_docs)]
 
 pub mod codecs;
+pub mod columnar;
 pub mod convert;
 pub mod datasets;
 pub mod experiments;

@@ -13,6 +13,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::codecs::{self, CODECS, DICTIONARY, FRESH, Glue, Messages, REUSED};
+use crate::columnar::{self, LargeFile, MMAP_READ, WithColumnar};
 use crate::datasets::{http_log, proto, rng, tutorial};
 use crate::experiments::{
     Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
@@ -196,6 +197,25 @@ impl Dataset {
         self
     }
 
+    /// Adds the columnar rows (`arrow-ipc`, `arrow-ipc+zstd`, `parquet`,
+    /// `parquet+zstd`), measured on `generate`'s rows (the dataset's value
+    /// when it is a table; with `mmap`, also the [`MMAP_READ`] row).
+    #[must_use]
+    pub fn with_columnar<R>(mut self, generate: fn() -> Vec<R>, mmap: bool) -> Self
+    where
+        R: Serialize + DeserializeOwned + PartialEq + 'static,
+    {
+        self.formats.extend(columnar::columnar_names());
+        if mmap {
+            self.formats.push(MMAP_READ.to_owned());
+        }
+        let load = self.load;
+        self.load = Box::new(move || {
+            Box::new(WithColumnar { inner: load(), rows: generate(), formats: columnar::columnar_formats::<R>(), mmap })
+        });
+        self
+    }
+
     /// Generates the dataset's value.
     pub fn load(&self) -> Box<dyn Experiment> {
         (self.load)()
@@ -276,6 +296,16 @@ fn reopen_dataset() -> Dataset {
     }
 }
 
+fn ipc_open_dataset() -> Dataset {
+    Dataset {
+        name: "ipc-open-1g",
+        source: "Apache Arrow: Modern Zero-Copy Framework (open an IPC file: encode = open, decode = open + one column of the middle batch)",
+        baseline: columnar::SMALL,
+        formats: vec![columnar::SMALL.to_owned(), columnar::LARGE.to_owned()],
+        load: Box::new(|| Box::new(LargeFile)),
+    }
+}
+
 fn varint_dataset() -> Dataset {
     Dataset {
         name: "varint-1m",
@@ -297,7 +327,13 @@ pub fn datasets() -> Vec<Dataset> {
             .with_protobuf(proto::user_list),
         varint_dataset(),
         Dataset::float_array("float-array-1m", "Understanding Zero-Copy Serialization", t::float_array_1m),
-        Dataset::serde("table-100k", "Apache Arrow: Modern Zero-Copy Framework", t::table_100k),
+        Dataset::serde("table-100k", "Apache Arrow: Modern Zero-Copy Framework", t::table_100k)
+            .with_columnar(t::table_100k, true),
+        Dataset::serde("users-1000-table", "MessagePack: Binary JSON Alternative (its 1000 users as a table)", || {
+            t::msgpack_users().users
+        })
+        .with_columnar(|| t::msgpack_users().users, false),
+        ipc_open_dataset(),
         Dataset::serde("records-1m", "Memory-Mapped Files for Large Data", t::records_1m),
         record_file_dataset(),
         Dataset::serde("custom-test-data", "Custom Binary Protocols", t::custom_test_data),
@@ -307,7 +343,8 @@ pub fn datasets() -> Vec<Dataset> {
             .with_protobuf(proto::network_event),
         Dataset::serde("pipeline-array", "Real-World Performance Optimization (array)", t::pipeline_array),
         Dataset::borrowing_compressed("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k)
-            .with_protobuf(proto::http_log),
+            .with_protobuf(proto::http_log)
+            .with_columnar(http_log::http_log_10k, false),
         codec_glue_dataset(),
         messages_dataset(),
         log_dataset(),
@@ -374,7 +411,7 @@ mod tests {
         let users = all.iter().find(|d| d.name == "msgpack-users").unwrap();
 
         let by_dataset = Selection::new(Some("HTTP".into()));
-        assert_eq!(by_dataset.formats(http).len(), 7 * 5 + 2);
+        assert_eq!(by_dataset.formats(http).len(), 7 * 5 + 2 + 4);
         assert!(by_dataset.formats(users).is_empty());
 
         let by_format = Selection::new(Some("postcard".into()));
@@ -385,7 +422,7 @@ mod tests {
         assert_eq!(msgpack.formats(http)[..3], ["json", "msgpack", "msgpack+lz4"]);
         assert_eq!(msgpack.formats(http).len(), 1 + 2 * 5);
 
-        assert_eq!(Selection::new(None).formats(http).len(), 37);
+        assert_eq!(Selection::new(None).formats(http).len(), 41);
         assert_eq!(Selection::new(Some("protobuf".into())).formats(http), ["json", "protobuf"]);
         let wire = Selection::new(Some("wire+strings+".into()));
         assert_eq!(
@@ -400,7 +437,7 @@ mod tests {
     #[test]
     fn small_datasets_profile_with_every_format() {
         let all = datasets();
-        for name in ["pipeline-network", "msgpack-users", "compression-mix", "protobuf-users"] {
+        for name in ["pipeline-network", "msgpack-users", "compression-mix", "protobuf-users", "users-1000-table"] {
             let d = all.iter().find(|d| d.name == name).unwrap();
             let experiment = d.load();
             for format in &d.formats {
@@ -410,6 +447,20 @@ mod tests {
             }
             assert!(experiment.profile("no-such-format", &ProfileConfig::smoke()).is_none());
         }
+    }
+
+    #[test]
+    fn columnar_rows_are_on_the_tabular_datasets_and_arrow_filters_them() {
+        let all = datasets();
+        let arrow = Selection::new(Some("arrow-ipc".into()));
+        for name in ["table-100k", "users-1000-table", "http-log-10k"] {
+            let d = all.iter().find(|d| d.name == name).unwrap();
+            let selected = arrow.formats(d);
+            assert_eq!(selected[..3], ["json", "arrow-ipc", "arrow-ipc+zstd"], "{name}");
+            assert!(d.formats.iter().any(|f| f == "parquet+zstd"), "{name}");
+        }
+        let table = all.iter().find(|d| d.name == "table-100k").unwrap();
+        assert_eq!(arrow.formats(table).last().copied(), Some(MMAP_READ));
     }
 
     #[test]

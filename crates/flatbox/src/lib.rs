@@ -7,8 +7,10 @@
 //!   implemented here for JSON ([`Json`]), MessagePack ([`MsgPack`], with
 //!   named fields or compact arrays), flatbox's own binary format
 //!   ([`Wire`], from the [`wire`] crate) and Protocol Buffers ([`Protobuf`],
-//!   for the [`proto`] crate's generated types). The other flatbox crates add their
-//!   formats behind the same trait.
+//!   for the [`proto`] crate's generated types), and for tables of serde
+//!   rows Arrow IPC ([`ArrowIpc`]) and Parquet ([`Parquet`]) from the
+//!   [`arrow`] crate. The other flatbox crates add their formats behind the
+//!   same trait.
 //! - [`Pipeline`]: a format followed by a [`codec`], as one format
 //!   (`json+zstd:3`).
 //! - [`profile`]: the measuring harness. It warms up, picks an iteration
@@ -72,11 +74,15 @@ mod pipeline;
 pub mod profile;
 
 pub use error::{BoxError, Error, Result};
-pub use format::{Format, Json, MsgPack, Protobuf, Wire};
+pub use format::{ArrowIpc, Format, Json, MsgPack, Parquet, Protobuf, Wire};
 pub use pipeline::Pipeline;
 
 /// flatbox's self-describing binary format (the `flatbox-wire` crate).
 pub use flatbox_wire as wire;
+
+/// Arrow IPC (zero-copy memory-mapped reads) and Parquet, rows to columns
+/// and back (the `flatbox-arrow` crate).
+pub use flatbox_arrow as arrow;
 
 /// Compression in the standard frame formats (the `flatbox-codec` crate).
 pub use flatbox_codec as codec;

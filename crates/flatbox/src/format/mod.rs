@@ -1,5 +1,6 @@
 //! The [`Format`] trait and the formats the facade ships: [`Json`],
-//! [`MsgPack`], [`Wire`] and [`Protobuf`].
+//! [`MsgPack`], [`Wire`], [`Protobuf`], and for tables of rows [`ArrowIpc`]
+//! and [`Parquet`].
 //!
 //! A format is a value that knows how to turn a `T` into bytes and back. It
 //! is generic over `T` rather than having generic methods so that a list of
@@ -8,11 +9,13 @@
 //! dataset". Serde formats implement `Format<T>` for every serde type;
 //! schema formats (protobuf, Arrow) implement it for the types they know.
 
+mod arrow;
 mod json;
 mod msgpack;
 mod protobuf;
 mod wire;
 
+pub use arrow::{ArrowIpc, Parquet};
 pub use json::Json;
 pub use msgpack::MsgPack;
 pub use protobuf::Protobuf;

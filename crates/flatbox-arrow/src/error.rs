@@ -1,0 +1,126 @@
+//! The error type of flatbox-arrow.
+
+use std::path::PathBuf;
+
+use arrow_schema::ArrowError;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong writing or reading Arrow IPC and Parquet,
+/// or turning rows into columns and back.
+///
+/// Messages are lowercase and name the input (a file path, or `<memory>` /
+/// `<stream>`), and where it helps the batch index and byte offset.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An I/O error on a file.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the operating system reported.
+        #[source]
+        source: std::io::Error,
+    },
+    /// An I/O error on a reader or writer that has no path.
+    #[error("{input}: i/o error at byte {offset}: {source}")]
+    Stream {
+        /// What was being read or written (`<stream>`, `<writer>`).
+        input: String,
+        /// How many bytes had been read or written before the error.
+        offset: u64,
+        /// What the reader or writer reported.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input is not an Arrow IPC file or stream, or its framing is
+    /// damaged: a bad magic, a footer or message that does not fit in the
+    /// input, a block outside the file. Found by flatbox-arrow's own checks
+    /// before anything is handed to arrow-rs.
+    #[error("{input}: malformed arrow ipc at byte {offset}: expected {expected}")]
+    Malformed {
+        /// The file path, `<memory>` or `<stream>`.
+        input: String,
+        /// Where the damaged structure starts.
+        offset: u64,
+        /// What was expected there.
+        expected: String,
+    },
+    /// A size declared in the input is larger than the [`ReadLimits`]
+    /// allow (a metadata length, a body length, a decompressed length).
+    ///
+    /// [`ReadLimits`]: crate::ReadLimits
+    #[error("{input}: {what} at byte {offset} declares {declared} bytes, more than the limit of {limit}")]
+    TooLarge {
+        /// The file path, `<memory>` or `<stream>`.
+        input: String,
+        /// What declared the size.
+        what: &'static str,
+        /// Where the declaration is.
+        offset: u64,
+        /// The declared size.
+        declared: u64,
+        /// The limit in force.
+        limit: u64,
+    },
+    /// A batch index past the end of the file.
+    #[error("{input}: expected a batch index below {count}, got {index}")]
+    NoSuchBatch {
+        /// The file path or `<memory>`.
+        input: String,
+        /// The index asked for.
+        index: usize,
+        /// How many batches the file holds.
+        count: usize,
+    },
+    /// arrow-rs rejected the data (invalid arrays, an unsupported type,
+    /// failed decompression, a schema mismatch...).
+    #[error("{context}: {source}")]
+    Arrow {
+        /// Where: the input, and the batch index or byte offset.
+        context: String,
+        /// What arrow-rs reported.
+        #[source]
+        source: ArrowError,
+    },
+    /// Rows could not be turned into columns or back (`serde_arrow`): a type
+    /// the schema cannot hold, a missing field, a schema that cannot be
+    /// inferred.
+    #[error("{context}: {source}")]
+    Rows {
+        /// What was being converted.
+        context: String,
+        /// What `serde_arrow` reported.
+        #[source]
+        source: serde_arrow::Error,
+    },
+    /// The Parquet library rejected the data or the file.
+    #[error("{context}: {source}")]
+    Parquet {
+        /// Where: the input or output.
+        context: String,
+        /// What the parquet crate reported.
+        #[source]
+        source: parquet::errors::ParquetError,
+    },
+}
+
+impl Error {
+    pub(crate) fn malformed(input: &str, offset: u64, expected: impl Into<String>) -> Self {
+        Error::Malformed { input: input.to_owned(), offset, expected: expected.into() }
+    }
+
+    pub(crate) fn arrow(context: impl Into<String>, source: ArrowError) -> Self {
+        Error::Arrow { context: context.into(), source }
+    }
+
+    pub(crate) fn rows(context: impl Into<String>, source: serde_arrow::Error) -> Self {
+        Error::Rows { context: context.into(), source }
+    }
+
+    pub(crate) fn parquet(context: impl Into<String>, source: parquet::errors::ParquetError) -> Self {
+        Error::Parquet { context: context.into(), source }
+    }
+}

@@ -1,0 +1,102 @@
+//! flatbox-arrow: Apache Arrow IPC and Parquet, with zero-copy
+//! memory-mapped reads, readable by the whole Arrow ecosystem.
+//!
+//! - **Write** [`RecordBatch`](arrow_array::RecordBatch)es as Arrow IPC
+//!   files ([`write_file`], [`write_file_to_path`]) or streams
+//!   ([`write_stream`]), optionally with the format's own `LZ4_FRAME` or
+//!   `ZSTD` body compression ([`IpcCompression`]). pyarrow, DuckDB, Polars
+//!   and Arrow C++ read them.
+//! - **Read an IPC file in place**: [`IpcFile::open`] maps the file and
+//!   reads only its footer (O(1) in the file's size); [`IpcFile::batch`]
+//!   decodes one batch, found through the footer, with arrays that point
+//!   into the map (arrow-ipc's `FileDecoder` over
+//!   `Buffer::from(Bytes::from_owner(mmap))`).
+//! - **Read IPC streams** from any `Read`: [`IpcStreamReader`],
+//!   [`read_stream`].
+//! - **Rows to columns and back**: [`to_batch`] / [`from_batch`] turn a
+//!   slice of serde structs, [`flatbox_wire::Value`] maps or
+//!   [`serde_json::Value`] objects into a batch (schema inferred, or given
+//!   with [`to_batch_with_fields`] and [`fields_of`]) and back.
+//! - **Parquet**: [`write_parquet`] / [`read_parquet`] with a choice of
+//!   [`ParquetCompression`].
+//!
+//! # Why `serde_arrow` for rows
+//!
+//! Rows are converted by [`serde_arrow`] rather than by hand-written builders
+//! or arrow-json's serde decoder: `serde_arrow` goes both ways (arrow-json's
+//! `Decoder::serialize` only builds batches; reading rows back would need a
+//! trip through JSON text), traces a schema from a type or from samples,
+//! covers nested structs, lists, maps, enums and options, is actively
+//! maintained against every arrow release (feature `arrow-60`), and is fast
+//! (it writes into the builders directly, with no intermediate values).
+//!
+//! # Untrusted input
+//!
+//! Every read validates: arrow-rs checks the arrays (offsets, UTF-8,
+//! lengths) unless the caller opts out through an `unsafe` constructor
+//! ([`IpcFile::open_unchecked`], [`IpcStreamReader::new_unchecked`]). Before
+//! arrow-rs sees the input, flatbox-arrow checks the framing itself (magic,
+//! footer and message lengths, block offsets against the file size, buffers
+//! against their message body) and bounds every size the input declares
+//! ([`ReadLimits`]), so that no file makes the reader panic or allocate
+//! unboundedly. These are checks on the input, not `catch_unwind`.
+//!
+//! **Memory maps and other processes.** A mapped file that another process
+//! modifies or truncates while it is mapped is undefined behaviour. Do not
+//! change a file while an [`IpcFile`] or a batch read from it is alive. All
+//! of the crate's `unsafe` is in one small private module.
+//!
+//! # Examples
+//!
+//! The tutorial's table: rows to a batch, to an IPC file, mapped back
+//! zero-copy, and to rows again.
+//!
+//! ```
+//! use flatbox_arrow::{IpcCompression, IpcFile};
+//!
+//! #[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+//! struct Row { id: u64, value: f64, category: String, timestamp: i64 }
+//!
+//! let rows: Vec<Row> = (0..1000)
+//!     .map(|i| Row { id: i, value: i as f64 * 0.5, category: ["A", "B", "C"][i as usize % 3].into(), timestamp: i as i64 * 60 })
+//!     .collect();
+//! let batch = flatbox_arrow::to_batch_with_fields(&flatbox_arrow::fields_of::<Row>()?, &rows)?;
+//!
+//! let path = std::env::temp_dir().join(format!("flatbox-arrow-lib-{}.arrow", std::process::id()));
+//! flatbox_arrow::write_file_to_path(&path, &batch.schema(), &[batch], IpcCompression::None)?;
+//!
+//! let file = IpcFile::open(&path)?;
+//! let back = file.batch(0)?;
+//! let ids = back.column(0).to_data();
+//! let map = file.as_bytes().as_ptr_range();
+//! assert!(map.contains(&ids.buffers()[0].as_ptr()), "the ids are read in place");
+//! assert_eq!(flatbox_arrow::from_batch::<Row>(&back)?, rows);
+//! # drop((file, back, ids));
+//! # std::fs::remove_file(&path)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![deny(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+mod file;
+mod limits;
+mod mmap;
+mod parquet;
+mod rows;
+mod stream;
+mod write;
+
+pub use error::{Error, Result};
+pub use file::IpcFile;
+pub use limits::ReadLimits;
+pub use parquet::{ParquetCompression, read_parquet, read_parquet_file, write_parquet, write_parquet_to_path};
+pub use rows::{fields_from_samples, fields_of, from_batch, from_batches, to_batch, to_batch_with_fields};
+pub use stream::{IpcStreamReader, read_stream};
+pub use write::{IpcCompression, write_file, write_file_to_path, write_stream};
+
+/// The arrow-rs array crate (`RecordBatch`, arrays), re-exported so callers
+/// use the same version.
+pub use arrow_array;
+/// The arrow-rs schema crate (`Schema`, `Field`, `DataType`, `ArrowError`).
+pub use arrow_schema;
