@@ -64,17 +64,50 @@ pub fn write_file<W: Write>(
     batches: &[RecordBatch],
     compression: IpcCompression,
 ) -> Result<W> {
-    let context = |i: Option<usize>| match i {
-        Some(i) => format!("writing ipc file: batch {i}"),
-        None => "writing ipc file".to_owned(),
-    };
-    let mut writer = FileWriter::try_new_with_options(out, schema, compression.options()?)
-        .map_err(|e| Error::arrow(context(None), e))?;
-    for (i, batch) in batches.iter().enumerate() {
-        writer.write(batch).map_err(|e| Error::arrow(context(Some(i)), e))?;
+    let writer = FileWriter::try_new_with_options(out, schema, compression.options()?)
+        .map_err(|e| Error::arrow("writing ipc file", e))?;
+    write_batches(writer, "ipc file", batches)
+}
+
+/// arrow-ipc's two writers, which share no trait.
+trait IpcWriter<W> {
+    fn write(&mut self, batch: &RecordBatch) -> std::result::Result<(), arrow_schema::ArrowError>;
+    fn finish(&mut self) -> std::result::Result<(), arrow_schema::ArrowError>;
+    fn into_inner(self) -> std::result::Result<W, arrow_schema::ArrowError>;
+}
+
+impl<W: Write> IpcWriter<W> for FileWriter<W> {
+    fn write(&mut self, batch: &RecordBatch) -> std::result::Result<(), arrow_schema::ArrowError> {
+        FileWriter::write(self, batch)
     }
-    writer.finish().map_err(|e| Error::arrow(context(None), e))?;
-    writer.into_inner().map_err(|e| Error::arrow(context(None), e))
+    fn finish(&mut self) -> std::result::Result<(), arrow_schema::ArrowError> {
+        FileWriter::finish(self)
+    }
+    fn into_inner(self) -> std::result::Result<W, arrow_schema::ArrowError> {
+        FileWriter::into_inner(self)
+    }
+}
+
+impl<W: Write> IpcWriter<W> for StreamWriter<W> {
+    fn write(&mut self, batch: &RecordBatch) -> std::result::Result<(), arrow_schema::ArrowError> {
+        StreamWriter::write(self, batch)
+    }
+    fn finish(&mut self) -> std::result::Result<(), arrow_schema::ArrowError> {
+        StreamWriter::finish(self)
+    }
+    fn into_inner(self) -> std::result::Result<W, arrow_schema::ArrowError> {
+        StreamWriter::into_inner(self)
+    }
+}
+
+/// Writes every batch, then the end (footer or end-of-stream marker); the
+/// errors name the `kind` of output and the batch.
+fn write_batches<W>(mut writer: impl IpcWriter<W>, kind: &str, batches: &[RecordBatch]) -> Result<W> {
+    for (i, batch) in batches.iter().enumerate() {
+        writer.write(batch).map_err(|e| Error::arrow(format!("writing {kind}: batch {i}"), e))?;
+    }
+    writer.finish().map_err(|e| Error::arrow(format!("writing {kind}"), e))?;
+    writer.into_inner().map_err(|e| Error::arrow(format!("writing {kind}"), e))
 }
 
 /// [`write_file`] to a new (or truncated) file at `path`.
@@ -108,15 +141,7 @@ pub fn write_stream<W: Write>(
     batches: &[RecordBatch],
     compression: IpcCompression,
 ) -> Result<W> {
-    let context = |i: Option<usize>| match i {
-        Some(i) => format!("writing ipc stream: batch {i}"),
-        None => "writing ipc stream".to_owned(),
-    };
-    let mut writer = StreamWriter::try_new_with_options(out, schema, compression.options()?)
-        .map_err(|e| Error::arrow(context(None), e))?;
-    for (i, batch) in batches.iter().enumerate() {
-        writer.write(batch).map_err(|e| Error::arrow(context(Some(i)), e))?;
-    }
-    writer.finish().map_err(|e| Error::arrow(context(None), e))?;
-    writer.into_inner().map_err(|e| Error::arrow(context(None), e))
+    let writer = StreamWriter::try_new_with_options(out, schema, compression.options()?)
+        .map_err(|e| Error::arrow("writing ipc stream", e))?;
+    write_batches(writer, "ipc stream", batches)
 }
