@@ -4,6 +4,7 @@ mod bad_input;
 mod golden;
 mod ipc;
 mod parquet;
+mod pyarrow;
 mod rows;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,88 @@
+//! Files flatbox-arrow writes, read by Arrow C++ through pyarrow: IPC files
+//! and streams (uncompressed, LZ4_FRAME, ZSTD) and Parquet (every
+//! compression). pyarrow must be installed (`.ci/run` installs it); when
+//! it is missing this test fails rather than skipping.
+
+use std::process::Command;
+
+use flatbox_arrow::{IpcCompression, ParquetCompression, to_batch};
+
+use crate::TempFile;
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Row {
+    id: i64,
+    value: f64,
+    category: String,
+    note: Option<String>,
+}
+
+/// Reads each file given on the command line (`kind=path`) with pyarrow and
+/// prints one JSON line per file: its rows as Python sees them.
+const READER: &str = r#"
+import json, sys
+import pyarrow as pa, pyarrow.ipc as ipc, pyarrow.parquet as pq
+for arg in sys.argv[1:]:
+    kind, path = arg.split("=", 1)
+    if kind == "file":
+        table = ipc.open_file(path).read_all()
+    elif kind == "stream":
+        table = ipc.open_stream(path).read_all()
+    else:
+        table = pq.read_table(path)
+    print(json.dumps(table.to_pylist()))
+"#;
+
+#[test]
+fn pyarrow_reads_what_we_write() {
+    let rows: Vec<Row> = (0..500)
+        .map(|i| Row {
+            id: i * 7 - 1000,
+            value: f64::from(i32::try_from(i).expect("small")) * 0.25,
+            category: ["alpha", "beta", "gamma"][usize::try_from(i % 3).expect("small")].to_owned(),
+            note: (i % 4 == 0).then(|| format!("note {i}")),
+        })
+        .collect();
+    let batch = to_batch(&rows).expect("rows to a batch");
+    let schema = batch.schema();
+    let mut files = Vec::new();
+    for (name, compression) in
+        [("none", IpcCompression::None), ("lz4", IpcCompression::Lz4Frame), ("zstd", IpcCompression::Zstd)]
+    {
+        let file = TempFile::new(&format!("py-{name}.arrow"));
+        flatbox_arrow::write_file_to_path(&file.0, &schema, &[batch.slice(0, 200), batch.slice(200, 300)], compression)
+            .expect("writes an IPC file");
+        files.push(("file", file));
+        let stream = TempFile::new(&format!("py-{name}.arrows"));
+        let bytes = flatbox_arrow::write_stream(Vec::new(), &schema, std::slice::from_ref(&batch), compression)
+            .expect("writes an IPC stream");
+        std::fs::write(&stream.0, bytes).expect("writes the stream");
+        files.push(("stream", stream));
+    }
+    for (name, compression) in [
+        ("none", ParquetCompression::None),
+        ("snappy", ParquetCompression::Snappy),
+        ("lz4", ParquetCompression::Lz4Raw),
+        ("zstd", ParquetCompression::Zstd(3)),
+    ] {
+        let file = TempFile::new(&format!("py-{name}.parquet"));
+        flatbox_arrow::write_parquet_to_path(&file.0, &schema, std::slice::from_ref(&batch), compression)
+            .expect("writes a Parquet file");
+        files.push(("parquet", file));
+    }
+
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(READER)
+        .args(files.iter().map(|(kind, file)| format!("{kind}={}", file.0.display())))
+        .output()
+        .expect("python3 runs (pyarrow is needed: `python3 -m pip install pyarrow`)");
+    assert!(output.status.success(), "pyarrow failed: {}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).expect("JSON is UTF-8");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), files.len(), "one line per file: {stdout}");
+    for ((kind, file), line) in files.iter().zip(lines) {
+        let read: Vec<Row> = serde_json::from_str(line).expect("pyarrow's rows as JSON");
+        assert_eq!(read, rows, "{kind} {}", file.0.display());
+    }
+}
