@@ -1,5 +1,5 @@
 //! Files flatbox-arrow writes, read by Arrow C++ through pyarrow: IPC files
-//! and streams (uncompressed, LZ4_FRAME, ZSTD) and Parquet (every
+//! and streams (uncompressed, `LZ4_FRAME`, `ZSTD`) and Parquet (every
 //! compression). pyarrow must be installed (`.ci/run` installs it); when
 //! it is missing this test fails rather than skipping.
 
