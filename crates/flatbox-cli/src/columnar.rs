@@ -86,7 +86,7 @@ pub(crate) fn inner_compression(
         Codec::None => Ok(Inner::None),
         Codec::Lz4 => Ok(Inner::Lz4),
         Codec::Zstd { level } => Ok(Inner::Zstd(level)),
-        other => usage!("--codec {other}: {} compresses with lz4 or zstd only", format.name()),
+        other @ Codec::Gzip { .. } => usage!("--codec {other}: {} compresses with lz4 or zstd only", format.name()),
     }
 }
 
@@ -110,13 +110,12 @@ pub(crate) fn ipc_records(
             .map(move |(i, batch)| batch.with_context(|| format!("{context}: arrow ipc stream batch {i}")));
         return Ok(Records::stream(Box::new(BatchRows::new(name, batches))));
     }
-    let file = match path {
-        Some(path) => IpcFile::open(&path),
-        None => {
-            let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
-            IpcFile::from_bytes(bytes.into())
-        }
+    let file = if let Some(path) = path {
+        IpcFile::open(&path)
+    } else {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
+        IpcFile::from_bytes(bytes.into())
     }
     .with_context(|| format!("{name}: expected an Arrow IPC file (ARROW1 magic, batches, footer)"))?;
     let context = name.clone();
@@ -136,24 +135,21 @@ pub(crate) fn parquet_records(
     mut reader: Box<dyn BufRead + Send>,
 ) -> anyhow::Result<Records> {
     let expected = || format!("{name}: expected a Parquet file (PAR1 magic at both ends, footer)");
-    let batches: ParquetRecordBatchReader = match path {
-        Some(path) => {
-            let file = File::open(&path).with_context(|| format!("{name}: opening"))?;
-            ParquetRecordBatchReaderBuilder::try_new(file)
-                .with_context(expected)?
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .with_context(expected)?
-        }
-        None => {
-            let mut bytes = Vec::new();
-            reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
-            ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
-                .with_context(expected)?
-                .with_batch_size(BATCH_ROWS)
-                .build()
-                .with_context(expected)?
-        }
+    let batches: ParquetRecordBatchReader = if let Some(path) = path {
+        let file = File::open(&path).with_context(|| format!("{name}: opening"))?;
+        ParquetRecordBatchReaderBuilder::try_new(file)
+            .with_context(expected)?
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .with_context(expected)?
+    } else {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
+        ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
+            .with_context(expected)?
+            .with_batch_size(BATCH_ROWS)
+            .build()
+            .with_context(expected)?
     };
     let context = name.clone();
     let batches = batches
@@ -276,38 +272,35 @@ impl ColumnarSink {
     fn start(&mut self, schema: &SchemaRef) -> anyhow::Result<()> {
         let output = self.output.take().ok_or_else(|| anyhow!("{}: the writer was already started", self.name))?;
         let name = &self.name;
-        self.writer = Some(match self.format {
-            FormatKind::Parquet => {
-                let codec = match self.compression {
-                    Inner::None => Compression::UNCOMPRESSED,
-                    Inner::Lz4 => Compression::LZ4_RAW,
-                    Inner::Zstd(level) => Compression::ZSTD(
-                        ZstdLevel::try_new(level).map_err(|e| usage_error(format!("--codec zstd:{level}: {e}")))?,
-                    ),
-                };
-                let properties = WriterProperties::builder().set_compression(codec).build();
-                let writer = ArrowWriter::try_new(output, schema.clone(), Some(properties))
-                    .with_context(|| format!("{name}: starting the parquet file"))?;
-                Writer::Parquet(Box::new(writer))
-            }
-            _ => {
-                let codec = match self.compression {
-                    Inner::None => None,
-                    Inner::Lz4 => Some(CompressionType::LZ4_FRAME),
-                    Inner::Zstd(_) => Some(CompressionType::ZSTD),
-                };
-                let options = IpcWriteOptions::default()
-                    .try_with_compression(codec)
-                    .with_context(|| format!("{name}: ipc write options"))?;
-                if self.ipc_stream {
-                    let writer = StreamWriter::try_new_with_options(output, schema, options)
-                        .with_context(|| format!("{name}: starting the arrow ipc stream"))?;
-                    Writer::IpcStream(writer)
-                } else {
-                    let writer = FileWriter::try_new_with_options(output, schema, options)
-                        .with_context(|| format!("{name}: starting the arrow ipc file"))?;
-                    Writer::Ipc(writer)
-                }
+        self.writer = Some(if self.format == FormatKind::Parquet {
+            let codec = match self.compression {
+                Inner::None => Compression::UNCOMPRESSED,
+                Inner::Lz4 => Compression::LZ4_RAW,
+                Inner::Zstd(level) => Compression::ZSTD(
+                    ZstdLevel::try_new(level).map_err(|e| usage_error(format!("--codec zstd:{level}: {e}")))?,
+                ),
+            };
+            let properties = WriterProperties::builder().set_compression(codec).build();
+            let writer = ArrowWriter::try_new(output, schema.clone(), Some(properties))
+                .with_context(|| format!("{name}: starting the parquet file"))?;
+            Writer::Parquet(Box::new(writer))
+        } else {
+            let codec = match self.compression {
+                Inner::None => None,
+                Inner::Lz4 => Some(CompressionType::LZ4_FRAME),
+                Inner::Zstd(_) => Some(CompressionType::ZSTD),
+            };
+            let options = IpcWriteOptions::default()
+                .try_with_compression(codec)
+                .with_context(|| format!("{name}: ipc write options"))?;
+            if self.ipc_stream {
+                let writer = StreamWriter::try_new_with_options(output, schema, options)
+                    .with_context(|| format!("{name}: starting the arrow ipc stream"))?;
+                Writer::IpcStream(writer)
+            } else {
+                let writer = FileWriter::try_new_with_options(output, schema, options)
+                    .with_context(|| format!("{name}: starting the arrow ipc file"))?;
+                Writer::Ipc(writer)
             }
         });
         Ok(())
@@ -336,7 +329,7 @@ impl ColumnarSink {
         let name = &self.name;
         match &mut self.writer {
             Some(Writer::Ipc(w)) => {
-                w.write(&batch).with_context(|| format!("{name}: writing rows {first} to {last}"))?
+                w.write(&batch).with_context(|| format!("{name}: writing rows {first} to {last}"))?;
             }
             Some(Writer::IpcStream(w)) => {
                 w.write(&batch).with_context(|| format!("{name}: writing rows {first} to {last}"))?;
