@@ -507,7 +507,11 @@ fn body_compression(data: &[u8], stream: bool) -> Option<String> {
     };
     // A message at `at`: its flatbuffer metadata and where the next starts.
     let message_at = |at: usize| -> Option<(arrow_ipc::Message<'_>, usize)> {
-        let (len_at, meta_at) = if data.get(at..at + 4)? == IPC_CONTINUATION { (at + 4, at + 8) } else { (at, at + 4) };
+        let (len_at, meta_at) = if data.get(at..at.checked_add(4)?)? == IPC_CONTINUATION {
+            (at.checked_add(4)?, at.checked_add(8)?)
+        } else {
+            (at, at.checked_add(4)?)
+        };
         let len = u32_at(len_at)?;
         let meta = data.get(meta_at..meta_at.checked_add(len)?)?;
         let message = arrow_ipc::root_as_message(meta).ok()?;
