@@ -392,36 +392,28 @@ pub(crate) fn inspect_ipc(name: &str, data: Vec<u8>, max_lines: usize) -> anyhow
     let mut out = String::new();
     let stream = data.starts_with(&IPC_CONTINUATION);
     let compression = body_compression(&data, stream);
-    let (schema, batches) = if stream {
+    // One batch in memory at a time: its statistics, then the next.
+    let (schema, batches): (SchemaRef, Box<dyn Iterator<Item = anyhow::Result<RecordBatch>>>) = if stream {
         let reader = IpcStreamReader::new(std::io::Cursor::new(data))
             .with_context(|| format!("{name}: expected an Arrow IPC stream (a schema message first)"))?;
         let schema = reader.schema();
-        let batches = reader
-            .enumerate()
-            .map(|(i, b)| b.with_context(|| format!("{name}: arrow ipc stream batch {i}")))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        (schema, batches)
+        let batches =
+            reader.enumerate().map(move |(i, b)| b.with_context(|| format!("{name}: arrow ipc stream batch {i}")));
+        (schema, Box::new(batches))
     } else {
         let file = IpcFile::from_bytes(data.into())
             .with_context(|| format!("{name}: expected an Arrow IPC file (ARROW1 magic, batches, footer)"))?;
+        let schema = file.schema();
         let batches = (0..file.num_batches())
-            .map(|i| file.batch(i).with_context(|| format!("{name}: arrow ipc file batch {i}")))
-            .collect::<anyhow::Result<Vec<_>>>()?;
-        (file.schema(), batches)
+            .map(move |i| file.batch(i).with_context(|| format!("{name}: arrow ipc file batch {i}")));
+        (schema, Box::new(batches))
     };
-    let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
-    let _ = writeln!(
-        out,
-        "Arrow IPC {}: {} batch{}, {rows} row{}; body compression: {}",
-        if stream { "stream" } else { "file" },
-        batches.len(),
-        if batches.len() == 1 { "" } else { "es" },
-        if rows == 1 { "" } else { "s" },
-        compression.as_deref().unwrap_or("none")
-    );
-    write_schema(&mut out, &schema);
+    let (mut count, mut rows) = (0_usize, 0_usize);
     let mut lines = Vec::new();
-    for (i, batch) in batches.iter().enumerate() {
+    for (i, batch) in batches.enumerate() {
+        let batch = batch?;
+        count += 1;
+        rows += batch.num_rows();
         lines.push(format!("batch {i}: {} rows", batch.num_rows()));
         for (field, column) in schema.fields().iter().zip(batch.columns()) {
             let mut line = format!("  {}: nulls {}", field.name(), column.null_count());
@@ -431,6 +423,15 @@ pub(crate) fn inspect_ipc(name: &str, data: Vec<u8>, max_lines: usize) -> anyhow
             lines.push(line);
         }
     }
+    let _ = writeln!(
+        out,
+        "Arrow IPC {}: {count} batch{}, {rows} row{}; body compression: {}",
+        if stream { "stream" } else { "file" },
+        if count == 1 { "" } else { "es" },
+        if rows == 1 { "" } else { "s" },
+        compression.as_deref().unwrap_or("none")
+    );
+    write_schema(&mut out, &schema);
     out.push_str(&crate::inspect::limit_lines(&lines.join("\n"), max_lines));
     out.push('\n');
     Ok(out)
