@@ -116,7 +116,7 @@ pub(crate) struct ConvertArgs {
     /// The output's format, when its extension does not tell.
     #[arg(long, value_name = "FORMAT")]
     pub(crate) to: Option<FormatKind>,
-    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix). For arrow and parquet: the format's own compression, none, lz4 or zstd[:LEVEL].
+    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix). For arrow and parquet: the format's own compression, none, lz4, zstd or zstd:LEVEL.
     #[arg(long, value_name = "CODEC")]
     pub(crate) codec: Option<String>,
     #[command(flatten)]
