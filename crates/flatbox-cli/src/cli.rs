@@ -12,7 +12,7 @@ use crate::formats::FormatKind;
     name = "flatbox",
     version,
     about,
-    after_help = "Examples:\n  flatbox profile events.ndjson\n  flatbox convert events.ndjson events.wire.zst\n  flatbox inspect events.wire.zst\n  flatbox store ./log append events.ndjson\n\nExit codes: 0 success, 1 bad data, 2 bad usage."
+    after_help = "Examples:\n  flatbox profile events.ndjson\n  flatbox convert events.ndjson events.wire.zst\n  flatbox convert events.ndjson events.parquet --codec zstd\n  flatbox inspect events.wire.zst\n  flatbox store ./log append events.ndjson\n\nExit codes: 0 success, 1 bad data, 2 bad usage."
 )]
 pub(crate) struct Cli {
     /// No progress bars.
@@ -26,17 +26,17 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Measure every format x codec on your data and recommend one.
     #[command(
-        after_help = "Examples:\n  flatbox profile users.json\n  flatbox profile events.ndjson --cross-language --optimize size\n  flatbox profile users.json --proto proto/flatbox/v1/user.proto --message UserList\n  flatbox profile data.csv --json > profile.json\n\nThe recommendation follows the tutorial's decision tree, driven by the\nneeds you state and the figures measured on your data."
+        after_help = "Examples:\n  flatbox profile users.json\n  flatbox profile events.ndjson --cross-language --optimize size\n  flatbox profile users.json --proto proto/flatbox/v1/user.proto --message UserList\n  flatbox profile data.csv --json > profile.json\n  flatbox profile table.parquet --optimize size\n\nThe recommendation follows the tutorial's decision tree, driven by the\nneeds you state and the figures measured on your data. Tabular data\n(records of flat fields) is also measured as Arrow IPC and Parquet,\nplain and zstd-compressed inside the file; the tree's columnar branch\n(\"Arrow/Parquet for analytical workloads\") is taken when they measure\nbetter than the branch's other choice."
     )]
     Profile(ProfileArgs),
-    /// Convert between json, ndjson, msgpack, wire, protobuf and csv (input), compressed or not.
+    /// Convert between json, ndjson, msgpack, wire, protobuf, arrow, parquet and csv (input), compressed or not.
     #[command(
-        after_help = "Examples:\n  flatbox convert users.json users.msgpack\n  flatbox convert events.ndjson events.wire.zst\n  flatbox convert events.wire.zst events.ndjson\n  flatbox convert user.json user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox convert data.csv data.ndjson.gz\n  flatbox convert in.bin out.bin --from msgpack --to wire --codec lz4\n\nRecord streams (NDJSON lines, sequences of wire or MessagePack values,\nCSV rows) are converted record by record, in constant memory. A stream\nwritten as JSON becomes an array; a single value stays a single value."
+        after_help = "Examples:\n  flatbox convert users.json users.msgpack\n  flatbox convert events.ndjson events.wire.zst\n  flatbox convert events.wire.zst events.ndjson\n  flatbox convert user.json user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox convert data.csv data.ndjson.gz\n  flatbox convert in.bin out.bin --from msgpack --to wire --codec lz4\n  flatbox convert events.ndjson events.arrow\n  flatbox convert events.ndjson events.parquet --codec zstd:6\n  flatbox convert events.parquet events.ndjson\n\nRecord streams (NDJSON lines, sequences of wire or MessagePack values,\nCSV rows) are converted record by record, in constant memory. A stream\nwritten as JSON becomes an array; a single value stays a single value.\n\nArrow IPC (.arrow .ipc .feather: a file; .arrows: a stream) and Parquet\n(.parquet) hold rows: JSON objects, or a JSON array of them. They are\nwritten 65536 rows at a time (one IPC batch, one Parquet row group), with\nthe schema inferred from the first 65536 rows; later rows must fit it.\nThey are read one batch at a time (an IPC file is memory-mapped; standard\ninput and compressed inputs are read into memory first). They compress\ninside the file, so a .zst/.lz4/.gz suffix is refused; --codec picks the\nformat's own compression: lz4 (IPC LZ4_FRAME, Parquet LZ4_RAW) or zstd\n(IPC ZSTD body compression, at arrow-rs' level; Parquet ZSTD at the\nlevel given, default 3)."
     )]
     Convert(ConvertArgs),
     /// Detect what a file is and show what it holds.
     #[command(
-        after_help = "Examples:\n  flatbox inspect users.wire\n  flatbox inspect users.msgpack\n  flatbox inspect user.pb\n  flatbox inspect user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox inspect events.wire.zst\n\nwire: annotated disassembly; MessagePack: annotated dump; protobuf: raw\ndecoding, or typed with --proto/--message; a compressed frame: codec,\nsizes, checksum, dictionary id, then the payload inside."
+        after_help = "Examples:\n  flatbox inspect users.wire\n  flatbox inspect users.msgpack\n  flatbox inspect user.pb\n  flatbox inspect user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox inspect events.wire.zst\n  flatbox inspect events.arrow\n  flatbox inspect events.parquet\n\nwire: annotated disassembly; MessagePack: annotated dump; protobuf: raw\ndecoding, or typed with --proto/--message; a compressed frame: codec,\nsizes, checksum, dictionary id, then the payload inside; Arrow IPC (file\nor stream): schema, batches, rows, body compression, and per batch each\ncolumn's null count and min/max (numbers, strings, booleans); Parquet:\nschema, row groups, rows, and each column chunk's type, compression and\nstatistics (null count, min, max) from the file's metadata."
     )]
     Inspect(InspectArgs),
     /// A crash-safe record log: append NDJSON lines, get, scan, verify, stats.
@@ -73,7 +73,7 @@ pub(crate) enum Optimize {
 #[derive(Debug, Args)]
 #[allow(clippy::struct_excessive_bools, reason = "one flag per stated need, as clap wants them")]
 pub(crate) struct ProfileArgs {
-    /// The data: a JSON document, NDJSON, MessagePack or CSV with a header (optionally compressed).
+    /// The data: a JSON document, NDJSON, MessagePack, CSV with a header (optionally compressed), Arrow IPC or Parquet.
     pub(crate) file: PathBuf,
     /// The input's format, when its extension and content do not tell.
     #[arg(long, value_name = "FORMAT")]
@@ -116,7 +116,7 @@ pub(crate) struct ConvertArgs {
     /// The output's format, when its extension does not tell.
     #[arg(long, value_name = "FORMAT")]
     pub(crate) to: Option<FormatKind>,
-    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix).
+    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix). For arrow and parquet: the format's own compression, none, lz4, zstd or zstd:LEVEL.
     #[arg(long, value_name = "CODEC")]
     pub(crate) codec: Option<String>,
     #[command(flatten)]

@@ -13,8 +13,9 @@
 //! Records are `serde_json::Value`s: every format here maps to and from
 //! JSON's data model (MessagePack binaries, non-string keys and wire
 //! timestamps have no JSON form and are reported as errors naming the
-//! record). Arrow IPC and Parquet (from `flatbox-arrow`) are to be added as
-//! two more variants with their arms in the same `match`es.
+//! record). Arrow IPC and Parquet (from `flatbox-arrow`) are tables: a record
+//! is a row, a JSON object; their reading and writing, batch by batch, is
+//! in [`crate::columnar`].
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -30,6 +31,7 @@ use flatbox::proto::Schema;
 use serde_json::Value;
 
 use crate::cli::{ConvertArgs, ProtoArgs};
+use crate::columnar;
 use crate::error::{usage, usage_error};
 use crate::msgpack;
 use crate::progress::Progress;
@@ -50,19 +52,23 @@ pub(crate) enum FormatKind {
     Protobuf,
     /// CSV with a header row (input only): one record per row.
     Csv,
-    // Arrow IPC (`arrow`, extensions .arrow .ipc .feather) and Parquet
-    // (`parquet`, .parquet) slot in here once flatbox-arrow lands.
+    /// Arrow IPC: a file (read in place, memory-mapped) or a stream; one record per row.
+    Arrow,
+    /// Parquet: one record per row.
+    Parquet,
 }
 
 impl FormatKind {
     /// Every format, in the order detection tries them.
-    pub(crate) const ALL: [FormatKind; 6] = [
+    pub(crate) const ALL: [FormatKind; 8] = [
         FormatKind::Json,
         FormatKind::Ndjson,
         FormatKind::Msgpack,
         FormatKind::Wire,
         FormatKind::Protobuf,
         FormatKind::Csv,
+        FormatKind::Arrow,
+        FormatKind::Parquet,
     ];
 
     /// The name used on the command line.
@@ -74,6 +80,8 @@ impl FormatKind {
             FormatKind::Wire => "wire",
             FormatKind::Protobuf => "protobuf",
             FormatKind::Csv => "csv",
+            FormatKind::Arrow => "arrow",
+            FormatKind::Parquet => "parquet",
         }
     }
 
@@ -86,13 +94,29 @@ impl FormatKind {
             FormatKind::Wire => &["wire", "fbw"],
             FormatKind::Protobuf => &["pb", "protobuf", "binpb"],
             FormatKind::Csv => &["csv"],
+            FormatKind::Arrow => &["arrow", "ipc", "feather", "arrows"],
+            FormatKind::Parquet => &["parquet"],
         }
     }
 
     /// Whether the format holds many records one after another (so a
     /// sequence of records is written as such, not as one array).
     fn holds_streams(self) -> bool {
-        matches!(self, FormatKind::Ndjson | FormatKind::Msgpack | FormatKind::Wire | FormatKind::Csv)
+        matches!(
+            self,
+            FormatKind::Ndjson
+                | FormatKind::Msgpack
+                | FormatKind::Wire
+                | FormatKind::Csv
+                | FormatKind::Arrow
+                | FormatKind::Parquet
+        )
+    }
+
+    /// Whether the format is a table that compresses inside the file (Arrow
+    /// IPC, Parquet): no outer codec frame.
+    pub(crate) fn is_columnar(self) -> bool {
+        matches!(self, FormatKind::Arrow | FormatKind::Parquet)
     }
 
     /// The format named by `path`'s extension, under any compression suffix.
@@ -109,7 +133,7 @@ impl FormatKind {
     /// Usage errors for a format that needs options not given; data errors
     /// when the input's first value does not decode.
     pub(crate) fn reader(self, input: Input, schema: Option<&ProtoSchema>) -> anyhow::Result<Records> {
-        let Input { name, reader, .. } = input;
+        let Input { name, reader, path, .. } = input;
         match self {
             FormatKind::Json => {
                 let mut bytes = Vec::new();
@@ -166,12 +190,15 @@ impl FormatKind {
                 });
                 Ok(Records::stream(Box::new(rows)))
             }
+            FormatKind::Arrow => columnar::ipc_records(name, path, reader),
+            FormatKind::Parquet => columnar::parquet_records(name, path, reader),
         }
     }
 
     /// A writer of records in this format to `output`. `stream` says
     /// whether the records are a sequence (NDJSON lines, several values)
-    /// or one document.
+    /// or one document. `inner` is the compression of Arrow IPC and Parquet,
+    /// which compress inside the file (`output` then has no codec).
     ///
     /// # Errors
     ///
@@ -181,6 +208,7 @@ impl FormatKind {
         output: Output,
         stream: bool,
         schema: Option<&ProtoSchema>,
+        inner: columnar::Inner,
     ) -> anyhow::Result<Box<dyn Sink>> {
         Ok(match self {
             FormatKind::Json => Box::new(JsonSink { output, stream, count: 0 }),
@@ -190,7 +218,13 @@ impl FormatKind {
                 let Some(schema) = schema else { usage!("writing protobuf needs --proto FILE --message NAME") };
                 Box::new(ProtobufSink { output, schema: schema.clone(), count: 0 })
             }
-            FormatKind::Csv => usage!("csv is an input format only; write ndjson, json, msgpack or wire"),
+            FormatKind::Csv => {
+                usage!("csv is an input format only; write ndjson, json, msgpack, wire, arrow or parquet")
+            }
+            FormatKind::Arrow | FormatKind::Parquet => {
+                let name = output.name.clone();
+                Box::new(columnar::ColumnarSink::new(output, name, self, inner, stream))
+            }
         })
     }
 }
@@ -234,6 +268,14 @@ fn csv_field(field: &str) -> Value {
 /// Guesses the format of bytes that start with `head` (`complete` when
 /// `head` is the whole input).
 pub(crate) fn sniff(head: &[u8], complete: bool) -> Option<FormatKind> {
+    // Columnar formats by their magic: `ARROW1` opens an IPC file, the
+    // continuation marker an IPC stream; `PAR1` opens and ends Parquet.
+    if head.starts_with(b"ARROW1") || head.starts_with(&columnar::IPC_CONTINUATION) {
+        return Some(FormatKind::Arrow);
+    }
+    if head.starts_with(b"PAR1") && (!complete || (head.len() >= 12 && head.ends_with(b"PAR1"))) {
+        return Some(FormatKind::Parquet);
+    }
     let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
     let trimmed = text.trim_ascii_start();
     if let Some(&first) = trimmed.first()
@@ -336,6 +378,10 @@ pub(crate) struct Input {
     pub(crate) name: String,
     pub(crate) codec: Option<CodecKind>,
     pub(crate) reader: Box<dyn BufRead + Send>,
+    /// The file, when the input is one uncompressed file (Arrow IPC maps
+    /// it, Parquet reads it by row group); `None` for standard input and
+    /// compressed inputs.
+    pub(crate) path: Option<PathBuf>,
 }
 
 impl Input {
@@ -364,7 +410,8 @@ impl Input {
             )),
             None => Box::new(raw),
         };
-        Ok(Input { name, codec, reader })
+        let path = (codec.is_none() && path != Path::new("-")).then(|| path.to_path_buf());
+        Ok(Input { name, codec, reader, path })
     }
 
     /// The input's first bytes (after decompression), without consuming
@@ -478,11 +525,11 @@ pub(crate) struct Records {
 }
 
 impl Records {
-    fn document(value: Value) -> Self {
+    pub(crate) fn document(value: Value) -> Self {
         Records { stream: false, iter: Box::new(std::iter::once(Ok(value))) }
     }
 
-    fn stream(iter: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send>) -> Self {
+    pub(crate) fn stream(iter: Box<dyn Iterator<Item = anyhow::Result<Value>> + Send>) -> Self {
         Records { stream: true, iter }
     }
 
@@ -596,7 +643,7 @@ impl Iterator for BinaryReader {
 /// encoder, so encoding records and compressing them overlap, and memory
 /// stays bounded (about six chunks).
 pub(crate) struct Output {
-    name: String,
+    pub(crate) name: String,
     inner: OutputInner,
 }
 
@@ -649,7 +696,7 @@ impl Output {
         })
     }
 
-    fn finish(self) -> anyhow::Result<()> {
+    pub(crate) fn finish(self) -> anyhow::Result<()> {
         let name = self.name;
         match self.inner {
             OutputInner::Direct(encoder) => {
@@ -838,10 +885,6 @@ pub(crate) fn convert(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
         usage!("{}: the input and the output are the same file", args.input.display());
     }
     let (_, suffix_codec) = split_codec_suffix(&args.output);
-    let codec = match &args.codec {
-        Some(c) => c.parse::<Codec>().map_err(|e| usage_error(format!("--codec: {e}")))?,
-        None => suffix_codec.unwrap_or(Codec::None),
-    };
     let Some(to) = args.to.or_else(|| FormatKind::from_path(&args.output)) else {
         usage!(
             "{}: cannot tell the output format from the extension; name it with --to (one of {})",
@@ -849,9 +892,20 @@ pub(crate) fn convert(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
             FormatKind::ALL.map(FormatKind::name).join(", ")
         )
     };
+    // Arrow IPC and Parquet compress inside the file: --codec picks that.
+    let (codec, inner) = if to.is_columnar() {
+        let name = args.output.display().to_string();
+        (Codec::None, columnar::inner_compression(to, &name, args.codec.as_deref(), suffix_codec)?)
+    } else {
+        let codec = match &args.codec {
+            Some(c) => c.parse::<Codec>().map_err(|e| usage_error(format!("--codec: {e}")))?,
+            None => suffix_codec.unwrap_or(Codec::None),
+        };
+        (codec, columnar::Inner::None)
+    };
     let schema = ProtoSchema::from_args(&args.proto)?;
     if to == FormatKind::Csv {
-        usage!("csv is an input format only; write ndjson, json, msgpack or wire");
+        usage!("csv is an input format only; write ndjson, json, msgpack, wire, arrow or parquet");
     }
     let mut input = Input::open(&args.input)?;
     let from = input.detect(args.from, &args.input)?;
@@ -871,7 +925,7 @@ pub(crate) fn convert(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
     // A stream stays a stream in stream formats; one value stays one value.
     let stream = records.stream && (to.holds_streams() || to == FormatKind::Json);
     let output = Output::create(&args.output, codec)?;
-    let result = write_records(records, to.writer(output, stream, schema.as_ref()), quiet, &args.output);
+    let result = write_records(records, to.writer(output, stream, schema.as_ref(), inner), quiet, &args.output);
     if result.is_err() && args.output != Path::new("-") {
         // Leave no half-written output behind.
         let _ = std::fs::remove_file(&args.output);

@@ -49,7 +49,7 @@ pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<()> {
     let format = args.format.or_else(|| FormatKind::from_path(&path)).or_else(|| sniff(&data, true));
     let Some(format) = format else {
         anyhow::bail!(
-            "{name}: not a format flatbox knows: expected JSON, NDJSON, CSV, flatbox-wire, MessagePack or protobuf (first bytes {:02x?})",
+            "{name}: not a format flatbox knows: expected JSON, NDJSON, CSV, flatbox-wire, MessagePack, protobuf, Arrow IPC or Parquet (first bytes {:02x?})",
             &data[..data.len().min(8)]
         );
     };
@@ -80,11 +80,14 @@ pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<()> {
                 out.push_str(&limit_lines(&text, args.max_lines));
             }
         }
+        FormatKind::Arrow => out.push_str(&crate::columnar::inspect_ipc(&name, data, args.max_lines)?),
+        FormatKind::Parquet => out.push_str(&crate::columnar::inspect_parquet(&name, data, args.max_lines)?),
         FormatKind::Json | FormatKind::Ndjson | FormatKind::Csv => {
             let input = Input {
                 name: name.clone(),
                 codec: None,
                 reader: Box::new(std::io::Cursor::new(std::mem::take(&mut data))),
+                path: None,
             };
             let records = format.reader(input, None)?;
             let stream = records.stream;
@@ -108,7 +111,7 @@ pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn json_type(v: &serde_json::Value) -> &'static str {
+pub(crate) fn json_type(v: &serde_json::Value) -> &'static str {
     match v {
         serde_json::Value::Null => "null",
         serde_json::Value::Bool(_) => "boolean",
@@ -119,7 +122,7 @@ fn json_type(v: &serde_json::Value) -> &'static str {
     }
 }
 
-fn limit_lines(text: &str, max: usize) -> String {
+pub(crate) fn limit_lines(text: &str, max: usize) -> String {
     let total = text.lines().count();
     if total <= max {
         return text.to_owned();

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod columnar;
 mod error;
 mod formats;
 mod inspect;

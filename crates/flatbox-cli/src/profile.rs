@@ -1,14 +1,21 @@
 //! `flatbox profile`: every applicable format x codec measured on the
 //! user's data with the facade's harness ([`flatbox::profile`]), a table,
 //! and a recommendation from the tutorial's decision tree.
+//!
+//! Tabular data (records of flat fields, the same keys in each) is also
+//! measured as Arrow IPC and Parquet, plain and zstd-compressed inside the
+//! file ([`Columnar`]); the decision tree then gets a measured columnar
+//! branch (the tutorial's "Arrow/Parquet for analytical workloads").
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use comfy_table::{Cell, CellAlignment, Table as TextTable, presets};
 use flatbox::codec::Codec;
 use flatbox::profile::{FormatReport, ProfileConfig, profile};
 use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
+use flatbox_arrow::{IpcCompression, ParquetCompression};
 use prost::Message as _;
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 use serde::de::{DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -123,11 +130,15 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
     let table = as_table(&value);
     let codecs = Codec::standard_set();
     let with_proto = usize::from(schema.is_some());
-    let progress = Progress::bar(quiet || args.json, ((5 + with_proto) * codecs.len()) as u64);
+    let columnar_steps = if table.is_some() { COLUMNAR.len() } else { 0 };
+    let progress = Progress::bar(quiet || args.json, ((5 + with_proto) * codecs.len() + columnar_steps) as u64);
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
     match &table {
-        Some(t) => measure_serde(t, &config, json_bytes, &progress, &mut rows, &mut skipped),
+        Some(t) => {
+            measure_serde(t, &config, json_bytes, &progress, &mut rows, &mut skipped);
+            measure_columnar(t, &config, json_bytes, &progress, &mut rows, &mut skipped);
+        }
         None => measure_serde(&value, &config, json_bytes, &progress, &mut rows, &mut skipped),
     }
     if let Some(schema) = &schema {
@@ -148,7 +159,8 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
         schema_evolution: args.schema_evolution,
         optimize: args.optimize,
     };
-    let recommendation = recommend(&rows, &needs, schema.is_some(), table.is_some());
+    let shape = table.as_ref().map(|t| (count, t.columns.len()));
+    let recommendation = recommend(&rows, &needs, schema.is_some(), shape);
     let output = ProfileOutput {
         input: InputSummary {
             file: name,
@@ -203,19 +215,118 @@ fn measure_one<T: PartialEq, F: Format<T> + Clone>(
         match profile(&pipeline, value, config) {
             Ok(report) => {
                 let plain = *plain_size.get_or_insert(report.size);
-                let mb = |ns: f64| if ns > 0.0 { json_bytes as f64 / ns * 1e3 } else { f64::INFINITY };
-                rows.push(Row {
-                    format: name.to_owned(),
-                    codec: codec.to_string(),
-                    plain_size: plain,
-                    size: report.size,
-                    ratio_to_json: report.size as f64 / json_bytes as f64,
-                    encode_mb_s: mb(report.encode.median_ns),
-                    decode_mb_s: mb(report.decode.median_ns),
-                    report,
-                });
+                rows.push(Row::new(name, &codec.to_string(), plain, json_bytes, report));
             }
             Err(e) => skipped.push(format!("{}: {e}", Format::<T>::name(&pipeline))),
+        }
+    }
+}
+
+impl Row {
+    fn new(format: &str, codec: &str, plain_size: usize, json_bytes: usize, report: FormatReport) -> Row {
+        let mb = |ns: f64| if ns > 0.0 { json_bytes as f64 / ns * 1e3 } else { f64::INFINITY };
+        Row {
+            format: format.to_owned(),
+            codec: codec.to_owned(),
+            plain_size,
+            size: report.size,
+            ratio_to_json: report.size as f64 / json_bytes as f64,
+            encode_mb_s: mb(report.encode.median_ns),
+            decode_mb_s: mb(report.decode.median_ns),
+            report,
+        }
+    }
+}
+
+/// The columnar rows measured on tabular data: (format, compression inside
+/// the file). The names match the facade's `ArrowIpc` / `Parquet` formats.
+const COLUMNAR: [(&str, &str); 4] =
+    [("arrow-ipc", "none"), ("arrow-ipc", "zstd"), ("parquet", "none"), ("parquet", "zstd:3")];
+
+/// Arrow IPC or Parquet of a [`Table`]: the rows become one record batch
+/// (the schema inferred once from the data, as `convert` does) and one
+/// file, written and read in memory by flatbox-arrow. The facade's
+/// `ArrowIpc` / `Parquet` formats trace the schema from a Rust row type;
+/// the rows here are only known at run time, hence this format.
+#[derive(Clone)]
+struct Columnar {
+    name: &'static str,
+    parquet: bool,
+    zstd: bool,
+    fields: Arc<Vec<arrow_schema::FieldRef>>,
+}
+
+impl Format<Table> for Columnar {
+    fn name(&self) -> &str {
+        self.name
+    }
+
+    fn encode(&self, value: &Table, out: &mut Vec<u8>) -> flatbox::Result<()> {
+        let err = |e| flatbox::Error::encode(self.name, e);
+        let rows: Vec<RowRef<'_>> =
+            value.rows.iter().map(|values| RowRef { columns: &value.columns, values }).collect();
+        let batch = flatbox_arrow::to_batch_with_fields(&self.fields, &rows).map_err(err)?;
+        let schema = batch.schema();
+        let batches = std::slice::from_ref(&batch);
+        if self.parquet {
+            let compression = if self.zstd { ParquetCompression::Zstd(3) } else { ParquetCompression::None };
+            flatbox_arrow::write_parquet(out, &schema, batches, compression).map(drop).map_err(err)
+        } else {
+            let compression = if self.zstd { IpcCompression::Zstd } else { IpcCompression::None };
+            flatbox_arrow::write_file(out, &schema, batches, compression).map(drop).map_err(err)
+        }
+    }
+
+    fn decode(&self, bytes: &[u8]) -> flatbox::Result<Table> {
+        let err = |e| flatbox::Error::decode(self.name, e);
+        let bytes = bytes::Bytes::copy_from_slice(bytes);
+        let batches = if self.parquet {
+            flatbox_arrow::read_parquet(bytes).map_err(err)?.1
+        } else {
+            flatbox_arrow::IpcFile::from_bytes(bytes).and_then(|f| f.batches()).map_err(err)?
+        };
+        let rows: Vec<RowValues> = flatbox_arrow::from_batches(&batches).map_err(err)?;
+        Ok(Table { columns: Vec::new(), rows: rows.into_iter().map(|r| r.0).collect() })
+    }
+}
+
+fn measure_columnar(
+    table: &Table,
+    config: &ProfileConfig,
+    json_bytes: usize,
+    progress: &Progress,
+    rows: &mut Vec<Row>,
+    skipped: &mut Vec<String>,
+) {
+    let samples: Vec<RowRef<'_>> = table.rows.iter().map(|values| RowRef { columns: &table.columns, values }).collect();
+    let fields = match flatbox_arrow::fields_from_samples(&samples) {
+        Ok(fields) => Arc::new(fields),
+        Err(e) => {
+            skipped.push(format!("arrow-ipc and parquet: {e}"));
+            return;
+        }
+    };
+    let mut plain_size = None;
+    for (format, codec) in COLUMNAR {
+        let parquet = format == "parquet";
+        let zstd = codec != "none";
+        let name = match (parquet, zstd) {
+            (false, false) => "arrow-ipc",
+            (false, true) => "arrow-ipc+zstd",
+            (true, false) => "parquet",
+            (true, true) => "parquet+zstd",
+        };
+        if !zstd {
+            plain_size = None;
+        }
+        progress.step(name);
+        let columnar = Columnar { name, parquet, zstd, fields: fields.clone() };
+        match profile(&columnar, table, config) {
+            Ok(report) => {
+                let plain = *plain_size.get_or_insert(report.size);
+                rows.push(Row::new(format, codec, plain, json_bytes, report));
+            }
+            Err(e) => skipped.push(format!("{name}: {e}")),
         }
     }
 }
@@ -385,14 +496,18 @@ impl Format<Messages> for DynProto {
 
 /// The tutorial's decision tree ("Choosing the Right Serialization
 /// Strategy"), in Rust terms, then the measured rows of the family it leads
-/// to, ranked by `--optimize`.
-fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: bool) -> Recommendation {
+/// to, ranked by `--optimize`. For tabular data (`tabular`: records x flat
+/// fields) the tree gets a measured branch, the tutorial's "Arrow/Parquet
+/// for analytical workloads": the columnar family is taken when its best
+/// row beats the tree's family by the same criterion.
+#[allow(clippy::too_many_lines, reason = "the decision tree, read top to bottom")]
+fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usize, usize)>) -> Recommendation {
     let mut path = vec![
         "Python-specific types? not applicable: the tutorial's Pickle branches become flatbox-wire, Rust's self-describing binary format".to_owned(),
     ];
     let mut notes = Vec::new();
-    let family: &[&str];
-    let family_name: &str;
+    let mut family: &[&str];
+    let mut family_name: &str;
     if needs.cross_language {
         path.push("cross-language? yes (--cross-language)".into());
         if needs.schema_evolution {
@@ -432,18 +547,6 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: bool) -> Re
             family = &["wire", "wire+strings"];
             family_name = "wire";
         }
-        if tabular {
-            notes.push("the data is tabular (records with flat fields): for analytics, the tutorial's columnar formats (Arrow IPC, Parquet) are worth measuring too, once flatbox-arrow is available".into());
-        }
-    }
-    let mut candidates: Vec<&Row> = rows.iter().filter(|r| family.contains(&r.format.as_str())).collect();
-    if candidates.is_empty() {
-        // protobuf asked for but not measured: MessagePack, the tree's
-        // cross-language binary choice.
-        candidates = rows.iter().filter(|r| r.format.starts_with("msgpack")).collect();
-    }
-    if candidates.is_empty() {
-        candidates = rows.iter().collect();
     }
     let json = rows.iter().find(|r| r.format == "json" && r.codec == "none");
     let score = |r: &Row| -> f64 {
@@ -461,6 +564,54 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: bool) -> Re
         Optimize::Speed => "--optimize speed: the least encode + decode time",
         Optimize::Balanced => "--optimize balanced: the smallest (size / JSON's) x (time / JSON's)",
     };
+    if let Some((records, fields)) = tabular {
+        const COLUMNAR_FAMILY: &[&str] = &["arrow-ipc", "parquet"];
+        let best_of = |names: &[&str]| {
+            rows.iter().filter(|r| names.contains(&r.format.as_str())).min_by(|a, b| score(a).total_cmp(&score(b)))
+        };
+        let question = format!(
+            "tabular data ({records} records x {fields} flat fields)? yes -> the tutorial's \"Arrow/Parquet for analytical workloads\""
+        );
+        match (best_of(COLUMNAR_FAMILY), best_of(family)) {
+            _ if needs.human_readable => {
+                path.push(format!(
+                    "{question}: not taken, the columnar formats are binary and --human-readable was asked"
+                ));
+            }
+            (None, _) => path.push(format!(
+                "{question}: not taken, Arrow IPC and Parquet could not round-trip this data (see \"not measured\")"
+            )),
+            (Some(columnar), Some(tree)) if score(columnar) >= score(tree) => {
+                path.push(format!(
+                    "{question}: measured, not taken: the best columnar row, {}, loses to {family_name}'s best, {}, by {criterion}",
+                    describe(columnar),
+                    describe(tree)
+                ));
+                notes.push("for column scans and dataframes (pyarrow, DuckDB, Polars, Spark), Arrow IPC or Parquet still fit this data; the columnar rows above give their cost".into());
+            }
+            (Some(columnar), tree) => {
+                path.push(format!(
+                    "{question}: measured, taken: the best columnar row, {}, beats {} by {criterion}",
+                    describe(columnar),
+                    tree.map_or_else(
+                        || format!("{family_name} (not measured)"),
+                        |t| format!("{family_name}'s best, {}", describe(t))
+                    )
+                ));
+                family = COLUMNAR_FAMILY;
+                family_name = "columnar (Arrow IPC / Parquet)";
+            }
+        }
+    }
+    let mut candidates: Vec<&Row> = rows.iter().filter(|r| family.contains(&r.format.as_str())).collect();
+    if candidates.is_empty() {
+        // protobuf asked for but not measured: MessagePack, the tree's
+        // cross-language binary choice.
+        candidates = rows.iter().filter(|r| r.format.starts_with("msgpack")).collect();
+    }
+    if candidates.is_empty() {
+        candidates = rows.iter().collect();
+    }
     candidates.sort_by(|a, b| score(a).total_cmp(&score(b)));
     let Some(best) = candidates.first() else {
         return Recommendation {

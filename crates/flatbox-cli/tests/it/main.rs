@@ -2,6 +2,7 @@
 //! trips, and bad input (exit codes, messages, never a panic).
 
 mod bad_input;
+mod columnar;
 mod convert;
 mod help;
 mod inspect;
