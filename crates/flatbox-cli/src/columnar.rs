@@ -312,9 +312,15 @@ impl ColumnarSink {
         }
         let (first, last) = (self.written + 1, self.written + self.pending.len() as u64);
         if self.writer.is_none() {
-            self.fields = flatbox_arrow::fields_from_samples(&self.pending).with_context(|| {
+            let mut fields = flatbox_arrow::fields_from_samples(&self.pending).with_context(|| {
                 format!("{}: rows {first} to {last}: expected rows whose columns keep one type", self.name)
             })?;
+            // Columns in the order of the first row's keys (the inference
+            // sorts them by name); keys only later rows have go last.
+            if let Some(Value::Object(first_row)) = self.pending.first() {
+                fields.sort_by_key(|f| first_row.keys().position(|k| k == f.name()).unwrap_or(usize::MAX));
+            }
+            self.fields = fields;
             let schema = Arc::new(Schema::new(self.fields.clone()));
             self.start(&schema)?;
         }

@@ -194,3 +194,18 @@ fn profile_measures_the_columnar_formats_on_tabular_data() {
     let result: Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
     assert!(!result["rows"].as_array().unwrap().iter().any(|r| r["format"] == "parquet"));
 }
+
+/// Keys keep the input's order (not sorted) through every format, so the
+/// output reads like the input: the NDJSON text comes back byte for byte.
+#[test]
+fn key_order_survives_every_format() {
+    let dir = Scratch::new();
+    let text = ndjson(&records(50));
+    assert!(text.starts_with("{\"id\":0,\"method\""), "the input's keys are not sorted: {text}");
+    let input = dir.write("in.ndjson", &text);
+    for mid in ["a.msgpack", "a.wire", "a.arrow", "a.parquet"] {
+        convert(&[os(&input), os(&dir.path(mid))]);
+        convert(&[os(&dir.path(mid)), os(&dir.path("back.ndjson"))]);
+        assert_eq!(std::fs::read_to_string(dir.path("back.ndjson")).unwrap(), text, "through {mid}");
+    }
+}
