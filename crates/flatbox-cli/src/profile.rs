@@ -512,10 +512,13 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usi
         path.push("cross-language? yes (--cross-language)".into());
         if needs.schema_evolution {
             path.push("schema evolution? yes (--schema-evolution) -> Protocol Buffers".into());
-            family = &["protobuf"];
-            family_name = "protobuf";
-            if !have_proto {
+            if have_proto {
+                family = &["protobuf"];
+                family_name = "protobuf";
+            } else {
                 notes.push("protobuf was not measured: give --proto FILE --message NAME to measure it on this data; the choice below is the tree's fallback, MessagePack".into());
+                family = &["msgpack", "msgpack-compact"];
+                family_name = "msgpack (the fallback for protobuf)";
             }
         } else if needs.human_readable {
             path.push("schema evolution? no -> human-readable? yes (--human-readable) -> JSON".into());
