@@ -15,8 +15,9 @@
 //! - [`columnar`]: Arrow IPC and Parquet on the tabular datasets, reads
 //!   through the memory map, and opening a 1 GiB IPC file.
 //! - [`suite`]: which dataset is measured with which formats.
-//! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
-//!   report it writes to `target/flatbox-report/`.
+//! - [`run`], [`report`] and [`chart`]: the runner behind `cargo xtask
+//!   bench` and the report it writes to `target/flatbox-report/`
+//!   (`report.md`, `report.json`, `chart.svg`, `report.html`).
 //!
 //! All timing goes through [`flatbox::profile`]; this crate only decides
 //! what to measure and how to show it.
@@ -37,6 +38,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod chart;
 pub mod codecs;
 pub mod columnar;
 pub mod convert;

@@ -23,7 +23,7 @@ struct Args {
     /// Only datasets or formats whose name contains this text.
     #[arg(long, value_name = "SUBSTRING")]
     filter: Option<String>,
-    /// Where to write report.md and report.json.
+    /// Where to write report.md, report.json, chart.svg and report.html.
     #[arg(long, value_name = "DIR", default_value = "target/flatbox-report")]
     out: PathBuf,
     /// List the datasets and their formats, then exit.
@@ -61,7 +61,7 @@ fn main() -> anyhow::Result<()> {
     println!("{}", report.summary_table());
     report.write_to(&args.out)?;
     println!(
-        "{} pairs measured in {:.1} s; report: {}",
+        "{} pairs measured in {:.1} s; report: {} (and report.html, chart.svg)",
         report.datasets.iter().map(|d| d.rows.len()).sum::<usize>(),
         report.elapsed_s,
         args.out.join("report.md").display()

@@ -1,5 +1,6 @@
 //! The bench report: the data ([`Report`], written as `report.json`), a
-//! Markdown rendering (`report.md`) and the summary table printed at the end
+//! Markdown rendering (`report.md`), the chart and HTML page of
+//! [`chart`](crate::chart), and the summary table printed at the end
 //! of a run.
 
 use std::fmt::Write as _;
@@ -75,7 +76,9 @@ pub struct Row {
 }
 
 impl Report {
-    /// Writes `report.json` and `report.md` into `dir`, creating it.
+    /// Writes `report.json`, `report.md`, `chart.svg` (size against speed,
+    /// one panel per dataset) and `report.html` (the chart and the tables)
+    /// into `dir`, creating it.
     ///
     /// # Errors
     ///
@@ -87,6 +90,12 @@ impl Report {
         std::fs::write(&json_path, json).with_context(|| format!("writing {}", json_path.display()))?;
         let md_path = dir.join("report.md");
         std::fs::write(&md_path, self.markdown()).with_context(|| format!("writing {}", md_path.display()))?;
+        let svg_path = dir.join("chart.svg");
+        std::fs::write(&svg_path, crate::chart::svg(self))
+            .with_context(|| format!("writing {}", svg_path.display()))?;
+        let html_path = dir.join("report.html");
+        std::fs::write(&html_path, crate::chart::html(self))
+            .with_context(|| format!("writing {}", html_path.display()))?;
         Ok(())
     }
 

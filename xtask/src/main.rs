@@ -4,7 +4,8 @@
 //! - `cargo xtask bench [--quick] [--filter SUBSTRING] [--convert-only]`:
 //!   builds the bench runner and the `flatbox` command in release mode,
 //!   measures every dataset with every format, writing
-//!   `target/flatbox-report/report.md` and `report.json`, then `flatbox
+//!   `target/flatbox-report/report.md`, `report.json`, `chart.svg` and
+//!   `report.html`, then `flatbox
 //!   convert` on a large NDJSON file (`convert.md`, `convert.json`).
 //! - `cargo xtask codegen [--check]`: compiles `proto/` with protox and
 //!   prost-build (no protoc) into `crates/flatbox-proto/src/generated/`.
