@@ -7,6 +7,7 @@ use smallvec::SmallVec;
 use crate::config::Limits;
 use crate::error::{Error, Result};
 use crate::magic;
+use crate::packed;
 use crate::tag;
 use crate::varint;
 
@@ -294,25 +295,10 @@ impl<'de> Deserializer<'de> {
         let count_at = self.pos;
         let count = self.varint_u64()?;
         let padding = (size - self.pos % size) % size;
-        let remaining = self.remaining();
-        let bytes = usize::try_from(count).ok().and_then(|c| c.checked_mul(size)).and_then(|b| b.checked_add(padding));
-        let Some(total) = bytes.filter(|&b| b <= remaining) else {
-            return Err(Error::LengthExceedsInput {
-                offset: count_at,
-                what: "packed element count",
-                declared: count,
-                remaining,
-            });
-        };
+        let n = packed::checked_count(count, size, padding, self.remaining(), count_at)?;
         let pad_at = self.pos;
-        if self.take(padding, "packed padding")?.iter().any(|&b| b != 0) {
-            return Err(Error::InvalidValue {
-                offset: pad_at,
-                what: "packed array",
-                reason: "non-zero padding".into(),
-            });
-        }
-        Ok((kind, self.take(total - padding, "packed data")?))
+        packed::check_padding(self.take(padding, "packed padding")?, pad_at)?;
+        Ok((kind, self.take(n * size, "packed data")?))
     }
 
     fn timestamp_payload(&mut self, at: usize) -> Result<[u8; 12]> {

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use crate::config::Limits;
 use crate::error::{Error, Result};
+use crate::packed;
 use crate::tag;
 use crate::varint::{self, VarintError};
 
@@ -474,26 +475,9 @@ impl<'a> Disassembler<'a> {
         let count = self.varint(varint::read_u64)?;
         let relative = self.pos.saturating_sub(self.base);
         let pad = (size - relative % size) % size;
-        let remaining = self.remaining();
-        let n = match usize::try_from(count) {
-            Ok(n) if n.checked_mul(size).and_then(|b| b.checked_add(pad)).is_some_and(|b| b <= remaining) => n,
-            _ => {
-                return Err(Error::LengthExceedsInput {
-                    offset: count_at,
-                    what: "packed element count",
-                    declared: count,
-                    remaining,
-                });
-            }
-        };
+        let n = packed::checked_count(count, size, pad, self.remaining(), count_at)?;
         let pad_at = self.pos;
-        if self.take(pad, "packed padding")?.iter().any(|&b| b != 0) {
-            return Err(Error::InvalidValue {
-                offset: pad_at,
-                what: "packed array",
-                reason: "non-zero padding".to_owned(),
-            });
-        }
+        packed::check_padding(self.take(pad, "packed padding")?, pad_at)?;
         let data_at = self.pos;
         let data = self.take(n * size, "packed array data")?;
         let desc = format!("packed {name}[{n}], {pad} byte{} of padding, data at byte {data_at}", plural(pad));

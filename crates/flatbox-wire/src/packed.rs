@@ -85,6 +85,35 @@ packed_element!(f32, 0x09, "$flatbox_wire::Packed::f32", u32);
 packed_element!(f64, 0x0A, "$flatbox_wire::Packed::f64", u64);
 
 /// Elements from little-endian bytes (a copy).
+/// The element count of a packed array header, once `count` elements of
+/// `size` bytes after `padding` bytes are known to fit in the `remaining`
+/// input (the decoder and the inspector read the same header).
+pub(crate) fn checked_count(
+    count: u64,
+    size: usize,
+    padding: usize,
+    remaining: usize,
+    count_at: usize,
+) -> crate::Result<usize> {
+    usize::try_from(count)
+        .ok()
+        .filter(|&n| n.checked_mul(size).and_then(|b| b.checked_add(padding)).is_some_and(|b| b <= remaining))
+        .ok_or(crate::Error::LengthExceedsInput {
+            offset: count_at,
+            what: "packed element count",
+            declared: count,
+            remaining,
+        })
+}
+
+/// Checks that a packed array's padding, read at `at`, is all zeros.
+pub(crate) fn check_padding(padding: &[u8], at: usize) -> crate::Result<()> {
+    if padding.iter().any(|&b| b != 0) {
+        return Err(crate::Error::InvalidValue { offset: at, what: "packed array", reason: "non-zero padding".into() });
+    }
+    Ok(())
+}
+
 pub(crate) fn elements_from_le<T: PackedElement>(bytes: &[u8]) -> Vec<T> {
     let mut out: Vec<T> = bytemuck::pod_collect_to_vec(bytes);
     if cfg!(target_endian = "big") {
