@@ -47,11 +47,13 @@ pub(crate) fn packed_kind_of_name(name: &str) -> Option<u8> {
     PACKED.iter().find(|p| p.2 == name).map(|p| p.0)
 }
 
-/// Splits a timestamp payload.
+/// Splits a timestamp payload: `None` unless it is 12 bytes and its
+/// nanoseconds are below 10^9 (what the `TIMESTAMP` tag can carry, so a
+/// value decoded through the magic name encodes to bytes that decode).
 pub(crate) fn timestamp_from_bytes(bytes: &[u8]) -> Option<(i64, u32)> {
     let secs = i64::from_le_bytes(bytes.get(..8)?.try_into().ok()?);
     let nanos = u32::from_le_bytes(bytes.get(8..12)?.try_into().ok()?);
-    (bytes.len() == 12).then_some((secs, nanos))
+    (bytes.len() == 12 && nanos < 1_000_000_000).then_some((secs, nanos))
 }
 
 /// Builds a timestamp payload.

@@ -793,8 +793,9 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
                 self.out.extend_from_slice(v);
             }
             Pending::Timestamp => {
-                let (secs, nanos) = magic::timestamp_from_bytes(v)
-                    .ok_or_else(|| Error::Message("a timestamp payload must be 12 bytes".into()))?;
+                let (secs, nanos) = magic::timestamp_from_bytes(v).ok_or_else(|| {
+                    Error::Message("a timestamp payload must be 12 bytes, nanoseconds below 10^9".into())
+                })?;
                 self.out.push(tag::TIMESTAMP);
                 varint::write_i64(self.out, secs);
                 varint::write_u32(self.out, nanos);

@@ -215,3 +215,23 @@ fn count(v: &Value) -> usize {
         _ => 1,
     }
 }
+
+/// A fuzz finding: a map keyed `$flatbox_wire::Timestamp` whose payload
+/// says nanos = 4294967295 decoded into a `Value::Timestamp` that `to_vec`
+/// wrote as bytes that do not decode. Now the decoder refuses it.
+#[test]
+fn a_timestamp_payload_with_nanos_past_a_second_is_refused() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/fuzz-findings/manual-timestamp-nanos-roundtrip.bin");
+    let bytes = std::fs::read(path).unwrap();
+    let e = flatbox_wire::from_slice::<Value>(&bytes).unwrap_err();
+    assert!(e.to_string().contains("malformed $flatbox_wire::Timestamp payload"), "{e}");
+    // The largest valid nanos still round-trips through the magic name.
+    let mut good = bytes.clone();
+    let at = good.len() - 4;
+    good[at..].copy_from_slice(&999_999_999_u32.to_le_bytes());
+    let value = flatbox_wire::from_slice::<Value>(&good).unwrap();
+    let Value::Timestamp(t) = &value else { panic!("a timestamp, got {value:?}") };
+    assert_eq!((t.seconds(), t.nanos()), (0, 999_999_999));
+    let again = flatbox_wire::to_vec(&value).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Value>(&again).unwrap(), value);
+}
