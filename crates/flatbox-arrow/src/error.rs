@@ -48,6 +48,19 @@ pub enum Error {
         /// What was expected there.
         expected: String,
     },
+    /// A Parquet file's metadata is damaged in a way the parquet crate
+    /// would panic on or read past the file for (a column chunk's byte
+    /// range negative or outside the file). Found by flatbox-arrow's own
+    /// checks before the parquet crate reads the column chunks.
+    #[error("{input}: malformed parquet at byte {offset}: expected {expected}")]
+    MalformedParquet {
+        /// The file path or `<memory>`.
+        input: String,
+        /// Where the damaged structure starts (a column chunk's offset).
+        offset: u64,
+        /// What was expected there.
+        expected: String,
+    },
     /// A size declared in the input is larger than the [`ReadLimits`]
     /// allow (a metadata length, a body length, a decompressed length).
     ///
@@ -104,6 +117,19 @@ pub enum Error {
         /// What the parquet crate reported.
         #[source]
         source: parquet::errors::ParquetError,
+    },
+    /// A decoder inside arrow-rs or parquet panicked on the input: it is
+    /// malformed in a way flatbox-arrow's own checks do not catch first, and
+    /// the panic was contained at flatbox-arrow's boundary (see the crate
+    /// documentation's section on upstream panics for the known cases).
+    #[error("{context}: malformed input: {library} panicked: {message}")]
+    Panicked {
+        /// Where: the input, and the batch, dictionary or row group.
+        context: String,
+        /// The library that panicked (`arrow-rs` or `parquet`).
+        library: &'static str,
+        /// The panic's message.
+        message: String,
     },
 }
 

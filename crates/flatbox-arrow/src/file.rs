@@ -8,14 +8,17 @@ use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use arrow_buffer::Buffer;
-use arrow_ipc::Block;
 use arrow_ipc::reader::FileDecoder;
+use arrow_ipc::{Block, MetadataVersion};
 use arrow_schema::{Schema, SchemaRef};
 
-use crate::limits::{CONTINUATION, ReadLimits, check_message, check_schema, parse_message};
+use crate::contain::contain;
+use crate::limits::{CONTINUATION, ReadLimits, check_layout, check_message, check_schema, parse_message};
 use crate::mmap::{self, SkipValidation};
 use crate::{Error, Result};
 
+/// The library [`contain`] names.
+const ARROW: &str = "arrow-rs";
 /// `ARROW1`, at both ends of an IPC file.
 const MAGIC: &[u8; 6] = b"ARROW1";
 /// The leading magic and its padding.
@@ -70,6 +73,7 @@ pub struct IpcFile {
     data: Buffer,
     schema: SchemaRef,
     decoder: FileDecoder,
+    version: MetadataVersion,
     batches: Vec<Block>,
     custom_metadata: HashMap<String, String>,
     limits: ReadLimits,
@@ -185,9 +189,10 @@ impl IpcFile {
                 "a little-endian file (this machine's byte order)",
             ));
         }
+        let schema_context = || format!("{input}: schema in the footer at byte {footer_start}");
         let schema = Arc::new(
-            arrow_ipc::convert::try_fb_to_schema(ipc_schema)
-                .map_err(|e| Error::arrow(format!("{input}: schema in the footer at byte {footer_start}"), e))?,
+            contain(schema_context, ARROW, || arrow_ipc::convert::try_fb_to_schema(ipc_schema))?
+                .map_err(|e| Error::arrow(schema_context(), e))?,
         );
         check_schema(&input, footer_start as u64, &schema)?;
         check_leading_schema(&input, &data, footer_start, &schema)?;
@@ -211,12 +216,14 @@ impl IpcFile {
         if let Some(skip) = skip {
             decoder = skip.file(decoder);
         }
-        let mut file = IpcFile { input, data, schema, decoder, batches, custom_metadata, limits };
+        let version = footer.version();
+        let mut file = IpcFile { input, data, schema, decoder, version, batches, custom_metadata, limits };
         for (i, block) in dictionaries.iter().enumerate() {
             let buf = file.checked_block(block)?;
-            file.decoder
-                .read_dictionary(block, &buf)
-                .map_err(|e| Error::arrow(format!("{}: dictionary {i} at byte {}", file.input, block.offset()), e))?;
+            let context = || format!("{}: dictionary {i} at byte {}", file.input, block.offset());
+            let decoder = &mut file.decoder;
+            contain(context, ARROW, || decoder.read_dictionary(block, &buf))?
+                .map_err(|e| Error::arrow(context(), e))?;
         }
         Ok(file)
     }
@@ -229,6 +236,7 @@ impl IpcFile {
         let meta = message_bytes(&self.input, offset, &buf[..meta_len])?;
         let message = parse_message(&self.input, offset as u64, meta)?;
         check_message(&self.input, offset as u64, &message, &buf[meta_len..], &self.limits)?;
+        check_layout(&self.input, offset as u64, &message, &self.schema, self.version)?;
         Ok(buf)
     }
 
@@ -269,8 +277,7 @@ impl IpcFile {
         })?;
         let buf = self.checked_block(block)?;
         let context = || format!("{}: batch {index} at byte {}", self.input, block.offset());
-        self.decoder
-            .read_record_batch(block, &buf)
+        contain(context, ARROW, || self.decoder.read_record_batch(block, &buf))?
             .map_err(|e| Error::arrow(context(), e))?
             .ok_or_else(|| Error::malformed(&self.input, block.offset().unsigned_abs(), "a record batch message"))
     }

@@ -12,7 +12,9 @@
 use arrow_array::types::{
     Decimal32Type, Decimal64Type, Decimal128Type, Decimal256Type, validate_decimal_precision_and_scale as valid,
 };
-use arrow_ipc::{Message, MessageHeader};
+use std::sync::Arc;
+
+use arrow_ipc::{Message, MessageHeader, MetadataVersion};
 use arrow_schema::{DataType, Schema};
 
 use crate::{Error, Result};
@@ -166,5 +168,198 @@ fn check_type(input: &str, offset: u64, data_type: &DataType) -> Result<()> {
             check_type(input, offset, r.data_type()).and_then(|()| check_type(input, offset, v.data_type()))
         }
         _ => Ok(()),
+    }
+}
+
+/// Checks what arrow-rs slices or reinterprets without checking first, in
+/// an uncompressed record batch (or dictionary batch) laid out by `schema`:
+///
+/// - every offsets buffer (strings, binaries, lists, maps, list views, dense
+///   unions) is a whole number of offsets: arrow-buffer's `typed_data`
+///   asserts it (`prefix.is_empty() && suffix.is_empty()`);
+/// - a union's type ids (and a dense union's offsets) cover the node's
+///   length: arrow-ipc slices them to it and panics when they are shorter.
+///
+/// The walk follows arrow-ipc's `RecordBatchDecoder::create_array` buffer
+/// by buffer; where the message runs out of nodes or buffers, or a type is
+/// one it does not know, it stops and leaves the error to arrow-rs.
+/// Compressed bodies are not checked here (their buffers' lengths are known
+/// only after decompression); `contain` catches what remains.
+pub(crate) fn check_layout(
+    input: &str,
+    offset: u64,
+    message: &Message<'_>,
+    schema: &Schema,
+    version: MetadataVersion,
+) -> Result<()> {
+    let (batch, fields) = match message.header_type() {
+        MessageHeader::RecordBatch => (message.header_as_record_batch(), schema.fields().to_vec()),
+        MessageHeader::DictionaryBatch => {
+            let Some(dictionary) = message.header_as_dictionary_batch() else { return Ok(()) };
+            #[allow(deprecated, reason = "arrow-ipc finds a dictionary's field by its id the same way")]
+            let value_type = schema.fields_with_dict_id(dictionary.id()).first().and_then(|f| match f.data_type() {
+                DataType::Dictionary(_, value) => Some(value.as_ref().clone()),
+                _ => None,
+            });
+            let Some(value_type) = value_type else { return Ok(()) };
+            (dictionary.data(), vec![Arc::new(arrow_schema::Field::new("", value_type, true))])
+        }
+        _ => return Ok(()),
+    };
+    let Some(batch) = batch else { return Ok(()) };
+    if batch.compression().is_some() {
+        return Ok(());
+    }
+    let (Some(nodes), Some(buffers)) = (batch.nodes(), batch.buffers()) else { return Ok(()) };
+    let mut walk = Walk {
+        nodes: nodes.iter().map(arrow_ipc::FieldNode::length).collect(),
+        buffers: buffers.iter().map(arrow_ipc::Buffer::length).collect(),
+        variadic: batch.variadicBufferCounts().into_iter().flatten().collect(),
+        node: 0,
+        buffer: 0,
+        variadic_next: 0,
+        legacy_union: version < MetadataVersion::V5,
+    };
+    for field in &fields {
+        match walk.field(field.data_type()) {
+            Ok(Some(())) => {}
+            Ok(None) => return Ok(()),
+            Err(expected) => {
+                return Err(Error::malformed(input, offset, format!("{expected} (column {})", field.name())));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The node lengths and buffer lengths of a message, walked in the order
+/// arrow-ipc reads them.
+struct Walk {
+    nodes: Vec<i64>,
+    buffers: Vec<i64>,
+    variadic: Vec<i64>,
+    node: usize,
+    buffer: usize,
+    variadic_next: usize,
+    legacy_union: bool,
+}
+
+impl Walk {
+    fn node(&mut self) -> Option<i64> {
+        let n = *self.nodes.get(self.node)?;
+        self.node += 1;
+        Some(n)
+    }
+
+    fn buffer(&mut self) -> Option<i64> {
+        let b = *self.buffers.get(self.buffer)?;
+        self.buffer += 1;
+        Some(b)
+    }
+
+    /// An offsets buffer of `width`-byte offsets.
+    fn offsets(&mut self, width: i64, what: &str) -> Result<Option<()>, String> {
+        let Some(len) = self.buffer() else { return Ok(None) };
+        if len % width != 0 {
+            return Err(format!("{what} offsets buffer of whole {width}-byte offsets, got {len} bytes"));
+        }
+        Ok(Some(()))
+    }
+
+    /// `Ok(None)`: the message ran out of nodes or buffers, or the type is
+    /// unknown (arrow-rs reports it); `Err`: what was expected instead.
+    fn field(&mut self, data_type: &DataType) -> Result<Option<()>, String> {
+        use DataType::{
+            Binary, BinaryView, Dictionary, FixedSizeList, LargeBinary, LargeList, LargeListView, LargeUtf8, List,
+            ListView, Map, Null, RunEndEncoded, Struct, Union, Utf8, Utf8View,
+        };
+        let Some(length) = self.node() else { return Ok(None) };
+        match data_type {
+            Null => {}
+            Utf8 | Binary | LargeUtf8 | LargeBinary => {
+                let width = if matches!(data_type, Utf8 | Binary) { 4 } else { 8 };
+                let Some(_) = self.buffer() else { return Ok(None) };
+                if self.offsets(width, &format!("a {data_type}"))?.is_none() || self.buffer().is_none() {
+                    return Ok(None);
+                }
+            }
+            Utf8View | BinaryView => {
+                let Some(&count) = self.variadic.get(self.variadic_next) else { return Ok(None) };
+                self.variadic_next += 1;
+                let Some(count) = usize::try_from(count).ok().and_then(|c| c.checked_add(2)) else { return Ok(None) };
+                for _ in 0..count {
+                    let Some(_) = self.buffer() else { return Ok(None) };
+                }
+            }
+            List(child) | LargeList(child) | Map(child, _) => {
+                let width = if matches!(data_type, LargeList(_)) { 8 } else { 4 };
+                let Some(_) = self.buffer() else { return Ok(None) };
+                if self.offsets(width, &format!("a {data_type}"))?.is_none() {
+                    return Ok(None);
+                }
+                return self.field(child.data_type());
+            }
+            ListView(child) | LargeListView(child) => {
+                let width = if matches!(data_type, ListView(_)) { 4 } else { 8 };
+                let Some(_) = self.buffer() else { return Ok(None) };
+                let what = format!("a {data_type}");
+                if self.offsets(width, &what)?.is_none() || self.offsets(width, &what)?.is_none() {
+                    return Ok(None);
+                }
+                return self.field(child.data_type());
+            }
+            FixedSizeList(child, _) => {
+                let Some(_) = self.buffer() else { return Ok(None) };
+                return self.field(child.data_type());
+            }
+            Struct(children) => {
+                let Some(_) = self.buffer() else { return Ok(None) };
+                for child in children {
+                    if self.field(child.data_type())?.is_none() {
+                        return Ok(None);
+                    }
+                }
+            }
+            RunEndEncoded(run_ends, values) => {
+                if self.field(run_ends.data_type())?.is_none() {
+                    return Ok(None);
+                }
+                return self.field(values.data_type());
+            }
+            Union(children, mode) => {
+                if self.legacy_union && self.buffer().is_none() {
+                    return Ok(None);
+                }
+                let Some(type_ids) = self.buffer() else { return Ok(None) };
+                if type_ids < length {
+                    return Err(format!("a union's type ids for its {length} rows, got {type_ids} bytes"));
+                }
+                if *mode == arrow_schema::UnionMode::Dense {
+                    let Some(offsets) = self.buffer() else { return Ok(None) };
+                    if offsets % 4 != 0 || offsets / 4 < length {
+                        return Err(format!(
+                            "a dense union's offsets for its {length} rows (4 bytes each), got {offsets} bytes"
+                        ));
+                    }
+                }
+                for (_, child) in children.iter() {
+                    if self.field(child.data_type())?.is_none() {
+                        return Ok(None);
+                    }
+                }
+            }
+            Dictionary(..) => {
+                if self.buffer().is_none() || self.buffer().is_none() {
+                    return Ok(None);
+                }
+            }
+            _ if data_type.is_primitive() || matches!(data_type, DataType::Boolean | DataType::FixedSizeBinary(_)) => {
+                if self.buffer().is_none() || self.buffer().is_none() {
+                    return Ok(None);
+                }
+            }
+            _ => return Ok(None),
+        }
+        Ok(Some(()))
     }
 }

@@ -1,18 +1,22 @@
 //! Parquet files, written from and read into [`RecordBatch`]es (the
 //! `parquet` crate's Arrow integration).
 
+use std::fmt;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::ParquetMetaData;
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::ChunkReader;
 
+use crate::contain::contain;
 use crate::{Error, Result};
 
 /// The compression of a Parquet file's column chunks.
@@ -99,24 +103,164 @@ pub fn write_parquet_to_path(
     file.sync_all().map_err(|source| Error::Io { path: path.to_owned(), source })
 }
 
-fn read<R: ChunkReader + 'static>(input: &str, data: R) -> Result<(SchemaRef, Vec<RecordBatch>)> {
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(data).map_err(|e| Error::parquet(format!("{input}: footer"), e))?;
-    let schema = builder.schema().clone();
-    let reader = builder.build().map_err(|e| Error::parquet(format!("{input}: reader"), e))?;
-    let batches = reader
-        .enumerate()
-        .map(|(i, batch)| batch.map_err(|e| Error::arrow(format!("{input}: batch {i}"), e)))
-        .collect::<Result<_>>()?;
-    Ok((schema, batches))
+/// The library [`contain`] names.
+const PARQUET: &str = "parquet";
+
+/// A Parquet file read one record batch at a time, every call into the
+/// parquet crate guarded (see the crate documentation on untrusted input
+/// and contained upstream panics). The iterator ends after the first error.
+///
+/// # Examples
+///
+/// ```
+/// use flatbox_arrow::{ParquetCompression, ParquetReader};
+///
+/// #[derive(serde::Serialize)]
+/// struct Row { id: u64 }
+///
+/// let batch = flatbox_arrow::to_batch(&(0..10).map(|id| Row { id }).collect::<Vec<_>>())?;
+/// let bytes = flatbox_arrow::write_parquet(Vec::new(), &batch.schema(), &[batch], ParquetCompression::None)?;
+/// let reader = ParquetReader::from_bytes(bytes.into(), 4)?;
+/// assert_eq!(reader.metadata().file_metadata().num_rows(), 10);
+/// let lengths: Vec<usize> = reader.map(|b| b.map(|b| b.num_rows())).collect::<Result<_, _>>()?;
+/// assert_eq!(lengths, [4, 4, 2]);
+/// # Ok::<(), flatbox_arrow::Error>(())
+/// ```
+pub struct ParquetReader {
+    input: String,
+    schema: SchemaRef,
+    metadata: Arc<ParquetMetaData>,
+    batches: Option<ParquetRecordBatchReader>,
+    index: usize,
 }
+
+impl fmt::Debug for ParquetReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParquetReader")
+            .field("input", &self.input)
+            .field("schema", &self.schema)
+            .field("index", &self.index)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ParquetReader {
+    /// Reads the footer of the Parquet file in `bytes`, to read batches of
+    /// up to `batch_rows` rows.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parquet`] when it is not Parquet or its footer is damaged;
+    /// [`Error::MalformedParquet`] when a column chunk's byte range lies
+    /// outside the file; [`Error::Panicked`] when the parquet crate panics on it.
+    pub fn from_bytes(bytes: bytes::Bytes, batch_rows: usize) -> Result<Self> {
+        Self::start("<memory>".to_owned(), bytes, batch_rows)
+    }
+
+    /// [`from_bytes`](ParquetReader::from_bytes) on the file at `path`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be opened; otherwise as for
+    /// [`from_bytes`](ParquetReader::from_bytes).
+    pub fn open(path: impl AsRef<Path>, batch_rows: usize) -> Result<Self> {
+        let path = path.as_ref();
+        let file = File::open(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        Self::start(path.display().to_string(), file, batch_rows)
+    }
+
+    fn start<R: ChunkReader + 'static>(input: String, data: R, batch_rows: usize) -> Result<Self> {
+        let file_len = data.len();
+        let footer = || format!("{input}: footer");
+        let builder = contain(footer, PARQUET, || ParquetRecordBatchReaderBuilder::try_new(data))?
+            .map_err(|e| Error::parquet(footer(), e))?;
+        check_chunks(&input, builder.metadata(), file_len)?;
+        let schema = builder.schema().clone();
+        let metadata = builder.metadata().clone();
+        let context = || format!("{input}: reader");
+        let batches = contain(context, PARQUET, || builder.with_batch_size(batch_rows.max(1)).build())?
+            .map_err(|e| Error::parquet(context(), e))?;
+        Ok(ParquetReader { input, schema, metadata, batches: Some(batches), index: 0 })
+    }
+
+    /// The file's schema, as Arrow sees it.
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// The file's metadata: row groups, column chunks, statistics.
+    pub fn metadata(&self) -> &Arc<ParquetMetaData> {
+        &self.metadata
+    }
+}
+
+impl Iterator for ParquetReader {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let batches = self.batches.as_mut()?;
+        let (input, index) = (&self.input, self.index);
+        let context = || format!("{input}: batch {index}");
+        let item = match contain(context, PARQUET, || batches.next()) {
+            Ok(None) => None,
+            Ok(Some(Ok(batch))) => Some(Ok(batch)),
+            Ok(Some(Err(e))) => Some(Err(Error::arrow(context(), e))),
+            Err(e) => Some(Err(e)),
+        };
+        self.index += 1;
+        if !matches!(item, Some(Ok(_))) {
+            // After an error or a contained panic the reader's state is
+            // not to be trusted: end here.
+            self.batches = None;
+        }
+        item
+    }
+}
+
+/// Every column chunk's byte range is non-negative and inside the file
+/// (parquet's `byte_range` asserts the first, and reads past the end
+/// otherwise).
+fn check_chunks(input: &str, metadata: &ParquetMetaData, file_len: u64) -> Result<()> {
+    for (g, group) in metadata.row_groups().iter().enumerate() {
+        for (c, column) in group.columns().iter().enumerate() {
+            let start = column.dictionary_page_offset().unwrap_or_else(|| column.data_page_offset());
+            let len = column.compressed_size();
+            let inside = u64::try_from(start)
+                .ok()
+                .zip(u64::try_from(len).ok())
+                .and_then(|(start, len)| start.checked_add(len))
+                .is_some_and(|end| end <= file_len);
+            if !inside {
+                return Err(Error::MalformedParquet {
+                    input: input.to_owned(),
+                    offset: u64::try_from(start).unwrap_or(0),
+                    expected: format!(
+                        "row group {g}, column {c}: a column chunk inside the {file_len}-byte file, got {len} bytes at {start}"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read<R: ChunkReader + 'static>(input: &str, data: R) -> Result<(SchemaRef, Vec<RecordBatch>)> {
+    let reader = ParquetReader::start(input.to_owned(), data, DEFAULT_BATCH_ROWS)?;
+    let schema = reader.schema();
+    Ok((schema, reader.collect::<Result<_>>()?))
+}
+
+/// The parquet crate's default batch size.
+const DEFAULT_BATCH_ROWS: usize = 1024;
 
 /// Reads a whole Parquet file held in memory: its Arrow schema and batches.
 ///
 /// # Errors
 ///
 /// [`Error::Parquet`] when the file is not Parquet or is damaged;
-/// [`Error::Arrow`] when a batch cannot be decoded.
+/// [`Error::MalformedParquet`] when a column chunk lies outside the file;
+/// [`Error::Arrow`] when a batch cannot be decoded; [`Error::Panicked`]
+/// when the parquet crate panics on it.
 pub fn read_parquet(bytes: bytes::Bytes) -> Result<(SchemaRef, Vec<RecordBatch>)> {
     read("<memory>", bytes)
 }

@@ -12,7 +12,8 @@ use arrow_ipc::MessageHeader;
 use arrow_ipc::reader::StreamDecoder;
 use arrow_schema::SchemaRef;
 
-use crate::limits::{CONTINUATION, ReadLimits, check_message, check_schema, parse_message};
+use crate::contain::contain;
+use crate::limits::{CONTINUATION, ReadLimits, check_layout, check_message, check_schema, parse_message};
 use crate::{Error, Result};
 
 const INPUT: &str = "<stream>";
@@ -193,15 +194,19 @@ impl<R: Read> IpcStreamReader<R> {
         }
         let parsed = parse_message(INPUT, start, &message[8..8 + meta_len])?;
         check_message(INPUT, start, &parsed, &message[8 + meta_len..], &self.limits)?;
+        if header != MessageHeader::Schema {
+            check_layout(INPUT, start, &parsed, &self.schema, parsed.version())?;
+        }
         if header == MessageHeader::Schema {
             if start != 0 {
                 return Err(Error::malformed(INPUT, start, "no second schema message"));
             }
             let ipc_schema =
                 parsed.header_as_schema().ok_or_else(|| Error::malformed(INPUT, start, "a schema message"))?;
+            let context = || format!("{INPUT}: schema at byte {start}");
             self.schema = Arc::new(
-                arrow_ipc::convert::try_fb_to_schema(ipc_schema)
-                    .map_err(|e| Error::arrow(format!("{INPUT}: schema at byte {start}"), e))?,
+                contain(context, "arrow-rs", || arrow_ipc::convert::try_fb_to_schema(ipc_schema))?
+                    .map_err(|e| Error::arrow(context(), e))?,
             );
             check_schema(INPUT, start, &self.schema)?;
         }
@@ -214,10 +219,10 @@ impl<R: Read> IpcStreamReader<R> {
         let mut buffer = Buffer::from(message);
         while !buffer.is_empty() {
             let before = buffer.len();
-            let decoded = self
-                .decoder
-                .decode(&mut buffer)
-                .map_err(|e| Error::arrow(format!("{INPUT}: message at byte {start}"), e))?;
+            let context = || format!("{INPUT}: message at byte {start}");
+            let stream_decoder = &mut self.decoder;
+            let decoded = contain(context, "arrow-rs", || stream_decoder.decode(&mut buffer))?
+                .map_err(|e| Error::arrow(context(), e))?;
             if let Some(batch) = decoded {
                 self.pending.push_back(batch);
             } else if buffer.len() == before {

@@ -19,7 +19,6 @@
 //!   `ZSTD(level)`); an outer `.zst` / `.lz4` / `.gz` frame is refused.
 
 use std::fmt::Write as _;
-use std::fs::File;
 use std::io::{BufRead, Read};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -34,9 +33,8 @@ use arrow_ipc::CompressionType;
 use arrow_ipc::writer::{FileWriter, IpcWriteOptions, StreamWriter};
 use arrow_schema::{DataType, FieldRef, Schema, SchemaRef};
 use flatbox::codec::Codec;
-use flatbox_arrow::{IpcFile, IpcStreamReader};
+use flatbox_arrow::{IpcFile, IpcStreamReader, ParquetReader};
 use parquet::arrow::ArrowWriter;
-use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::properties::WriterProperties;
@@ -135,21 +133,12 @@ pub(crate) fn parquet_records(
     mut reader: Box<dyn BufRead + Send>,
 ) -> anyhow::Result<Records> {
     let expected = || format!("{name}: expected a Parquet file (PAR1 magic at both ends, footer)");
-    let batches: ParquetRecordBatchReader = if let Some(path) = path {
-        let file = File::open(&path).with_context(|| format!("{name}: opening"))?;
-        ParquetRecordBatchReaderBuilder::try_new(file)
-            .with_context(expected)?
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .with_context(expected)?
+    let batches = if let Some(path) = path {
+        ParquetReader::open(&path, BATCH_ROWS).with_context(expected)?
     } else {
         let mut bytes = Vec::new();
         reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
-        ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
-            .with_context(expected)?
-            .with_batch_size(BATCH_ROWS)
-            .build()
-            .with_context(expected)?
+        ParquetReader::from_bytes(bytes.into(), BATCH_ROWS).with_context(expected)?
     };
     let context = name.clone();
     let batches = batches
@@ -555,10 +544,10 @@ fn body_compression(data: &[u8], stream: bool) -> Option<String> {
 ///
 /// Data errors naming the file and what was expected.
 pub(crate) fn inspect_parquet(name: &str, data: Vec<u8>, max_lines: usize) -> anyhow::Result<String> {
-    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(data))
+    let reader = ParquetReader::from_bytes(data.into(), BATCH_ROWS)
         .with_context(|| format!("{name}: expected a Parquet file (PAR1 magic at both ends, footer)"))?;
-    let schema = builder.schema().clone();
-    let metadata: Arc<ParquetMetaData> = builder.metadata().clone();
+    let schema = reader.schema();
+    let metadata: Arc<ParquetMetaData> = reader.metadata().clone();
     let file = metadata.file_metadata();
     let groups = metadata.row_groups();
     let mut out = String::new();

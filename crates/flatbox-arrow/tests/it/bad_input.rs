@@ -146,3 +146,61 @@ fn a_corrupted_string_offset_is_caught_by_validation() {
     assert!(matches!(err, Error::Arrow { .. }), "{err}");
     assert!(err.to_string().contains("batch 0 at byte"), "{err}");
 }
+
+/// The inputs a first libFuzzer run found to panic inside arrow-rs or
+/// parquet through flatbox-arrow's readers (`tests/data/fuzz-findings/`,
+/// both the minimized and the original file of each): each is an error
+/// now, and `expected` says which guard stops it.
+#[test]
+fn every_fuzz_finding_gives_an_error() {
+    let dir = data_dir().join("fuzz-findings");
+    let read = |sub: &str, name: &str| std::fs::read(dir.join(sub).join(name)).unwrap();
+    let file_error = |bytes: Vec<u8>| match IpcFile::from_bytes(bytes.into()) {
+        Err(e) => e,
+        Ok(file) => (0..file.num_batches()).find_map(|i| file.batch(i).err()).expect("a batch fails"),
+    };
+    let stream_error = |bytes: Vec<u8>| read_stream(&bytes[..]).expect_err("the stream fails");
+    let parquet_error = |bytes: Vec<u8>| flatbox_arrow::read_parquet(bytes.into()).expect_err("the file fails");
+
+    // The layout check, or (where it cannot see the offsets, as in a
+    // compressed body) the contained arrow-buffer assertion.
+    let offsets_guarded = |e: &Error| {
+        e.to_string().contains("offsets buffer of whole")
+            || matches!(e, Error::Panicked { library: "arrow-rs", message, .. } if message.contains("prefix.is_empty()"))
+    };
+    let mut checked = 0;
+    for name in ["offsets-len-dictionary-open.min", "offsets-len-dictionary-open.orig"] {
+        let e = file_error(read("arrow_ipc_file", name));
+        assert!(e.to_string().contains("offsets buffer of whole"), "{name}: {e}");
+        checked += 1;
+    }
+    let e = file_error(read("arrow_ipc_file", "offsets-len-batch.orig"));
+    assert!(offsets_guarded(&e), "offsets-len-batch.orig: {e}");
+    checked += 1;
+    for name in ["offsets-len-batch.min", "offsets-len-batch.orig"] {
+        let e = stream_error(read("arrow_ipc_stream", name));
+        assert!(offsets_guarded(&e), "{name}: {e}");
+        checked += 1;
+    }
+    for name in ["union-typeids-slice.min", "union-typeids-slice.orig"] {
+        let e = stream_error(read("arrow_ipc_stream", name));
+        assert!(e.to_string().contains("union's type ids"), "{name}: {e}");
+        checked += 1;
+    }
+    for name in ["negative-column-range.min", "negative-column-range.orig"] {
+        let e = parquet_error(read("parquet_read", name));
+        assert!(matches!(e, Error::MalformedParquet { .. }), "{name}: {e}");
+        checked += 1;
+    }
+    for name in [
+        "bitchunks-out-of-bounds.min",
+        "bitchunks-out-of-bounds.orig",
+        "byte-array-divide-by-zero.min",
+        "byte-array-divide-by-zero.orig",
+    ] {
+        let e = parquet_error(read("parquet_read", name));
+        assert!(matches!(e, Error::Panicked { library: "parquet", .. }), "{name}: {e}");
+        checked += 1;
+    }
+    assert_eq!(checked, 13, "every file of tests/data/fuzz-findings");
+}

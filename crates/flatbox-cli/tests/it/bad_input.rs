@@ -170,3 +170,34 @@ fn bad_usage_exits_2() {
         assert_fails(&out, 2, &[]);
     }
 }
+
+/// The files that made arrow-rs and parquet panic (flatbox-arrow's fuzz
+/// findings): `convert` and `inspect` exit 1 naming the file, and print no
+/// panic message (flatbox-arrow contains the panics silently).
+#[test]
+fn arrow_and_parquet_fuzz_findings_exit_1_without_a_panic_message() {
+    let findings = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../flatbox-arrow/tests/data/fuzz-findings");
+    let dir = Scratch::new();
+    let mut checked = 0;
+    for (sub, extension) in [("arrow_ipc_file", "arrow"), ("arrow_ipc_stream", "arrows"), ("parquet_read", "parquet")] {
+        for entry in std::fs::read_dir(findings.join(sub)).unwrap() {
+            let path = entry.unwrap().path();
+            let name = format!("{}.{extension}", path.file_name().unwrap().to_str().unwrap().replace('.', "-"));
+            let file = dir.write(&name, std::fs::read(&path).unwrap());
+            for args in
+                [vec![os("convert"), os(&file), os("-"), os("--to"), os("ndjson")], vec![os("inspect"), os(&file)]]
+            {
+                let out = run(&args);
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+                if args[0] == "convert" {
+                    assert_fails(&out, 1, &[&name]);
+                } else {
+                    assert!(matches!(out.status.code(), Some(0 | 1)), "{args:?}: {stderr}");
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 13);
+}
