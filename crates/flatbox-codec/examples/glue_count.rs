@@ -3,7 +3,7 @@
 //! `valgrind --tool=callgrind` can count the instructions each path takes
 //! (timings on a shared machine are too noisy to show a few percent).
 //!
-//! `cargo run --release -p flatbox-codec --example glue_count -- <zstd|lz4|gzip> <compress|decompress> <direct|flatbox> <iterations>`
+//! `cargo run --profile profiling -p flatbox-codec --example glue_count -- <zstd|lz4|gzip> <compress|decompress> <direct|flatbox> <iterations>`
 
 use flatbox_codec::Codec;
 

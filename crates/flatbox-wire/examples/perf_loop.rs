@@ -2,7 +2,7 @@
 //! benches are): encodes or decodes one small dataset in a loop so that
 //! `perf record` and `valgrind --tool=callgrind` see nothing else.
 //!
-//! `cargo run --release -p flatbox-wire --example perf_loop -- <ints|floats|net|users|tags|http> <wire|postcard|msgpack> <enc|dec> <iterations>`
+//! `cargo run --profile profiling -p flatbox-wire --example perf_loop -- <ints|floats|net|users|tags|http> <wire|postcard|msgpack> <enc|dec> <iterations>`
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 

@@ -14,19 +14,22 @@ fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
 }
 
-/// A file in the temporary folder, removed when dropped.
-struct TempFile(PathBuf);
+/// A path named `name` in a fresh temporary directory (`tempfile`), which
+/// is removed with whatever it holds when this is dropped.
+struct TempFile(
+    PathBuf,
+    #[expect(dead_code, reason = "held for its Drop, which removes the directory")] tempfile::TempDir,
+);
 
 impl TempFile {
     fn new(name: &str) -> Self {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        TempFile(std::env::temp_dir().join(format!("flatbox-arrow-it-{}-{n}-{name}", std::process::id())))
+        let dir = tempfile::tempdir().expect("makes a temporary directory");
+        TempFile(dir.path().join(name), dir)
     }
 }
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
+/// The Python that has the interop peers: `FLATBOX_PYTHON` (set by
+/// `cargo xtask test`), else `python3`.
+fn python() -> std::process::Command {
+    std::process::Command::new(std::env::var_os("FLATBOX_PYTHON").unwrap_or_else(|| "python3".into()))
 }

@@ -1,13 +1,12 @@
 //! Files flatbox-arrow writes, read by Arrow C++ through pyarrow: IPC files
 //! and streams (uncompressed, `LZ4_FRAME`, `ZSTD`) and Parquet (every
-//! compression). pyarrow must be installed (`.ci/run` installs it); when
-//! it is missing this test fails rather than skipping.
-
-use std::process::Command;
+//! compression). Ignored by a plain `cargo test`: `cargo xtask test`
+//! provisions pyarrow in a venv and runs it with `FLATBOX_PYTHON`, and
+//! there a missing pyarrow fails the test.
 
 use flatbox_arrow::{IpcCompression, ParquetCompression, to_batch};
 
-use crate::TempFile;
+use crate::{TempFile, python};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 struct Row {
@@ -34,6 +33,7 @@ for arg in sys.argv[1:]:
 "#;
 
 #[test]
+#[ignore = "interop: needs pyarrow; run `cargo xtask test`"]
 fn pyarrow_reads_what_we_write() {
     let rows: Vec<Row> = (0..500)
         .map(|i| Row {
@@ -71,12 +71,12 @@ fn pyarrow_reads_what_we_write() {
         files.push(("parquet", file));
     }
 
-    let output = Command::new("python3")
+    let output = python()
         .arg("-c")
         .arg(READER)
         .args(files.iter().map(|(kind, file)| format!("{kind}={}", file.0.display())))
         .output()
-        .expect("python3 runs (pyarrow is needed: `python3 -m pip install pyarrow`)");
+        .expect("python runs (FLATBOX_PYTHON, else python3; `cargo xtask test` provisions one with pyarrow)");
     assert!(output.status.success(), "pyarrow failed: {}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).expect("JSON is UTF-8");
     let lines: Vec<&str> = stdout.lines().collect();

@@ -44,9 +44,8 @@ fn prost_errors_are_errors_with_the_field_path() {
 
 #[test]
 fn recursion_past_the_limit_is_an_error() {
-    let dir = std::env::temp_dir().join(format!("flatbox-proto-recursion-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("node.proto");
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("node.proto");
     std::fs::write(&file, "syntax = \"proto3\";\npackage t;\nmessage Node { Node child = 1; }\n").unwrap();
     let schema = Schema::compile(&file, &[]).unwrap();
     // 200 levels of Node { child: Node { ... } }, built inside out.

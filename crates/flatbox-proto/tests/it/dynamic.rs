@@ -54,8 +54,8 @@ fn a_schema_from_a_file_at_run_time() {
 fn schema_and_json_errors_are_clear() {
     let missing = Schema::compile(Path::new("/nonexistent/x.proto"), &[]).unwrap_err();
     assert!(matches!(missing, Error::Schema { .. }), "{missing:?}");
-    let dir = std::env::temp_dir().join(format!("flatbox-proto-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
     std::fs::write(dir.join("bad.proto"), "syntax = \"proto3\";\nmessage M { int32 = 1; }\n").unwrap();
     let err = Schema::compile(&dir.join("bad.proto"), &[]).unwrap_err();
     assert!(err.to_string().starts_with("compiling "), "{err}");

@@ -11,10 +11,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use flatbox_store::{Durability, Error, LogOptions, RecordId, RecordLog};
 use proptest::prelude::*;
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flatbox-log-tests-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    dir
+/// A fresh temporary directory (`tempfile`), removed when dropped; `name`
+/// says which test made it.
+fn temp_dir(name: &str) -> tempfile::TempDir {
+    tempfile::Builder::new().prefix(&format!("flatbox-log-{name}-")).tempdir().expect("makes a temporary directory")
 }
 
 /// Record `i`'s payload: its id and a length that varies.
@@ -74,7 +74,7 @@ fn a_crash_at_every_byte_of_the_last_records_keeps_what_was_whole() {
         log.append(&payload(i)).unwrap();
     }
     drop(log);
-    let seg = last_segment(&dir);
+    let seg = last_segment(dir.path());
     let original = std::fs::read(&seg).unwrap();
     let written = original.iter().rposition(|&b| b != 0).unwrap() + 1;
     // The last five records: find where record 35 starts.
@@ -127,7 +127,7 @@ fn corruption_before_the_tail_is_refused_unless_repairing() {
     }
     let target = frame_offset(&log, 10) + 8;
     drop(log);
-    let seg = last_segment(&dir);
+    let seg = last_segment(dir.path());
     let mut bytes = std::fs::read(&seg).unwrap();
     bytes[target + 3] ^= 0x10;
     std::fs::write(&seg, &bytes).unwrap();
@@ -147,7 +147,7 @@ fn corruption_before_the_tail_is_refused_unless_repairing() {
     drop(log);
 
     // After a crash, the recovery scan refuses to open it.
-    crash(&dir);
+    crash(dir.path());
     let err = RecordLog::open(&dir).err().unwrap();
     assert!(
         matches!(err, Error::Corrupt { ref path, offset } if *path == seg && offset as usize == target - 8),
@@ -177,7 +177,7 @@ fn a_clean_open_scans_nothing_and_a_crash_is_recovered_by_a_scan() {
     assert_eq!((report.records, report.bytes_scanned, log.written_bytes()), (300, 0, written));
     drop(log);
 
-    crash(&dir);
+    crash(dir.path());
     let (mut log, report) = RecordLog::open_with(&dir, small()).unwrap();
     assert!(!report.clean);
     assert_eq!((report.records, report.bytes_scanned, report.bytes_cut), (300, written, 0));
@@ -198,7 +198,7 @@ fn a_stale_or_damaged_marker_or_index_is_noticed_and_recovered() {
         log.append(&payload(i)).unwrap();
     }
     drop(log);
-    let marker = std::fs::read(dir.join("CLEAN")).unwrap();
+    let marker = std::fs::read(dir.path().join("CLEAN")).unwrap();
     // A marker that did not get removed before more records were written
     // (say, a crash before the removal reached the disk).
     let (mut log, _) = RecordLog::open_with(&dir, small()).unwrap();
@@ -206,23 +206,23 @@ fn a_stale_or_damaged_marker_or_index_is_noticed_and_recovered() {
         log.append(&payload(i)).unwrap();
     }
     drop(log);
-    std::fs::write(dir.join("CLEAN"), &marker).unwrap();
+    std::fs::write(dir.path().join("CLEAN"), &marker).unwrap();
     let (log, report) = RecordLog::open_with(&dir, small()).unwrap();
     assert!(!report.clean, "the stale marker was trusted");
     assert_eq!(log.len(), 400);
     drop(log);
 
     // A garbage marker, a missing index, a damaged index entry.
-    std::fs::write(dir.join("CLEAN"), b"garbage").unwrap();
+    std::fs::write(dir.path().join("CLEAN"), b"garbage").unwrap();
     let (log, report) = RecordLog::open_with(&dir, small()).unwrap();
     assert_eq!((report.clean, log.len()), (false, 400));
     drop(log);
-    let index = last_segment(&dir).with_extension("idx");
+    let index = last_segment(dir.path()).with_extension("idx");
     std::fs::remove_file(&index).unwrap();
     let (log, report) = RecordLog::open_with(&dir, small()).unwrap();
     assert_eq!((report.clean, log.len()), (false, 400));
     drop(log);
-    let first_index = dir.join("00000000000000000000.idx");
+    let first_index = dir.path().join("00000000000000000000.idx");
     let mut bytes = std::fs::read(&first_index).unwrap();
     bytes[5 * 4] = bytes[6 * 4]; // entry 5 now points at record 6's frame
     std::fs::write(&first_index, &bytes).unwrap();
@@ -290,7 +290,7 @@ proptest! {
             std::fs::write(&file, &bytes).unwrap();
         }
         if crashed {
-            crash(&dir);
+            crash(dir.path());
         }
         match RecordLog::open_with(&dir, options) {
             Ok((log, _)) => {
@@ -320,10 +320,11 @@ fn one_writer_per_directory_and_clear_errors() {
 
     let not_a_log = temp_dir("other");
     std::fs::create_dir_all(&not_a_log).unwrap();
-    std::fs::write(not_a_log.join("notes.txt"), "hello").unwrap();
+    std::fs::write(not_a_log.path().join("notes.txt"), "hello").unwrap();
     assert!(matches!(RecordLog::open(&not_a_log), Err(Error::NotALog { .. })));
 
-    let (mut log, _) = RecordLog::open_with(temp_dir("big"), small()).unwrap();
+    let big = temp_dir("big");
+    let (mut log, _) = RecordLog::open_with(&big, small()).unwrap();
     assert!(matches!(log.append(&vec![0; 9000]), Err(Error::RecordTooLarge { len: 9000, .. })));
     assert_eq!(log.len(), 0);
 }
@@ -361,12 +362,10 @@ fn readers_racing_a_writer_never_see_a_partial_record() {
     }
 }
 
-/// The child of the SIGKILL test: appends synced batches forever, printing
-/// each synced batch's last id. Run by `a_writer_killed_with_sigkill...`.
-#[test]
-#[ignore = "the child process of a_writer_killed_with_sigkill_loses_no_synced_record"]
-fn sigkill_child() {
-    let dir = std::env::var("FLATBOX_SIGKILL_DIR").expect("run by the parent test");
+/// The child's part of the SIGKILL test: appends synced batches forever,
+/// printing each synced batch's last id. The parent test runs its own test
+/// binary again, filtered to itself, with `FLATBOX_SIGKILL_DIR` set.
+fn sigkill_child(dir: &str) -> ! {
     let options = LogOptions { segment_size: 1 << 16, durability: Durability::EveryBatch, repair: false };
     let (mut log, _) = RecordLog::open_with(dir, options).unwrap();
     let mut next = log.len();
@@ -380,11 +379,20 @@ fn sigkill_child() {
 
 #[test]
 fn a_writer_killed_with_sigkill_loses_no_synced_record() {
+    if let Ok(dir) = std::env::var("FLATBOX_SIGKILL_DIR") {
+        sigkill_child(&dir);
+    }
     let dir = temp_dir("sigkill");
     for round in 0..3 {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "log::sigkill_child", "--ignored", "--nocapture", "--test-threads", "1"])
-            .env("FLATBOX_SIGKILL_DIR", &dir)
+            .args([
+                "--exact",
+                "log::a_writer_killed_with_sigkill_loses_no_synced_record",
+                "--nocapture",
+                "--test-threads",
+                "1",
+            ])
+            .env("FLATBOX_SIGKILL_DIR", dir.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -451,7 +459,7 @@ proptest! {
                 }
                 Op::Crash => {
                     drop(log);
-                    crash(&dir);
+                    crash(dir.path());
                     log = RecordLog::open_with(&dir, options).unwrap().0;
                 }
                 Op::Get(i) => {

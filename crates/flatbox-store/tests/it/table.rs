@@ -31,10 +31,11 @@ impl TableRecord for Other {
     const LAYOUT: &'static str = "test.Other/v1";
 }
 
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("flatbox-store-tests-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir.join(name)
+/// A path named `name` in a fresh temporary directory (`tempfile`), which
+/// is removed with its contents when the returned guard is dropped.
+fn temp(name: &str) -> (PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("makes a temporary directory");
+    (dir.path().join(name), dir)
 }
 
 fn reading(i: u32) -> Reading {
@@ -43,7 +44,7 @@ fn reading(i: u32) -> Reading {
 
 #[test]
 fn a_million_records_append_reopen_and_read_in_place() {
-    let path = temp("million.fbt");
+    let (path, _path_dir) = temp("million.fbt");
     let records: Vec<Reading> = (0..1_000_000).map(reading).collect();
     let mut table = FixedTable::<Reading>::create(&path).unwrap();
     table.extend_from_slice(&records[..500_000]).unwrap();
@@ -64,20 +65,20 @@ fn a_million_records_append_reopen_and_read_in_place() {
 
 #[test]
 fn bad_files_are_refused_with_clear_errors() {
-    let empty = temp("empty.fbt");
+    let (empty, _empty_dir) = temp("empty.fbt");
     std::fs::write(&empty, b"").unwrap();
     let err = FixedTable::<Reading>::open(&empty).err().unwrap();
     assert!(matches!(err, Error::NotATable { .. }), "{err:?}");
     assert!(err.to_string().ends_with("not a flatbox table (the file is empty)"), "{err}");
 
-    let text = temp("text.fbt");
+    let (text, _text_dir) = temp("text.fbt");
     std::fs::write(&text, "x".repeat(100)).unwrap();
     assert!(matches!(FixedTable::<Reading>::open(&text), Err(Error::NotATable { .. })));
-    let short = temp("short.fbt");
+    let (short, _short_dir) = temp("short.fbt");
     std::fs::write(&short, b"FBXTABLE").unwrap();
     assert!(matches!(FixedTable::<Reading>::open(&short), Err(Error::NotATable { .. })));
 
-    let path = temp("typed.fbt");
+    let (path, _path_dir) = temp("typed.fbt");
     let mut table = FixedTable::<Reading>::create(&path).unwrap();
     table.push(&reading(1)).unwrap();
     drop(table);
@@ -88,7 +89,7 @@ fn bad_files_are_refused_with_clear_errors() {
     // A count the file cannot hold: a torn or truncated copy.
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[24..32].copy_from_slice(&1_000_u64.to_le_bytes());
-    let torn = temp("torn.fbt");
+    let (torn, _torn_dir) = temp("torn.fbt");
     std::fs::write(&torn, &bytes).unwrap();
     let err = FixedTable::<Reading>::open(&torn).err().unwrap();
     assert!(matches!(err, Error::Truncated { count: 1000, .. }), "{err:?}");
@@ -118,7 +119,7 @@ proptest! {
 
     #[test]
     fn the_table_behaves_like_a_vec(ops in prop::collection::vec(op(), 1..30), case in any::<u64>()) {
-        let path = temp(&format!("model-{case}.fbt"));
+        let (path, _path_dir) = temp(&format!("model-{case}.fbt"));
         let mut model: Vec<Reading> = Vec::new();
         let mut table = FixedTable::<Reading>::create(&path).unwrap();
         for op in ops {
@@ -144,7 +145,7 @@ proptest! {
 
     #[test]
     fn corrupt_headers_never_panic(at in 0_usize..64, byte in any::<u8>()) {
-        let path = temp(&format!("flip-{at}-{byte}.fbt"));
+        let (path, _path_dir) = temp(&format!("flip-{at}-{byte}.fbt"));
         let mut table = FixedTable::<Reading>::create(&path).unwrap();
         table.extend_from_slice(&[reading(1), reading(2)]).unwrap();
         drop(table);
