@@ -14,6 +14,7 @@ use anyhow::Context as _;
 use comfy_table::{Cell, CellAlignment, Table as TextTable, presets};
 use flatbox::codec::Codec;
 use flatbox::profile::{FormatReport, ProfileConfig, profile};
+use flatbox::recommend::{self, Figures, Needs, Recommendation};
 use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
 use flatbox_arrow::{IpcCompression, ParquetCompression};
 use prost::Message as _;
@@ -49,11 +50,18 @@ pub(crate) struct Row {
 }
 
 impl Row {
-    fn name(&self) -> String {
-        if self.codec == "none" { self.format.clone() } else { format!("{}+{}", self.format, self.codec) }
-    }
-    fn time_ns(&self) -> f64 {
-        self.report.encode.median_ns + self.report.decode.median_ns
+    /// What the decision tree weighs.
+    fn figures(&self) -> Figures {
+        Figures {
+            format: self.format.clone(),
+            codec: self.codec.clone(),
+            size: self.size,
+            ratio_to_json: self.ratio_to_json,
+            encode_mb_s: self.encode_mb_s,
+            decode_mb_s: self.decode_mb_s,
+            encode_ns: self.report.encode.median_ns,
+            decode_ns: self.report.decode.median_ns,
+        }
     }
 }
 
@@ -67,30 +75,6 @@ struct InputSummary {
     tabular: bool,
     columns: Vec<String>,
     json_bytes: usize,
-}
-
-/// The needs the user stated.
-#[derive(Debug, Serialize)]
-struct Needs {
-    cross_language: bool,
-    human_readable: bool,
-    schema_evolution: bool,
-    optimize: Optimize,
-}
-
-/// The decision and why.
-#[derive(Debug, Serialize)]
-struct Recommendation {
-    /// The recommended format+codec.
-    choice: String,
-    /// The family the decision tree led to.
-    family: String,
-    /// Each step of the tree: the question, the answer, why.
-    path: Vec<String>,
-    /// The measured figures behind the choice.
-    figures: String,
-    /// Other notes (what was not measured, the overall best).
-    notes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -157,10 +141,15 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
         cross_language: args.cross_language,
         human_readable: args.human_readable,
         schema_evolution: args.schema_evolution,
-        optimize: args.optimize,
+        optimize: match args.optimize {
+            Optimize::Size => recommend::Optimize::Size,
+            Optimize::Speed => recommend::Optimize::Speed,
+            Optimize::Balanced => recommend::Optimize::Balanced,
+        },
     };
     let shape = table.as_ref().map(|t| (count, t.columns.len()));
-    let recommendation = recommend(&rows, &needs, schema.is_some(), shape);
+    let figures: Vec<Figures> = rows.iter().map(Row::figures).collect();
+    let recommendation = recommend::recommend(&figures, &needs, schema.is_some(), shape);
     let output = ProfileOutput {
         input: InputSummary {
             file: name,
@@ -494,180 +483,8 @@ impl Format<Messages> for DynProto {
     }
 }
 
-/// The tutorial's decision tree ("Choosing the Right Serialization
-/// Strategy"), in Rust terms, then the measured rows of the family it leads
-/// to, ranked by `--optimize`. For tabular data (`tabular`: records x flat
-/// fields) the tree gets a measured branch, the tutorial's "Arrow/Parquet
-/// for analytical workloads": the columnar family is taken when its best
-/// row beats the tree's family by the same criterion.
-#[allow(clippy::too_many_lines, reason = "the decision tree, read top to bottom")]
-fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usize, usize)>) -> Recommendation {
-    let mut path = vec![
-        "Python-specific types? not applicable: the tutorial's Pickle branches become flatbox-wire, Rust's self-describing binary format".to_owned(),
-    ];
-    let mut notes = Vec::new();
-    let mut family: &[&str];
-    let mut family_name: &str;
-    if needs.cross_language {
-        path.push("cross-language? yes (--cross-language)".into());
-        if needs.schema_evolution {
-            path.push("schema evolution? yes (--schema-evolution) -> Protocol Buffers".into());
-            if have_proto {
-                family = &["protobuf"];
-                family_name = "protobuf";
-            } else {
-                notes.push("protobuf was not measured: give --proto FILE --message NAME to measure it on this data; the choice below is the tree's fallback, MessagePack".into());
-                family = &["msgpack", "msgpack-compact"];
-                family_name = "msgpack (the fallback for protobuf)";
-            }
-        } else if needs.human_readable {
-            path.push("schema evolution? no -> human-readable? yes (--human-readable) -> JSON".into());
-            family = &["json"];
-            family_name = "json";
-        } else {
-            path.push("schema evolution? no -> human-readable? no -> MessagePack".into());
-            family = &["msgpack", "msgpack-compact"];
-            family_name = "msgpack";
-        }
-    } else {
-        path.push("cross-language? no (no --cross-language): Rust on both ends".into());
-        if needs.human_readable {
-            path.push("human-readable? yes (--human-readable) -> JSON (the tree's readable choice)".into());
-            family = &["json"];
-            family_name = "json";
-        } else if needs.optimize == Optimize::Speed {
-            path.push("maximum performance? yes (--optimize speed) -> custom binary + zero-copy: flatbox-wire".into());
-            family = &["wire", "wire+strings"];
-            family_name = "wire";
-        } else {
-            path.push(format!(
-                "maximum performance? no (--optimize {}) -> the tree's \"Pickle with compression\": flatbox-wire with a codec",
-                match needs.optimize {
-                    Optimize::Size => "size",
-                    _ => "balanced",
-                }
-            ));
-            family = &["wire", "wire+strings"];
-            family_name = "wire";
-        }
-    }
-    let json = rows.iter().find(|r| r.format == "json" && r.codec == "none");
-    let score = |r: &Row| -> f64 {
-        match needs.optimize {
-            Optimize::Size => r.size as f64,
-            Optimize::Speed => r.time_ns(),
-            Optimize::Balanced => {
-                let base_time = json.map_or(1.0, Row::time_ns).max(1e-9);
-                r.ratio_to_json * (r.time_ns() / base_time)
-            }
-        }
-    };
-    let criterion = match needs.optimize {
-        Optimize::Size => "--optimize size: the smallest output",
-        Optimize::Speed => "--optimize speed: the least encode + decode time",
-        Optimize::Balanced => "--optimize balanced: the smallest (size / JSON's) x (time / JSON's)",
-    };
-    if let Some((records, fields)) = tabular {
-        const COLUMNAR_FAMILY: &[&str] = &["arrow-ipc", "parquet"];
-        let best_of = |names: &[&str]| {
-            rows.iter().filter(|r| names.contains(&r.format.as_str())).min_by(|a, b| score(a).total_cmp(&score(b)))
-        };
-        let question = format!(
-            "tabular data ({records} records x {fields} flat fields)? yes -> the tutorial's \"Arrow/Parquet for analytical workloads\""
-        );
-        match (best_of(COLUMNAR_FAMILY), best_of(family)) {
-            _ if needs.human_readable => {
-                path.push(format!(
-                    "{question}: not taken, the columnar formats are binary and --human-readable was asked"
-                ));
-            }
-            (None, _) => path.push(format!(
-                "{question}: not taken, Arrow IPC and Parquet could not round-trip this data (see \"not measured\")"
-            )),
-            (Some(columnar), Some(tree)) if score(columnar) >= score(tree) => {
-                path.push(format!(
-                    "{question}: measured, not taken: the best columnar row, {}, loses to {family_name}'s best, {}, by {criterion}",
-                    describe(columnar),
-                    describe(tree)
-                ));
-                notes.push("for column scans and dataframes (pyarrow, DuckDB, Polars, Spark), Arrow IPC or Parquet still fit this data; the columnar rows above give their cost".into());
-            }
-            (Some(columnar), tree) => {
-                path.push(format!(
-                    "{question}: measured, taken: the best columnar row, {}, beats {} by {criterion}",
-                    describe(columnar),
-                    tree.map_or_else(
-                        || format!("{family_name} (not measured)"),
-                        |t| format!("{family_name}'s best, {}", describe(t))
-                    )
-                ));
-                family = COLUMNAR_FAMILY;
-                family_name = "columnar (Arrow IPC / Parquet)";
-            }
-        }
-    }
-    let mut candidates: Vec<&Row> = rows.iter().filter(|r| family.contains(&r.format.as_str())).collect();
-    if candidates.is_empty() {
-        // protobuf asked for but not measured: MessagePack, the tree's
-        // cross-language binary choice.
-        candidates = rows.iter().filter(|r| r.format.starts_with("msgpack")).collect();
-    }
-    if candidates.is_empty() {
-        candidates = rows.iter().collect();
-    }
-    candidates.sort_by(|a, b| score(a).total_cmp(&score(b)));
-    let Some(best) = candidates.first() else {
-        return Recommendation {
-            choice: String::new(),
-            family: family_name.into(),
-            path,
-            figures: String::new(),
-            notes,
-        };
-    };
-    path.push(format!("within {family_name}, {criterion}"));
-    let figures = describe(best);
-    if let Some(second) = candidates.get(1) {
-        notes.push(format!("runner-up: {}", describe(second)));
-    }
-    let mut all: Vec<&Row> = rows.iter().collect();
-    all.sort_by(|a, b| score(a).total_cmp(&score(b)));
-    if let Some(overall) = all.first()
-        && overall.name() != best.name()
-    {
-        notes.push(format!(
-            "ignoring the stated needs, the best measured by the same criterion is {}",
-            describe(overall)
-        ));
-    }
-    notes.push("golden rule: these are your data's figures on this machine; serialization matters only if profiling your program shows it as a bottleneck".into());
-    Recommendation { choice: best.name(), family: family_name.into(), path, figures, notes }
-}
-
-fn describe(r: &Row) -> String {
-    format!(
-        "{}: {} ({:.1}% of JSON), encode {:.0} MB/s, decode {:.0} MB/s",
-        r.name(),
-        bytes(r.size),
-        r.ratio_to_json * 100.0,
-        r.encode_mb_s,
-        r.decode_mb_s
-    )
-}
-
 /// A byte count in SI units.
-pub(crate) fn bytes(n: usize) -> String {
-    let n = n as f64;
-    if n < 1e3 {
-        format!("{n} B")
-    } else if n < 1e6 {
-        format!("{:.1} kB", n / 1e3)
-    } else if n < 1e9 {
-        format!("{:.2} MB", n / 1e6)
-    } else {
-        format!("{:.2} GB", n / 1e9)
-    }
-}
+pub(crate) use flatbox::recommend::bytes;
 
 fn render(o: &ProfileOutput) -> String {
     let mut s = String::new();

@@ -18,6 +18,8 @@
 //!   samples and reports the median with min and max, plus bytes per second.
 //!   `cargo xtask bench`, the criterion benches and `flatbox profile` all
 //!   measure through it.
+//! - [`recommend`]: the tutorial's decision tree over measured figures
+//!   (what `flatbox profile` recommends), a pure function.
 //!
 //! # Examples
 //!
@@ -72,6 +74,7 @@ mod error;
 pub mod format;
 mod pipeline;
 pub mod profile;
+pub mod recommend;
 
 pub use error::{BoxError, Error, Result};
 pub use format::{ArrowIpc, Format, Json, MsgPack, Parquet, Protobuf, Wire};

@@ -32,7 +32,21 @@ fn tabular_records_get_every_format_and_codec_and_a_recommendation() {
     // Tabular data is profiled as records of one shape: compact layouts win.
     assert!(size("msgpack-compact", "none") < size("msgpack", "none"));
     assert!(size("wire", "none") < size("json", "none"));
-    assert!(result["recommendation"]["choice"].as_str().unwrap().starts_with("wire"));
+    // Which row wins depends on this machine's timings: the decision tree
+    // itself is tested on synthetic figures (flatbox's tests/it/recommend.rs).
+    // Here: the recommendation is one of the measured rows, and the tree
+    // asked the tabular question with the input's shape.
+    let rec = &result["recommendation"];
+    let choice = rec["choice"].as_str().unwrap();
+    let name = |r: &Value| {
+        if r["codec"] == "none" {
+            r["format"].as_str().unwrap().to_owned()
+        } else {
+            format!("{}+{}", r["format"].as_str().unwrap(), r["codec"].as_str().unwrap())
+        }
+    };
+    assert!(rows.iter().any(|r| name(r) == choice), "{choice} is a measured row");
+    assert!(rec["path"].to_string().contains("tabular data (100 records x 6 flat fields)"), "{rec}");
 }
 
 #[test]

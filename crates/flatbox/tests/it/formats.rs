@@ -122,15 +122,27 @@ struct Person {
 
 #[test]
 fn golden_bytes() {
-    let alice = Person { name: "Alice".into(), age: 30 };
-    check(&Json, &alice, br#"{"name":"Alice","age":30}"#);
-    // The tutorial's MessagePack diagram: fixmap(2), fixstr(4) "name",
-    // fixstr(5) "Alice", fixstr(3) "age", positive fixint 30.
-    check(&MsgPack::named(), &alice, b"\x82\xa4name\xa5Alice\xa3age\x1e");
-    // Compact: fixarray(2), then the values in field order.
-    check(&MsgPack::compact(), &alice, b"\x92\xa5Alice\x1e");
-    check(&MsgPack::named(), &vec![1_u32, 127, 128, 65_536], b"\x94\x01\x7f\xcc\x80\xce\x00\x01\x00\x00");
-    check(&Json, &vec![1.5_f64, -0.0, 1e300], b"[1.5,-0.0,1e+300]");
+    // flatbox's own format through the facade, byte for byte as FORMAT.md
+    // spells it ("Structs and shapes", the person-second example): an
+    // array of 2, a struct defining shape 0 with its keys interned, then a
+    // one-byte shape reference and the values alone.
+    let alice = || Person { name: "Alice".into(), age: 30 };
+    let people = vec![alice(), Person { name: "Bob".into(), age: 25 }];
+    let wire = [&b"\x62\xEF\x02\xED\x04name\x45Alice\xED\x03age\x1E"[..], b"\xC0\x43Bob\x19"].concat();
+    check(&Wire::new(), &people, &wire);
+    // wire+strings interns string values too, in stream order: name 0,
+    // "Alice" 1, age 2, so the second "Alice" is a reference, 0x81.
+    let strings = [&b"\x62\xEF\x02\xED\x04name\xED\x05Alice\xED\x03age\x1E"[..], b"\xC0\x81\x1E"].concat();
+    check(&Wire::strings(), &vec![alice(), alice()], &strings);
+    // JSON and MessagePack are serde_json's and rmp-serde's own bytes: the
+    // facade adds no framing, and each MessagePack name picks the layout
+    // it promises (named: maps with field names; compact: arrays).
+    for value in [&people, &vec![]] {
+        check(&Json, value, &serde_json::to_vec(value).unwrap());
+        check(&MsgPack::named(), value, &rmp_serde::to_vec_named(value).unwrap());
+        check(&MsgPack::compact(), value, &rmp_serde::to_vec(value).unwrap());
+    }
+    assert_ne!(rmp_serde::to_vec_named(&people).unwrap(), rmp_serde::to_vec(&people).unwrap());
 }
 
 #[test]
