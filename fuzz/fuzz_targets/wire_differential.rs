@@ -1,0 +1,39 @@
+//! flatbox-wire, differential: `from_slice`, `from_reader` and `inspect`
+//! agree on one value. `from_slice` Ok <=> `from_reader` Ok (the same value)
+//! <=> `inspect` Ok; on a structural error, all three fail at the same byte
+//! offset. (Errors that are `Value`'s own judgement of well-formed bytes,
+//! a malformed payload behind a `$flatbox_wire::` name, are not the
+//! disassembler's business and are only required of the two decoders.)
+#![no_main]
+
+use flatbox_wire::{Error, Value};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let slice = flatbox_wire::from_slice::<Value>(data);
+    let mut rest = data;
+    let reader = flatbox_wire::from_reader::<_, Value>(&mut rest);
+    let listing = flatbox_wire::inspect(data);
+    match &slice {
+        Ok(value) => {
+            assert_eq!(reader.as_ref().ok(), Some(value), "from_reader disagrees: {reader:?}");
+            assert!(rest.is_empty(), "from_reader left {} bytes of a whole value", rest.len());
+            assert!(listing.is_ok(), "inspect refuses what from_slice accepts: {listing:?}");
+        }
+        Err(Error::TrailingBytes { offset, .. }) => {
+            // One value, then more: the reader stops where the value ends.
+            let value = reader.as_ref().expect("from_reader reads the first value");
+            assert_eq!(data.len() - rest.len(), *offset, "from_reader's value ends elsewhere: {value:?}");
+        }
+        Err(e @ (Error::Custom { .. } | Error::Message(_))) => {
+            let r = reader.as_ref().expect_err("from_reader accepts what from_slice refuses");
+            assert_eq!(r.offset(), e.offset(), "from_slice: {e}; from_reader: {r}");
+        }
+        Err(e) => {
+            let r = reader.as_ref().expect_err("from_reader accepts what from_slice refuses");
+            assert_eq!(r.offset(), e.offset(), "from_slice: {e}; from_reader: {r}");
+            let i = listing.as_ref().expect_err("inspect accepts what from_slice refuses");
+            assert_eq!(i.offset(), e.offset(), "from_slice: {e}; inspect: {i}");
+        }
+    }
+});
