@@ -122,7 +122,7 @@ pub enum Error {
     /// malformed in a way flatbox-arrow's own checks do not catch first, and
     /// the panic was contained at flatbox-arrow's boundary (see the crate
     /// documentation's section on upstream panics for the known cases).
-    #[error("{context}: malformed input: {library} panicked: {message}")]
+    #[error("{context}: malformed input: {library} failed an internal check ({message})")]
     Panicked {
         /// Where: the input, and the batch, dictionary or row group.
         context: String,

@@ -14,8 +14,11 @@ fn wire_is_disassembled() {
     let dir = Scratch::new();
     let path = dir.write("p.wire", flatbox_wire_bytes());
     let text = inspect(&path, &[]);
-    assert!(text.contains("wire"), "{text}");
-    assert!(text.contains("\"x\""), "field names shown: {text}");
+    // The disassembly itself (the file name alone says "wire"): the map's
+    // tag with its entry count, both keys and the negative value.
+    assert!(text.contains("map(2)"), "{text}");
+    assert!(text.contains("\"x\"") && text.contains("\"y\""), "field names shown: {text}");
+    assert!(text.contains("-2"), "values shown: {text}");
 }
 
 fn flatbox_wire_bytes() -> Vec<u8> {
