@@ -5,8 +5,7 @@
 //!
 //! `cargo run -p flatbox --example fuzz_seeds -- fuzz/corpus [msgpack-test-suite.json]`
 //!
-//! The committed corpora were made by this program and then minimized with
-//! `cargo fuzz cmin` (see `fuzz/README.md`).
+//! The committed corpora were made by this program (see `fuzz/README.md`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -122,7 +121,7 @@ fn wire(corpus: &Corpus, msgpack_suite: Option<&Path>) -> Result {
                 };
                 let bytes: Vec<u8> = hex.split('-').filter_map(|b| u8::from_str_radix(b, 16).ok()).collect();
                 let name = format!("msgpack-{}-{i}", group.trim_end_matches(".yaml"));
-                corpus.put("wire_inspect", &name, &bytes)?;
+                corpus.put("wire_inspect", &format!("foreign-{name}"), &bytes)?;
                 if let Ok(value) = rmp_serde::from_slice::<Value>(&bytes) {
                     values.push((name, to_vec(&value)?));
                 }
