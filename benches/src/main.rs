@@ -59,6 +59,8 @@ fn main() -> anyhow::Result<()> {
     };
     let report = run(&options)?;
     println!("{}", report.summary_table());
+    println!("Against postcard (geometric mean, worst dataset; one-shot rows against postcard's one-shot calls):");
+    println!("{}", report.vs_postcard_table());
     report.write_to(&args.out)?;
     println!(
         "{} pairs measured in {:.1} s; report: {} (and report.html, chart.svg)",

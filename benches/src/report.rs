@@ -159,6 +159,35 @@ impl Report {
              except where JSON does not apply); × columns are speedups over the baseline (2.00 = twice as fast). \
              Every format's decode was checked once against the original value.\n"
         );
+        let vs = self.vs_postcard();
+        if !vs.is_empty() {
+            let _ = writeln!(
+                md,
+                "## Against postcard\n\nPer format, over every dataset with a postcard row: the geometric mean and \
+                 the worst dataset of its size, encode time and decode time over postcard's (1.00x = the same; above \
+                 = larger or slower). Rows named `(one-shot)` call the crates' public one-shot functions \
+                 (`flatbox_wire::to_vec` / `from_slice`, `postcard::to_allocvec` / `from_bytes`, \
+                 `rmp_serde::to_vec_named` / `from_slice`), each encode returning a fresh `Vec`, and their encode is \
+                 compared with `postcard (one-shot)`; the other rows encode into a reused buffer through the facade's \
+                 `Format` and are compared with `postcard`, which does too. Every row decodes with its crate's \
+                 one-shot call (bitcode's serde API has only `bitcode::serialize` / `deserialize`, so its row is \
+                 one-shot both ways). `wire (borrowed)` decodes into `&str` fields, compared with postcard's owned \
+                 decode.\n\n| format | datasets | size / postcard | encode / postcard | decode / postcard |\n\
+                 |---|---:|---:|---:|---:|"
+            );
+            for v in &vs {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    v.format,
+                    v.datasets,
+                    v.size.cell(),
+                    v.encode.cell(),
+                    v.decode.cell()
+                );
+            }
+            let _ = writeln!(md);
+        }
         for dataset in &self.datasets {
             let _ = writeln!(md, "## {}\n\n_{}_\n", dataset.name, dataset.source);
             let _ = writeln!(
@@ -204,6 +233,103 @@ impl Report {
             let _ = writeln!(md);
         }
         md
+    }
+}
+
+/// The reference every format is compared with in [`Report::vs_postcard`].
+pub const POSTCARD: &str = "postcard";
+/// postcard through its one-shot calls, the reference for one-shot rows.
+pub const POSTCARD_ONE_SHOT: &str = "postcard (one-shot)";
+
+/// One ratio against postcard over every dataset that has a postcard row:
+/// its geometric mean and its worst (largest) value.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RatioSummary {
+    /// Geometric mean over the datasets.
+    pub geomean: f64,
+    /// The largest ratio.
+    pub worst: f64,
+    /// The dataset of the largest ratio.
+    pub worst_dataset: String,
+}
+
+impl RatioSummary {
+    fn of(values: &[(f64, &str)]) -> Option<Self> {
+        let (worst, worst_dataset) = values.iter().copied().max_by(|a, b| a.0.total_cmp(&b.0))?;
+        let geomean = (values.iter().map(|(v, _)| v.ln()).sum::<f64>() / values.len() as f64).exp();
+        Some(RatioSummary { geomean, worst, worst_dataset: worst_dataset.to_owned() })
+    }
+
+    fn cell(&self) -> String {
+        format!("{:.2}x (worst {:.2}x, {})", self.geomean, self.worst, self.worst_dataset)
+    }
+}
+
+/// One format against postcard: size, encode time and decode time ratios
+/// (above 1 = larger or slower than postcard).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VsPostcard {
+    /// The format.
+    pub format: String,
+    /// On how many datasets.
+    pub datasets: usize,
+    /// Size over postcard's size.
+    pub size: RatioSummary,
+    /// Encode time over postcard's: one-shot rows against
+    /// `postcard (one-shot)`, the others against `postcard` (reused buffer).
+    pub encode: RatioSummary,
+    /// Decode time over postcard's (`from_bytes`, an owned value).
+    pub decode: RatioSummary,
+}
+
+impl Report {
+    /// Every format against postcard, over the datasets with a postcard row.
+    pub fn vs_postcard(&self) -> Vec<VsPostcard> {
+        // Per format: per dataset, (ratio, dataset) for size, encode, decode.
+        type Ratios3<'a> = [(f64, &'a str); 3];
+        let mut per_format: Vec<(String, Vec<Ratios3<'_>>)> = Vec::new();
+        for dataset in &self.datasets {
+            let find = |name: &str| dataset.rows.iter().find(|r| r.report.format == name).map(|r| &r.report);
+            let Some(postcard) = find(POSTCARD) else { continue };
+            let one_shot = find(POSTCARD_ONE_SHOT).unwrap_or(postcard);
+            for row in &dataset.rows {
+                let r = &row.report;
+                let encode_base = if r.format.ends_with("(one-shot)") { one_shot } else { postcard };
+                let ratios = [
+                    (r.size as f64 / postcard.size as f64, dataset.name.as_str()),
+                    (r.encode.median_ns / encode_base.encode.median_ns, dataset.name.as_str()),
+                    (r.decode.median_ns / postcard.decode.median_ns, dataset.name.as_str()),
+                ];
+                match per_format.iter_mut().find(|(f, _)| *f == r.format) {
+                    Some((_, v)) => v.push(ratios),
+                    None => per_format.push((r.format.clone(), vec![ratios])),
+                }
+            }
+        }
+        per_format
+            .into_iter()
+            .filter_map(|(format, rows)| {
+                let column = |i: usize| rows.iter().map(|r| r[i]).collect::<Vec<_>>();
+                Some(VsPostcard {
+                    format,
+                    datasets: rows.len(),
+                    size: RatioSummary::of(&column(0))?,
+                    encode: RatioSummary::of(&column(1))?,
+                    decode: RatioSummary::of(&column(2))?,
+                })
+            })
+            .collect()
+    }
+
+    /// [`Report::vs_postcard`] as a table.
+    pub fn vs_postcard_table(&self) -> Table {
+        let mut table = Table::new();
+        table.load_preset(UTF8_FULL_CONDENSED);
+        table.set_header(vec!["format", "datasets", "size / postcard", "encode / postcard", "decode / postcard"]);
+        for v in self.vs_postcard() {
+            table.add_row(vec![v.format, v.datasets.to_string(), v.size.cell(), v.encode.cell(), v.decode.cell()]);
+        }
+        table
     }
 }
 

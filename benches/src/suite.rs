@@ -14,11 +14,11 @@ use serde::de::DeserializeOwned;
 
 use crate::codecs::{self, CODECS, DICTIONARY, FRESH, Glue, Messages, REUSED};
 use crate::columnar::{self, LargeFile, MMAP_READ, WithColumnar};
-use crate::datasets::{http_log, proto, rng, tutorial};
+use crate::datasets::{http_log, proto, rng, shapes, tutorial};
 use crate::experiments::{
     Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
 };
-use crate::peers::{Bitcode, Postcard};
+use crate::peers::{Bitcode, OneShot, Postcard};
 use crate::{record_log, storage};
 
 /// A dataset, loaded, ready to be measured with each of its formats.
@@ -33,8 +33,23 @@ pub trait Experiment {
 }
 
 /// Every serde-capable format measured on a serde dataset: flatbox's and its
-/// peers', JSON first (it is the baseline).
+/// peers', JSON first (it is the baseline), each encoding into a reused
+/// buffer, then the one-shot rows ([`OneShot`]: the calls users make).
 pub fn serde_formats<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn Format<T>>> {
+    let mut formats = reused_formats::<T>();
+    formats.extend(one_shot_formats::<T>());
+    formats
+}
+
+/// The one-shot rows: wire, postcard and rmp-serde (named) through
+/// `to_vec` / `to_allocvec` / `to_vec_named` and `from_slice` / `from_bytes`.
+fn one_shot_formats<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn Format<T>>> {
+    OneShot::<T>::all().into_iter().map(|f| Box::new(f) as Box<dyn Format<T>>).collect()
+}
+
+/// The serde formats through the facade's [`Format`] path (a reused output
+/// buffer), JSON first.
+fn reused_formats<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn Format<T>>> {
     vec![
         Box::new(Json),
         Box::new(MsgPack::named()),
@@ -46,18 +61,20 @@ pub fn serde_formats<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn
     ]
 }
 
-/// [`serde_formats`], each followed by itself through every codec of
-/// [`CODECS`] (`json`, `json+lz4`, `json+zstd:1`, ...).
+/// The reused-buffer serde formats, each followed by itself through every
+/// codec of [`CODECS`] (`json`, `json+lz4`, `json+zstd:1`, ...), then the
+/// one-shot rows.
 pub fn serde_formats_with_codecs<T: Serialize + DeserializeOwned + 'static>() -> Vec<Box<dyn Format<T>>> {
-    let plain = serde_formats::<T>();
+    let plain = reused_formats::<T>();
     let mut out: Vec<Box<dyn Format<T>>> = Vec::with_capacity(plain.len() * (CODECS.len() + 1));
     for (i, format) in plain.into_iter().enumerate() {
         out.push(format);
         for codec in CODECS {
-            let again = serde_formats::<T>().swap_remove(i);
+            let again = reused_formats::<T>().swap_remove(i);
             out.push(Box::new(Pipeline::new(again, codec)));
         }
     }
+    out.extend(one_shot_formats::<T>());
     out
 }
 
@@ -345,6 +362,21 @@ pub fn datasets() -> Vec<Dataset> {
         Dataset::borrowing_compressed("http-log-10k", "flatbox: HTTP access log", http_log::http_log_10k)
             .with_protobuf(proto::http_log)
             .with_columnar(http_log::http_log_10k, false),
+        Dataset::serde("shapes-arrays-options", "flatbox: fixed arrays and options", shapes::arrays_options),
+        Dataset::serde(
+            "shapes-enums-nested",
+            "flatbox: enums of four variant kinds, structs three deep",
+            shapes::enums_nested,
+        ),
+        Dataset::serde("shapes-vecs-maps", "flatbox: numeric vectors and maps inside structs", shapes::vecs_maps),
+        Dataset::serde("shapes-text", "flatbox: non-ASCII strings, char, i128", shapes::text),
+        Dataset::serde(
+            "social-timeline",
+            "flatbox: a social-media timeline (nested users, entities)",
+            shapes::social_timeline,
+        ),
+        Dataset::serde("event-catalog", "flatbox: an event catalog (citm_catalog's layout)", shapes::event_catalog),
+        Dataset::serde("geojson", "flatbox: a GeoJSON feature collection (canada.json's layout)", shapes::geojson),
         codec_glue_dataset(),
         messages_dataset(),
         log_dataset(),
@@ -411,18 +443,20 @@ mod tests {
         let users = all.iter().find(|d| d.name == "msgpack-users").unwrap();
 
         let by_dataset = Selection::new(Some("HTTP".into()));
-        assert_eq!(by_dataset.formats(http).len(), 7 * 5 + 2 + 4);
+        assert_eq!(by_dataset.formats(http).len(), 7 * 5 + 2 + 4 + 3);
         assert!(by_dataset.formats(users).is_empty());
 
         let by_format = Selection::new(Some("postcard".into()));
-        assert_eq!(by_format.formats(users), ["json", "postcard"]);
+        assert_eq!(by_format.formats(users), ["json", "postcard", "postcard (one-shot)"]);
 
         let msgpack = Selection::new(Some("msgpack".into()));
-        assert_eq!(msgpack.formats(users).len(), 8, "the dataset name matches");
+        assert_eq!(msgpack.formats(users).len(), 11, "the dataset name matches");
         assert_eq!(msgpack.formats(http)[..3], ["json", "msgpack", "msgpack+lz4"]);
-        assert_eq!(msgpack.formats(http).len(), 1 + 2 * 5);
+        assert_eq!(msgpack.formats(http).len(), 1 + 2 * 5 + 1);
 
-        assert_eq!(Selection::new(None).formats(http).len(), 41);
+        assert_eq!(Selection::new(None).formats(http).len(), 44);
+        let one_shot = Selection::new(Some("one-shot".into()));
+        assert_eq!(one_shot.formats(users), ["json", "wire (one-shot)", "postcard (one-shot)", "msgpack (one-shot)"]);
         assert_eq!(Selection::new(Some("protobuf".into())).formats(http), ["json", "protobuf"]);
         let wire = Selection::new(Some("wire+strings+".into()));
         assert_eq!(
@@ -437,7 +471,20 @@ mod tests {
     #[test]
     fn small_datasets_profile_with_every_format() {
         let all = datasets();
-        for name in ["pipeline-network", "msgpack-users", "compression-mix", "protobuf-users", "users-1000-table"] {
+        for name in [
+            "pipeline-network",
+            "msgpack-users",
+            "compression-mix",
+            "protobuf-users",
+            "users-1000-table",
+            "shapes-arrays-options",
+            "shapes-enums-nested",
+            "shapes-vecs-maps",
+            "shapes-text",
+            "social-timeline",
+            "event-catalog",
+            "geojson",
+        ] {
             let d = all.iter().find(|d| d.name == name).unwrap();
             let experiment = d.load();
             for format in &d.formats {

@@ -1,9 +1,11 @@
-//! Every dataset of the tutorial, plus an HTTP access log of our own, as
+//! Every dataset of the tutorial, plus an HTTP access log and the shapes
+//! family ([`shapes`]) of our own, as
 //! deterministic generators: the same seed gives the same bytes on every
 //! machine, so sizes in reports are comparable across runs.
 
 pub mod http_log;
 pub mod proto;
+pub mod shapes;
 pub mod tutorial;
 
 use rand::SeedableRng;

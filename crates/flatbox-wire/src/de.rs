@@ -391,6 +391,7 @@ impl<'de> Deserializer<'de> {
         }
     }
 
+    #[inline]
     fn seq<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
         if n > self.remaining() {
             return Err(Error::LengthExceedsInput {
@@ -746,6 +747,24 @@ macro_rules! unsigned {
     };
 }
 
+/// A signed integer: small and negative ones without `any_of_tag`.
+macro_rules! signed {
+    ($method:ident) => {
+        #[inline]
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let t = self.next_tag()?;
+            match t {
+                0x00..=0x3F => visitor.visit_i64(i64::from(t)),
+                tag::NEG_INT => {
+                    let v = self.varint_u64()?;
+                    visitor.visit_i64(varint::unzigzag_i64(v))
+                }
+                _ => self.any_of_tag(t, visitor),
+            }
+        }
+    };
+}
+
 impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     type Error = Error;
 
@@ -773,18 +792,10 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     unsigned!(deserialize_u32, visit_u32, u32);
     unsigned!(deserialize_u64, visit_u64, u64);
 
-    fn deserialize_i8<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_any(visitor)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_any(visitor)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_any(visitor)
-    }
-    fn deserialize_i64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_any(visitor)
-    }
+    signed!(deserialize_i8);
+    signed!(deserialize_i16);
+    signed!(deserialize_i32);
+    signed!(deserialize_i64);
     fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.deserialize_any(visitor)
     }
@@ -794,6 +805,11 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     #[inline]
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        // Fast path: the tag and all four bytes are there.
+        if let Some(&[tag::F32, b0, b1, b2, b3]) = self.input.get(self.pos..self.pos + 5) {
+            self.pos += 5;
+            return visitor.visit_f32(f32::from_le_bytes([b0, b1, b2, b3]));
+        }
         self.deserialize_any(visitor)
     }
 
@@ -910,14 +926,19 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         }
     }
 
+    #[inline]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let t = self.next_tag()?;
         match t {
-            0x60..=0x6F | tag::ARRAY => self.any_of_tag(t, visitor),
+            // Directly, not through `any_of_tag`: a sequence of small tuples
+            // starts one every few bytes.
+            0x60..=0x6F => self.seq(usize::from(t - tag::ARRAY_INLINE), self.pos - 1, visitor),
+            tag::ARRAY => self.any_of_tag(t, visitor),
             _ => Err(unexpected(t, self.pos - 1, "an array")),
         }
     }
 
+    #[inline]
     fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
         self.deserialize_seq(visitor)
     }

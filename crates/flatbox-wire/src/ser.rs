@@ -136,7 +136,7 @@ impl<'a> Serializer<'a> {
     }
 
     /// A count in the tag when it fits (`inline_max`), else `long` + varint.
-    #[inline]
+    #[inline(always)]
     fn write_header(&mut self, inline: u8, inline_max: u8, long: u8, n: usize) {
         if n <= usize::from(inline_max) {
             self.out.push(inline | low_byte(n as u64));
@@ -541,6 +541,11 @@ impl ser::SerializeStructVariant for StructSerializer<'_, '_> {
     }
 }
 
+#[cold]
+fn too_many(declared: usize) -> Error {
+    Error::Message(format!("sequence has more elements than the {declared} it declared"))
+}
+
 /// Serializes the elements of a sequence, tuple or map.
 #[doc(hidden)]
 pub struct Compound<'s, 'a> {
@@ -555,22 +560,28 @@ pub struct Compound<'s, 'a> {
 }
 
 impl Compound<'_, '_> {
+    #[inline(always)]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         if let Some((_, n)) = &mut self.unknown {
             *n += 1;
         } else {
             if self.written == self.declared {
-                return Err(Error::Message(format!(
-                    "sequence has more elements than the {} it declared",
-                    self.declared
-                )));
+                return Err(too_many(self.declared));
             }
             self.written += 1;
         }
         value.serialize(&mut *self.ser)
     }
 
+    /// Ends the sequence: the common case (a known length, kept to) inline,
+    /// since a sequence of small tuples ends one every few bytes.
+    #[inline(always)]
     fn finish(self) -> Result<()> {
+        if self.unknown.is_none() && self.written == self.declared { Ok(()) } else { self.finish_slow() }
+    }
+
+    #[inline(never)]
+    fn finish_slow(self) -> Result<()> {
         if let Some((start, n)) = self.unknown {
             // The count is known only now: write the header and move the
             // items after it, padding packed arrays in them again.
@@ -605,11 +616,12 @@ macro_rules! compound_impl {
             type Ok = ();
             type Error = Error;
 
-            #[inline]
+            #[inline(always)]
             fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
                 self.element(value)
             }
 
+            #[inline(always)]
             fn end(self) -> Result<()> {
                 self.finish()
             }
@@ -743,15 +755,16 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
 
     #[inline]
     fn serialize_f32(self, v: f32) -> Result<()> {
-        self.out.push(tag::F32);
-        self.out.extend_from_slice(&v.to_le_bytes());
+        // One write of tag and value: one capacity check, not two.
+        let [b0, b1, b2, b3] = v.to_le_bytes();
+        self.out.extend_from_slice(&[tag::F32, b0, b1, b2, b3]);
         Ok(())
     }
 
     #[inline]
     fn serialize_f64(self, v: f64) -> Result<()> {
-        self.out.push(tag::F64);
-        self.out.extend_from_slice(&v.to_le_bytes());
+        let [b0, b1, b2, b3, b4, b5, b6, b7] = v.to_le_bytes();
+        self.out.extend_from_slice(&[tag::F64, b0, b1, b2, b3, b4, b5, b6, b7]);
         Ok(())
     }
 
@@ -869,6 +882,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         value.serialize(self)
     }
 
+    #[inline(always)]
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'s, 'a>> {
         Ok(if let Some(n) = len {
             self.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, n);
@@ -879,6 +893,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         })
     }
 
+    #[inline(always)]
     fn serialize_tuple(self, len: usize) -> Result<Compound<'s, 'a>> {
         self.serialize_seq(Some(len))
     }

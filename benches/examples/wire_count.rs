@@ -1,0 +1,57 @@
+//! Profiling aid for `valgrind --tool=callgrind` (instruction counts repeat
+//! exactly on a noisy machine; wall time does not): encodes or decodes one
+//! dataset of the suite through a crate's one-shot calls, `iterations`
+//! times, and nothing else.
+//!
+//! `cargo build --release -p flatbox-bench --example wire_count`, then
+//! `valgrind --tool=callgrind target/release/examples/wire_count <dataset> <wire|wire+strings|postcard|msgpack> <enc|dec> <iterations>`
+//! and subtract a run with 0 iterations (dataset generation) from it.
+use flatbox_bench::datasets::{http_log, shapes, tutorial};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+fn run<T: Serialize + DeserializeOwned>(value: &T, format: &str, op: &str, iterations: u32) {
+    let encode = |v: &T| match format {
+        "wire" => flatbox_wire::to_vec(v).expect("encodes"),
+        "wire+strings" => {
+            flatbox_wire::to_vec_with_config(v, flatbox_wire::Config::new().intern_strings(true)).expect("encodes")
+        }
+        "postcard" => postcard::to_allocvec(v).expect("encodes"),
+        "msgpack" => rmp_serde::to_vec_named(v).expect("encodes"),
+        other => panic!("unknown format {other}"),
+    };
+    let bytes = encode(value);
+    for _ in 0..iterations {
+        if op == "enc" {
+            std::hint::black_box(encode(std::hint::black_box(value)));
+        } else {
+            let back: T = match format {
+                "wire" | "wire+strings" => flatbox_wire::from_slice(std::hint::black_box(&bytes)).expect("decodes"),
+                "postcard" => postcard::from_bytes(std::hint::black_box(&bytes)).expect("decodes"),
+                _ => rmp_serde::from_slice(std::hint::black_box(&bytes)).expect("decodes"),
+            };
+            std::hint::black_box(back);
+        }
+    }
+    eprintln!("{} bytes", bytes.len());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let [_, dataset, format, op, iterations] = &args[..] else {
+        panic!("usage: wire_count <dataset> <format> <enc|dec> <iterations>");
+    };
+    let n: u32 = iterations.parse().expect("a number of iterations");
+    match dataset.as_str() {
+        "shapes-arrays-options" => run(&shapes::arrays_options(), format, op, n),
+        "shapes-enums-nested" => run(&shapes::enums_nested(), format, op, n),
+        "shapes-vecs-maps" => run(&shapes::vecs_maps(), format, op, n),
+        "shapes-text" => run(&shapes::text(), format, op, n),
+        "social-timeline" => run(&shapes::social_timeline(), format, op, n),
+        "event-catalog" => run(&shapes::event_catalog(), format, op, n),
+        "geojson" => run(&shapes::geojson(), format, op, n),
+        "http-log-10k" => run(&http_log::http_log_10k(), format, op, n),
+        "msgpack-users" => run(&tutorial::msgpack_users(), format, op, n),
+        other => panic!("unknown dataset {other}"),
+    }
+}
