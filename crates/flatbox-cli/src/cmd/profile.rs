@@ -24,7 +24,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::cli::{Optimize, ProfileArgs};
-use crate::formats::{FormatKind, Input, ProtoSchema};
+use crate::formats::{FormatIo as _, Input, ProtoSchema};
+use flatbox::formats::FormatKind;
+pub(crate) use crate::text::bytes;
 use crate::progress::Progress;
 
 /// One format x codec, measured.
@@ -653,20 +655,6 @@ fn describe(r: &Row) -> String {
         r.encode_mb_s,
         r.decode_mb_s
     )
-}
-
-/// A byte count in SI units.
-pub(crate) fn bytes(n: usize) -> String {
-    let n = n as f64;
-    if n < 1e3 {
-        format!("{n} B")
-    } else if n < 1e6 {
-        format!("{:.1} kB", n / 1e3)
-    } else if n < 1e9 {
-        format!("{:.2} MB", n / 1e6)
-    } else {
-        format!("{:.2} GB", n / 1e9)
-    }
 }
 
 fn render(o: &ProfileOutput) -> String {
