@@ -3,6 +3,8 @@
 mod bad_input;
 mod golden;
 mod ipc;
+mod ndjson;
+mod writer;
 mod parquet;
 mod pyarrow;
 mod rows;
