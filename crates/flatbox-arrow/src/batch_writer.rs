@@ -70,6 +70,7 @@ enum Inner<W: Write + Send> {
 /// ```
 pub struct BatchWriter<W: Write + Send> {
     inner: Inner<W>,
+    schema: SchemaRef,
     format: BatchFormat,
     batches: usize,
     rows: u64,
@@ -94,15 +95,28 @@ impl<W: Write + Send> BatchWriter<W> {
                     .map_err(|e| Error::arrow("writing ipc stream: the schema", e))?,
             ),
             BatchFormat::Parquet { compression, row_group_rows } => {
-                let properties =
-                    compression.properties()?.into_builder().set_max_row_group_row_count(Some(row_group_rows.max(1))).build();
+                // The parquet crate panics on a union ("see ARROW-8817"):
+                // refuse it first, naming the column.
+                if let Some(path) = find_union(schema.fields(), "") {
+                    return Err(Error::arrow(
+                        "writing parquet: the schema",
+                        arrow_schema::ArrowError::NotYetImplemented(format!(
+                            "column {path} is a union, which parquet cannot hold"
+                        )),
+                    ));
+                }
+                let properties = compression
+                    .properties()?
+                    .into_builder()
+                    .set_max_row_group_row_count(Some(row_group_rows.max(1)))
+                    .build();
                 Inner::Parquet(Box::new(
                     ArrowWriter::try_new(out, schema.clone(), Some(properties))
                         .map_err(|e| Error::parquet("writing parquet: the schema", e))?,
                 ))
             }
         };
-        Ok(BatchWriter { inner, format, batches: 0, rows: 0 })
+        Ok(BatchWriter { inner, schema: schema.clone(), format, batches: 0, rows: 0 })
     }
 
     /// What is being written.
@@ -120,6 +134,27 @@ impl<W: Write + Send> BatchWriter<W> {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
         let i = self.batches;
         let rows = self.rows;
+        if batch.schema().fields() != self.schema.fields() {
+            return Err(Error::arrow(
+                format!("writing batch {i} (rows from {rows})"),
+                arrow_schema::ArrowError::SchemaError(format!(
+                    "expected a batch of the writer's schema ({}), got ({})",
+                    self.schema
+                        .fields()
+                        .iter()
+                        .map(|f| format!("{}: {}", f.name(), f.data_type()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    batch
+                        .schema()
+                        .fields()
+                        .iter()
+                        .map(|f| format!("{}: {}", f.name(), f.data_type()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ));
+        }
         match &mut self.inner {
             Inner::IpcFile(w) => {
                 w.write(batch).map_err(|e| Error::arrow(format!("writing ipc file: batch {i} (rows from {rows})"), e))
@@ -166,4 +201,43 @@ impl<W: Write + Send> BatchWriter<W> {
             Inner::Parquet(w) => w.into_inner().map_err(|e| Error::parquet("writing parquet: the footer", e)),
         }
     }
+}
+
+/// The path of the first union field in `fields` (nested ones included).
+fn find_union(fields: &arrow_schema::Fields, prefix: &str) -> Option<String> {
+    use arrow_schema::DataType;
+    for field in fields {
+        let path = if prefix.is_empty() { field.name().clone() } else { format!("{prefix}.{}", field.name()) };
+        let mut data_type = field.data_type();
+        loop {
+            match data_type {
+                DataType::Union(..) => return Some(path),
+                DataType::Dictionary(_, value) => data_type = value,
+                DataType::List(item)
+                | DataType::LargeList(item)
+                | DataType::ListView(item)
+                | DataType::LargeListView(item)
+                | DataType::FixedSizeList(item, _)
+                | DataType::Map(item, _) => {
+                    return find_union(&arrow_schema::Fields::from(vec![item.clone()]), &path)
+                        .or_else(|| find_union(&fields_after(fields, field), prefix));
+                }
+                DataType::Struct(children) => {
+                    if let Some(found) = find_union(children, &path) {
+                        return Some(found);
+                    }
+                    break;
+                }
+                DataType::RunEndEncoded(_, values) => data_type = values.data_type(),
+                _ => break,
+            }
+        }
+    }
+    None
+}
+
+/// The fields of `fields` after `field`.
+fn fields_after(fields: &arrow_schema::Fields, field: &arrow_schema::FieldRef) -> arrow_schema::Fields {
+    let at = fields.iter().position(|f| std::sync::Arc::ptr_eq(f, field)).map_or(fields.len(), |i| i + 1);
+    fields.iter().skip(at).cloned().collect()
 }

@@ -104,6 +104,7 @@ impl<R: BufRead> NdjsonReader<std::io::Chain<Cursor<Vec<u8>>, R>> {
         };
         let mut sample = Vec::new();
         let mut rows = 0;
+        let mut inference = inference;
         while rows < limit {
             let start = sample.len();
             let n = reader.read_until(b'\n', &mut sample).map_err(|e| Error::Stream {
@@ -112,6 +113,8 @@ impl<R: BufRead> NdjsonReader<std::io::Chain<Cursor<Vec<u8>>, R>> {
                 source: e,
             })?;
             if n == 0 {
+                // The sample is the whole input.
+                inference = Inference::Whole;
                 break;
             }
             if !sample[start..].trim_ascii().is_empty() {
@@ -136,7 +139,7 @@ impl<R: BufRead + Seek> NdjsonReader<R> {
             Inference::Whole => None,
         };
         let schema = arrow_json::reader::infer_json_schema_from_seekable(&mut reader, limit)
-            .map_err(|e| infer_error(input, e, inference))?
+            .map_err(|e| infer_error(input, &e, inference))?
             .0;
         NdjsonReader::with_schema(input, reader, Arc::new(schema), inference)
     }
@@ -144,10 +147,12 @@ impl<R: BufRead + Seek> NdjsonReader<R> {
 
 /// The schema of `sample`'s lines.
 fn infer(input: &str, sample: &[u8], inference: Inference) -> Result<Schema> {
-    arrow_json::reader::infer_json_schema(sample, None).map(|(schema, _)| schema).map_err(|e| infer_error(input, e, inference))
+    arrow_json::reader::infer_json_schema(sample, None)
+        .map(|(schema, _)| schema)
+        .map_err(|e| infer_error(input, &e, inference))
 }
 
-fn infer_error(input: &str, source: ArrowError, inference: Inference) -> Error {
+fn infer_error(input: &str, source: &ArrowError, inference: Inference) -> Error {
     Error::NdjsonLine {
         input: input.to_owned(),
         line: None,
@@ -194,8 +199,8 @@ impl<R: BufRead> NdjsonReader<R> {
     /// [`Error::Arrow`] when the decoder cannot be built.
     pub fn with_batch_rows(mut self, rows: usize) -> Result<Self> {
         self.batch_rows = rows.max(1);
-        self.decoder = decoder(&self.schema, self.batch_rows)
-            .map_err(|e| Error::arrow(format!("{}: ndjson", self.input), e))?;
+        self.decoder =
+            decoder(&self.schema, self.batch_rows).map_err(|e| Error::arrow(format!("{}: ndjson", self.input), e))?;
         Ok(self)
     }
 
@@ -286,7 +291,8 @@ impl<R: BufRead> NdjsonReader<R> {
                 let message = e.to_string();
                 let message = message.strip_prefix("Json error: ").unwrap_or(&message).to_owned();
                 // A syntax error is no matter of the schema.
-                let widen = !message.starts_with("Encountered") && self.inference != Inference::Whole;
+                let syntax = message.starts_with("Encountered") || message.starts_with("expected one JSON value");
+                let widen = !syntax && self.inference != Inference::Whole;
                 return Error::NdjsonLine {
                     input: self.input.clone(),
                     line: Some(line),

@@ -208,7 +208,6 @@ pub(crate) enum StoreAction {
 
 /// A format named on the command line.
 fn format_kind(name: &str) -> Result<FormatKind, String> {
-    FormatKind::from_name(name).ok_or_else(|| {
-        format!("unknown format {name:?}; one of {}", FormatKind::ALL.map(FormatKind::name).join(", "))
-    })
+    FormatKind::from_name(name)
+        .ok_or_else(|| format!("unknown format {name:?}; one of {}", FormatKind::ALL.map(FormatKind::name).join(", ")))
 }

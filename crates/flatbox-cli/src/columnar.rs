@@ -191,7 +191,11 @@ pub(crate) fn parquet_batches(
 /// # Errors
 ///
 /// As for [`ipc_batches`].
-pub(crate) fn ipc_records(name: String, path: Option<PathBuf>, reader: Box<dyn BufRead + Send>) -> anyhow::Result<Records> {
+pub(crate) fn ipc_records(
+    name: String,
+    path: Option<PathBuf>,
+    reader: Box<dyn BufRead + Send>,
+) -> anyhow::Result<Records> {
     let source = ipc_batches(&name, path, reader)?;
     Ok(Records::stream(Box::new(BatchRows::new(name, source.batches))))
 }
@@ -309,8 +313,8 @@ impl ColumnarSink {
 
     fn start(&mut self, schema: &SchemaRef) -> anyhow::Result<()> {
         let output = self.output.take().ok_or_else(|| anyhow!("{}: the writer was already started", self.name))?;
-        let writer =
-            BatchWriter::new(output, schema, self.format).with_context(|| format!("{}: starting the file", self.name))?;
+        let writer = BatchWriter::new(output, schema, self.format)
+            .with_context(|| format!("{}: starting the file", self.name))?;
         self.writer = Some(writer);
         Ok(())
     }

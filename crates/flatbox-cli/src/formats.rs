@@ -29,8 +29,8 @@ use serde_json::Value;
 use crate::cli::ProtoArgs;
 use crate::columnar;
 use crate::error::{usage, usage_error};
-use flatbox::msgpack;
 use flatbox::formats::{FormatKind, sniff_prefix as sniff};
+use flatbox::msgpack;
 
 /// Reading and writing records in each format.
 pub(crate) trait FormatIo {
@@ -46,7 +46,13 @@ pub(crate) trait FormatIo {
     /// # Errors
     ///
     /// Usage errors for a format that cannot be written or needs options.
-    fn writer(self, output: Output, stream: bool, schema: Option<&ProtoSchema>, inner: columnar::Inner) -> anyhow::Result<Box<dyn Sink>>;
+    fn writer(
+        self,
+        output: Output,
+        stream: bool,
+        schema: Option<&ProtoSchema>,
+        inner: columnar::Inner,
+    ) -> anyhow::Result<Box<dyn Sink>>;
 }
 
 impl FormatIo for FormatKind {

@@ -4,10 +4,10 @@ mod bad_input;
 mod golden;
 mod ipc;
 mod ndjson;
-mod writer;
 mod parquet;
 mod pyarrow;
 mod rows;
+mod writer;
 
 use std::path::{Path, PathBuf};
 

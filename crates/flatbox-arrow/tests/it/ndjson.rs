@@ -1,12 +1,13 @@
 //! NDJSON <-> batches through arrow-json: inference, strict decoding with
 //! line numbers, the writer, and the round trip (proptest).
 
+use std::fmt::Write as _;
 use std::sync::Arc;
 
+use flatbox_arrow::Error;
 use flatbox_arrow::arrow_array::{Array, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use flatbox_arrow::arrow_schema::{DataType, Field, Schema};
 use flatbox_arrow::ndjson::{Inference, NdjsonReader, NdjsonWriter};
-use flatbox_arrow::Error;
 use proptest::prelude::*;
 
 fn read_all(text: &str, inference: Inference, batch_rows: usize) -> flatbox_arrow::Result<Vec<RecordBatch>> {
@@ -24,7 +25,10 @@ fn line_error(text: &str, inference: Inference) -> (Option<u64>, String, bool) {
 
 #[test]
 fn infers_decodes_and_counts_across_batches() {
-    let text: String = (0..10).map(|i| format!("{{\"id\":{i},\"name\":\"n{i}\",\"ok\":{}}}\n\n", i % 2 == 0)).collect();
+    let mut text = String::new();
+    for i in 0..10 {
+        let _ = writeln!(text, "{{\"id\":{i},\"name\":\"n{i}\",\"ok\":{}}}\n", i % 2 == 0);
+    }
     let mut reader = NdjsonReader::new("t", text.as_bytes(), Inference::Sample(2)).unwrap().with_batch_rows(4).unwrap();
     let schema = reader.schema();
     assert_eq!(schema.field(0).data_type(), &DataType::Int64);
@@ -87,15 +91,26 @@ fn writer_writes_lines_and_arrays_with_explicit_nulls() {
     lines.write(&batch).unwrap();
     lines.write(&batch).unwrap();
     assert_eq!(lines.rows(), 4);
-    assert_eq!(String::from_utf8(lines.finish().unwrap()).unwrap(), "{\"id\":1,\"s\":null}\n{\"id\":2,\"s\":\"x\"}\n".repeat(2));
+    assert_eq!(
+        String::from_utf8(lines.finish().unwrap()).unwrap(),
+        "{\"id\":1,\"s\":null}\n{\"id\":2,\"s\":\"x\"}\n".repeat(2)
+    );
     let mut array = NdjsonWriter::array(Vec::new());
     array.write(&batch).unwrap();
     let text = String::from_utf8(array.finish().unwrap()).unwrap();
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&text).unwrap(), serde_json::json!([{"id":1,"s":null},{"id":2,"s":"x"}]));
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        serde_json::json!([{"id":1,"s":null},{"id":2,"s":"x"}])
+    );
     assert_eq!(NdjsonWriter::array(Vec::new()).finish().unwrap(), b"[]");
 }
 
-fn batch_of(ids: &[Option<i64>], names: &[Option<String>], flags: &[Option<bool>], reals: &[Option<f64>]) -> RecordBatch {
+fn batch_of(
+    ids: &[Option<i64>],
+    names: &[Option<String>],
+    flags: &[Option<bool>],
+    reals: &[Option<f64>],
+) -> RecordBatch {
     let schema = Arc::new(Schema::new(vec![
         Field::new("id", DataType::Int64, true),
         Field::new("name", DataType::Utf8, true),

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use flatbox_arrow::arrow_array::{Int32Array, RecordBatch, StringArray};
+use flatbox_arrow::arrow_array::{Array, Int32Array, RecordBatch, StringArray};
 use flatbox_arrow::arrow_schema::{DataType, Field, Schema};
 use flatbox_arrow::{BatchFormat, BatchWriter, IpcCompression, IpcFile, ParquetCompression};
 
@@ -51,9 +51,13 @@ fn ipc_files_and_streams_hold_the_batches_and_schema() {
 
 #[test]
 fn parquet_holds_the_rows_schema_and_row_groups() {
-    for compression in [ParquetCompression::None, ParquetCompression::Snappy, ParquetCompression::Lz4Raw, ParquetCompression::Zstd(3)] {
+    for compression in
+        [ParquetCompression::None, ParquetCompression::Snappy, ParquetCompression::Lz4Raw, ParquetCompression::Zstd(3)]
+    {
         let bytes = write(BatchFormat::Parquet { compression, row_group_rows: 128 });
-        let metadata = parquet::file::metadata::ParquetMetaDataReader::new().parse_and_finish(&bytes::Bytes::from(bytes.clone())).unwrap();
+        let metadata = parquet::file::metadata::ParquetMetaDataReader::new()
+            .parse_and_finish(&bytes::Bytes::from(bytes.clone()))
+            .unwrap();
         assert_eq!(metadata.num_row_groups(), 3, "300 rows in groups of at most 128");
         let (schema, back) = flatbox_arrow::read_parquet(bytes.into()).unwrap();
         assert_eq!(schema, batches()[0].schema());
@@ -80,7 +84,8 @@ fn arrow_select_concat(batches: &[RecordBatch]) -> Vec<(i32, Option<String>)> {
 #[test]
 fn a_batch_of_another_schema_is_refused_naming_it() {
     let input = batches();
-    let mut writer = BatchWriter::new(Vec::new(), &input[0].schema(), BatchFormat::IpcFile(IpcCompression::None)).unwrap();
+    let mut writer =
+        BatchWriter::new(Vec::new(), &input[0].schema(), BatchFormat::IpcFile(IpcCompression::None)).unwrap();
     writer.write(&input[0]).unwrap();
     let other = RecordBatch::try_from_iter([("x", Arc::new(Int32Array::from(vec![1])) as _)]).unwrap();
     let error = writer.write(&other).unwrap_err().to_string();

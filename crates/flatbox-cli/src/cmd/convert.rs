@@ -7,17 +7,17 @@ use std::sync::mpsc::sync_channel;
 use anyhow::{Context as _, anyhow};
 use arrow_array::RecordBatch;
 use flatbox::codec::Codec;
-use flatbox_arrow::ndjson::{Inference, NdjsonReader, NdjsonWriter};
 use flatbox_arrow::BatchWriter;
+use flatbox_arrow::ndjson::{Inference, NdjsonReader, NdjsonWriter};
 use serde_json::Value;
 
 use crate::cli::{ConvertArgs, InferRows};
-use crate::columnar::BatchSource;
 use crate::columnar;
+use crate::columnar::BatchSource;
 use crate::error::{usage, usage_error};
 use crate::formats::{FormatIo as _, Input, Output, ProtoSchema, Records, Sink, trim_newline, within_line};
-use flatbox::formats::{FormatKind, split_codec_suffix};
 use crate::progress::Progress;
+use flatbox::formats::{FormatKind, split_codec_suffix};
 
 /// `flatbox convert`.
 ///
@@ -56,7 +56,8 @@ pub(crate) fn run(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
     if (from == FormatKind::Protobuf || to == FormatKind::Protobuf) && schema.is_none() {
         usage!("protobuf needs --proto FILE --message NAME");
     }
-    if (from.is_columnar() && matches!(to, FormatKind::Arrow | FormatKind::Parquet | FormatKind::Ndjson | FormatKind::Json))
+    if (from.is_columnar()
+        && matches!(to, FormatKind::Arrow | FormatKind::Parquet | FormatKind::Ndjson | FormatKind::Json))
         || (from == FormatKind::Ndjson && to.is_columnar())
     {
         // Batches all the way: a columnar copy, arrow-json's writer, or
@@ -190,11 +191,10 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
     output.finish()
 }
 
-
 /// Where batches go: a columnar writer, or arrow-json's.
 enum BatchSink {
-    Columnar(BatchWriter<Output>),
-    Json(NdjsonWriter<Output>),
+    Columnar(Box<BatchWriter<Output>>),
+    Json(Box<NdjsonWriter<Output>>),
 }
 
 /// A conversion that stays in record batches: Arrow IPC / Parquet to Arrow
@@ -222,12 +222,12 @@ fn convert_batches(
     };
     let BatchSource { schema, batches, declared_rows } = source;
     let mut sink = match to {
-        FormatKind::Arrow | FormatKind::Parquet => BatchSink::Columnar(
+        FormatKind::Arrow | FormatKind::Parquet => BatchSink::Columnar(Box::new(
             BatchWriter::new(output, &schema, columnar::batch_format(to, &out_name, inner))
                 .with_context(|| format!("{out_name}: starting the {to} file"))?,
-        ),
-        FormatKind::Ndjson => BatchSink::Json(NdjsonWriter::lines(output)),
-        FormatKind::Json => BatchSink::Json(NdjsonWriter::array(output)),
+        )),
+        FormatKind::Ndjson => BatchSink::Json(Box::new(NdjsonWriter::lines(output))),
+        FormatKind::Json => BatchSink::Json(Box::new(NdjsonWriter::array(output))),
         other => anyhow::bail!("{out_name}: {other} is not written from batches"),
     };
     let (sender, receiver) = sync_channel::<anyhow::Result<RecordBatch>>(2);
@@ -296,13 +296,19 @@ fn ndjson_batches(input: Input, infer_rows: Option<InferRows>) -> anyhow::Result
     };
     if inference == Inference::Whole {
         let Some(path) = input.path else {
-            usage!("{name}: --infer-rows all reads the input twice and needs a plain file, not standard input or a compressed one");
+            usage!(
+                "{name}: --infer-rows all reads the input twice and needs a plain file, not standard input or a compressed one"
+            );
         };
         let file = std::fs::File::open(&path).map_err(|e| usage_error(format!("{name}: cannot open: {e}")))?;
         let reader = NdjsonReader::from_seekable(&name, std::io::BufReader::with_capacity(1 << 20, file), inference)
             .map_err(hint)?;
         let schema = reader.schema();
-        return Ok(BatchSource { schema, batches: Box::new(reader.map(move |b| b.map_err(hint))), declared_rows: None });
+        return Ok(BatchSource {
+            schema,
+            batches: Box::new(reader.map(move |b| b.map_err(hint))),
+            declared_rows: None,
+        });
     }
     let reader = NdjsonReader::new(&name, input.reader, inference).map_err(hint)?;
     let schema = reader.schema();

@@ -9,9 +9,9 @@ use flatbox::codec::{CodecKind, Decompressor, Limits};
 use crate::cli::InspectArgs;
 use crate::error::usage;
 use crate::formats::{FormatIo as _, Input, ProtoSchema};
+use crate::text::{bytes as human, json_type, limit_lines};
 use flatbox::formats::{FormatKind, sniff, split_codec_suffix};
 use flatbox::msgpack;
-use crate::text::{bytes as human, json_type, limit_lines};
 
 /// The most a compressed payload may expand to when inspected.
 const MAX_PAYLOAD: u64 = 1 << 30;

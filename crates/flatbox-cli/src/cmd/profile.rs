@@ -25,9 +25,9 @@ use serde_json::Value;
 
 use crate::cli::{Optimize, ProfileArgs};
 use crate::formats::{FormatIo as _, Input, ProtoSchema};
-use flatbox::formats::FormatKind;
-pub(crate) use crate::text::bytes;
 use crate::progress::Progress;
+pub(crate) use crate::text::bytes;
+use flatbox::formats::FormatKind;
 
 /// One format x codec, measured.
 #[derive(Debug, Clone, Serialize)]

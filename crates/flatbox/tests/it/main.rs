@@ -1,6 +1,6 @@
 //! Integration tests of the facade: one test binary, a module per topic.
 
 mod formats;
-mod registry;
 mod profile;
+mod registry;
 mod tables;
