@@ -195,3 +195,210 @@ fn ensure_input(path: &Path, bytes: u64) -> anyhow::Result<u64> {
     std::fs::rename(&partial, path)?;
     Ok(lines)
 }
+
+/// One row of the columnar comparison: one conversion of one input, by
+/// `flatbox convert` and by DuckDB.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnarRow {
+    /// The input: `flat` (the access log) or `extra` (plus a nullable
+    /// string and a list of strings).
+    pub input: String,
+    /// `ndjson -> parquet+zstd` or `parquet -> ndjson`.
+    pub conversion: String,
+    /// The NDJSON's size in bytes.
+    pub ndjson_bytes: u64,
+    /// `flatbox convert`'s wall-clock seconds.
+    pub flatbox_s: f64,
+    /// Its peak resident set in bytes.
+    pub flatbox_rss_bytes: u64,
+    /// DuckDB's seconds for the same `COPY` (timed inside Python, so the
+    /// interpreter's start is not counted), `None` when duckdb is absent.
+    pub duckdb_s: Option<f64>,
+    /// The DuckDB process's peak resident set in bytes.
+    pub duckdb_rss_bytes: Option<u64>,
+}
+
+impl ColumnarRow {
+    /// `flatbox_s / duckdb_s`: at most 1 meets the target.
+    pub fn ratio(&self) -> Option<f64> {
+        self.duckdb_s.map(|d| self.flatbox_s / d)
+    }
+
+    /// One line for the console and the report.
+    pub fn summary(&self) -> String {
+        let mb = |b: u64| b as f64 / 1e6;
+        let peer = match (self.duckdb_s, self.duckdb_rss_bytes, self.ratio()) {
+            (Some(s), Some(rss), Some(r)) => {
+                format!("duckdb {s:.2} s, peak RSS {:.0} MB; ratio {r:.2} (target <= 1)", mb(rss))
+            }
+            _ => "duckdb absent (pip install duckdb, or FLATBOX_PYTHON): no peer row".to_owned(),
+        };
+        format!(
+            "{} {} ({:.0} MB of NDJSON): flatbox {:.2} s, peak RSS {:.1} MB (target < 100 MB); {peer}",
+            self.input,
+            self.conversion,
+            mb(self.ndjson_bytes),
+            self.flatbox_s,
+            mb(self.flatbox_rss_bytes)
+        )
+    }
+}
+
+/// The Python to run DuckDB with: `FLATBOX_PYTHON`, else the venv `cargo
+/// xtask test` provisions under `target/`, else `python3`.
+fn python() -> String {
+    if let Ok(p) = std::env::var("FLATBOX_PYTHON") {
+        return p;
+    }
+    for venv in ["target/interop-venv/bin/python", "target/venv/bin/python"] {
+        if Path::new(venv).exists() {
+            return venv.to_owned();
+        }
+    }
+    "python3".to_owned()
+}
+
+/// Runs `command`, sampling its peak resident set; returns its wall-clock
+/// seconds, peak RSS in bytes and standard output.
+fn run_measured(command: &mut Command) -> anyhow::Result<(f64, u64, String)> {
+    let start = Instant::now();
+    let mut child = command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().context("starting a child")?;
+    let status_path = PathBuf::from(format!("/proc/{}/status", child.id()));
+    let mut peak_kib = 0_u64;
+    let status = loop {
+        if let Some(kib) = vm_hwm_kib(&status_path) {
+            peak_kib = peak_kib.max(kib);
+        }
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let seconds = start.elapsed().as_secs_f64();
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    if let Some(mut pipe) = child.stdout.take() {
+        std::io::Read::read_to_string(&mut pipe, &mut stdout)?;
+    }
+    if let Some(mut pipe) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut pipe, &mut stderr)?;
+    }
+    if !status.success() {
+        bail!("{command:?} failed ({status}): {stderr}");
+    }
+    Ok((seconds, peak_kib * 1024, stdout))
+}
+
+/// DuckDB's `COPY`, timed inside Python: prints the seconds.
+const DUCKDB: &str = r"
+import sys, time, duckdb
+query = sys.argv[1]
+con = duckdb.connect()
+start = time.perf_counter()
+con.execute(query)
+print(time.perf_counter() - start)
+";
+
+/// NDJSON -> Parquet+zstd and Parquet -> NDJSON by `flatbox convert` and
+/// by DuckDB's Python package, on the access log (`flat`) and on the
+/// access log with a nullable string and a list column (`extra`), each of
+/// about `bytes` bytes of NDJSON.
+///
+/// # Errors
+///
+/// I/O errors and a failed `flatbox convert`; a missing duckdb is no
+/// error (its columns stay empty).
+pub fn measure_columnar(flatbox: &Path, dir: &Path, bytes: u64) -> anyhow::Result<Vec<ColumnarRow>> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let python = python();
+    let duckdb = Command::new(&python).args(["-c", "import duckdb"]).output().is_ok_and(|o| o.status.success());
+    let mut rows = Vec::new();
+    for input_kind in ["flat", "extra"] {
+        let input = dir.join(format!("convert-{input_kind}-{}mb.ndjson", bytes / 1_000_000));
+        if input_kind == "flat" {
+            ensure_input(&input, bytes)?;
+        } else {
+            ensure_extra_input(&input, bytes)?;
+        }
+        let ndjson_bytes = std::fs::metadata(&input)?.len();
+        let parquet = dir.join(format!("convert-{input_kind}.parquet"));
+        let back = dir.join(format!("convert-{input_kind}.back.ndjson"));
+        let peer_parquet = dir.join(format!("convert-{input_kind}.duckdb.parquet"));
+        let peer_back = dir.join(format!("convert-{input_kind}.duckdb.ndjson"));
+        for conversion in ["ndjson -> parquet+zstd", "parquet -> ndjson"] {
+            let to_parquet = conversion.starts_with("ndjson");
+            let mut cmd = Command::new(flatbox);
+            cmd.args(["--quiet", "convert"]);
+            if to_parquet {
+                cmd.arg(&input).arg(&parquet).args(["--codec", "zstd"]);
+            } else {
+                cmd.arg(&parquet).arg(&back);
+            }
+            let (flatbox_s, flatbox_rss_bytes, _) = run_measured(&mut cmd)?;
+            let (duckdb_s, duckdb_rss_bytes) = if duckdb {
+                let query = if to_parquet {
+                    format!(
+                        "COPY (FROM read_json('{}')) TO '{}' (FORMAT parquet, COMPRESSION zstd)",
+                        input.display(),
+                        peer_parquet.display()
+                    )
+                } else {
+                    format!("COPY (FROM '{}') TO '{}' (FORMAT json)", parquet.display(), peer_back.display())
+                };
+                let (_, rss, out) = run_measured(Command::new(&python).args(["-c", DUCKDB, &query]))?;
+                let seconds: f64 = out.trim().parse().with_context(|| format!("duckdb printed {out:?}"))?;
+                (Some(seconds), Some(rss))
+            } else {
+                (None, None)
+            };
+            rows.push(ColumnarRow {
+                input: input_kind.to_owned(),
+                conversion: conversion.to_owned(),
+                ndjson_bytes,
+                flatbox_s,
+                flatbox_rss_bytes,
+                duckdb_s,
+                duckdb_rss_bytes,
+            });
+        }
+        for file in [&parquet, &back, &peer_parquet, &peer_back] {
+            let _ = std::fs::remove_file(file);
+        }
+    }
+    Ok(rows)
+}
+
+/// The access log with a nullable `referrer` and a `tags` list beside the
+/// flat fields, as NDJSON of about `bytes` bytes (reused when there).
+fn ensure_extra_input(path: &Path, bytes: u64) -> anyhow::Result<()> {
+    const TAGS: [&str; 5] = ["api", "static", "bot", "mobile", "cached"];
+    if std::fs::metadata(path).is_ok_and(|m| m.len() >= bytes) {
+        return Ok(());
+    }
+    let partial = path.with_extension("partial");
+    let mut out = BufWriter::with_capacity(1 << 20, File::create(&partial)?);
+    let (mut written, mut seed, mut n) = (0_u64, 0xE87A_u64, 0_u64);
+    let mut line = Vec::with_capacity(512);
+    while written < bytes {
+        for entry in http_log(seed, 10_000) {
+            n += 1;
+            let referrer = (n % 3 != 0).then(|| format!("https://example.com/page/{}", n % 97));
+            let tags: Vec<&str> = (0..(n % 4)).map(|i| TAGS[((n + i) % 5) as usize]).collect();
+            let mut value = serde_json::to_value(&entry)?;
+            value["referrer"] = serde_json::json!(referrer);
+            value["tags"] = serde_json::json!(tags);
+            line.clear();
+            serde_json::to_writer(&mut line, &value)?;
+            line.push(b'\n');
+            out.write_all(&line)?;
+            written += line.len() as u64;
+            if written >= bytes {
+                break;
+            }
+        }
+        seed += 1;
+    }
+    out.flush()?;
+    drop(out);
+    std::fs::rename(&partial, path)?;
+    Ok(())
+}

@@ -88,7 +88,20 @@ fn measure_convert(args: &Args) -> anyhow::Result<()> {
     let figures = flatbox_bench::convert::measure(flatbox, &args.out, bytes)?;
     let summary = format!("{}{note}", figures.summary());
     println!("{summary}");
-    std::fs::write(args.out.join("convert.json"), serde_json::to_vec_pretty(&figures)?)?;
-    std::fs::write(args.out.join("convert.md"), format!("# flatbox convert\n\n{summary}\n"))?;
+    eprintln!("measuring flatbox convert against duckdb (ndjson <-> parquet)...");
+    let columnar = flatbox_bench::convert::measure_columnar(flatbox, &args.out, bytes)?;
+    let lines: Vec<String> = columnar.iter().map(flatbox_bench::convert::ColumnarRow::summary).collect();
+    for line in &lines {
+        println!("{line}");
+    }
+    let json = serde_json::json!({ "wire": figures, "columnar": columnar });
+    std::fs::write(args.out.join("convert.json"), serde_json::to_vec_pretty(&json)?)?;
+    std::fs::write(
+        args.out.join("convert.md"),
+        format!(
+            "# flatbox convert\n\n{summary}\n\n{}\n",
+            lines.iter().map(|l| ["- ", l.as_str(), "\n"].concat()).collect::<String>()
+        ),
+    )?;
     Ok(())
 }

@@ -109,6 +109,24 @@ pub enum Error {
         #[source]
         source: serde_arrow::Error,
     },
+    /// A line of NDJSON that is not JSON, or that does not fit the schema
+    /// (a key it lacks, a value of another type, a fraction in an integer
+    /// column).
+    #[error(
+        "{input}: {}{message}{}",
+        line.map(|l| format!("line {l}: ")).unwrap_or_default(),
+        if *widen { "; a schema inferred from more lines may hold it" } else { "" }
+    )]
+    NdjsonLine {
+        /// The input's name.
+        input: String,
+        /// The line (from 1), when one line is to blame.
+        line: Option<u64>,
+        /// What is wrong with it.
+        message: String,
+        /// Whether inferring the schema from more lines could help.
+        widen: bool,
+    },
     /// The Parquet library rejected the data or the file.
     #[error("{context}: {source}")]
     Parquet {

@@ -19,6 +19,12 @@
 //!   with [`to_batch_with_fields`] and [`fields_of`]) and back.
 //! - **Parquet**: [`write_parquet`] / [`read_parquet`] with a choice of
 //!   [`ParquetCompression`]; [`ParquetReader`] reads batch by batch.
+//! - **Incremental writing**: [`BatchWriter`] writes batches one at a time
+//!   to an IPC file or stream or a Parquet file ([`BatchFormat`]).
+//! - **NDJSON**: [`ndjson`] reads NDJSON into batches (arrow-json's schema
+//!   inference and decoder, strict) and writes batches as NDJSON or JSON.
+//! - **Inspection**: [`inspect`] summarises an IPC file or stream: schema,
+//!   body compression, and per batch each column's nulls and min/max.
 //!
 //! # Why `serde_arrow` for rows
 //!
@@ -111,15 +117,19 @@
 #![deny(missing_docs)]
 
 mod contain;
+mod batch_writer;
 mod error;
 mod file;
+pub mod inspect;
 mod limits;
 mod mmap;
+pub mod ndjson;
 mod parquet;
 mod rows;
 mod stream;
 mod write;
 
+pub use batch_writer::{BatchFormat, BatchWriter, DEFAULT_ROW_GROUP_ROWS};
 pub use error::{Error, Result};
 pub use file::IpcFile;
 pub use limits::ReadLimits;

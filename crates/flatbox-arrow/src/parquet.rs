@@ -35,7 +35,7 @@ pub enum ParquetCompression {
 }
 
 impl ParquetCompression {
-    fn properties(self) -> Result<WriterProperties> {
+    pub(crate) fn properties(self) -> Result<WriterProperties> {
         let codec = match self {
             ParquetCompression::None => Compression::UNCOMPRESSED,
             ParquetCompression::Snappy => Compression::SNAPPY,

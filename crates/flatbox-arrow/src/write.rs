@@ -27,7 +27,7 @@ pub enum IpcCompression {
 }
 
 impl IpcCompression {
-    fn options(self) -> Result<IpcWriteOptions> {
+    pub(crate) fn options(self) -> Result<IpcWriteOptions> {
         let codec = match self {
             IpcCompression::None => None,
             IpcCompression::Lz4Frame => Some(CompressionType::LZ4_FRAME),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::formats::FormatKind;
+use flatbox::formats::FormatKind;
 
 /// Profile your own data with every format and codec, convert it, inspect it, store it.
 #[derive(Debug, Parser)]
@@ -31,7 +31,7 @@ pub(crate) enum Command {
     Profile(ProfileArgs),
     /// Convert between json, ndjson, msgpack, wire, protobuf, arrow, parquet and csv (input), compressed or not.
     #[command(
-        after_help = "Examples:\n  flatbox convert users.json users.msgpack\n  flatbox convert events.ndjson events.wire.zst\n  flatbox convert events.wire.zst events.ndjson\n  flatbox convert user.json user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox convert data.csv data.ndjson.gz\n  flatbox convert in.bin out.bin --from msgpack --to wire --codec lz4\n  flatbox convert events.ndjson events.arrow\n  flatbox convert events.ndjson events.parquet --codec zstd:6\n  flatbox convert events.parquet events.ndjson\n\nRecord streams (NDJSON lines, sequences of wire or MessagePack values,\nCSV rows) are converted record by record, in constant memory. A stream\nwritten as JSON becomes an array; a single value stays a single value.\n\nArrow IPC (.arrow .ipc .feather: a file; .arrows: a stream) and Parquet\n(.parquet) hold rows: JSON objects, or a JSON array of them. They are\nwritten 65536 rows at a time (one IPC batch, one Parquet row group), with\nthe schema inferred from the first 65536 rows; later rows must fit it.\nThey are read one batch at a time (an IPC file is memory-mapped; standard\ninput and compressed inputs are read into memory first). They compress\ninside the file, so a .zst/.lz4/.gz suffix is refused; --codec picks the\nformat's own compression: lz4 (IPC LZ4_FRAME, Parquet LZ4_RAW) or zstd\n(IPC ZSTD body compression, at arrow-rs' level; Parquet ZSTD at the\nlevel given, default 3)."
+        after_help = "Examples:\n  flatbox convert users.json users.msgpack\n  flatbox convert events.ndjson events.wire.zst\n  flatbox convert events.wire.zst events.ndjson\n  flatbox convert user.json user.pb --proto proto/flatbox/v1/user.proto --message User\n  flatbox convert data.csv data.ndjson.gz\n  flatbox convert in.bin out.bin --from msgpack --to wire --codec lz4\n  flatbox convert events.ndjson events.arrow\n  flatbox convert events.ndjson events.parquet --codec zstd:6\n  flatbox convert events.parquet events.ndjson\n\nRecord streams (NDJSON lines, sequences of wire or MessagePack values,\nCSV rows) are converted record by record, in constant memory. A stream\nwritten as JSON becomes an array; a single value stays a single value.\n\nArrow IPC (.arrow .ipc .feather: a file; .arrows: a stream) and Parquet\n(.parquet) hold tables. Between them a conversion copies the record\nbatches: the same schema (types, nullability, metadata) and values.\nArrow/Parquet to NDJSON or JSON uses arrow-json's writer; NDJSON to\nArrow/Parquet uses arrow-json's reader, with the schema inferred from the\nfirst 8192 lines (--infer-rows N, or --infer-rows all for a file); a later\nline that does not fit is an error naming it. Rows are counted in and\nout: a difference is an error. Other formats become tables 65536 rows at\na time, with the schema inferred from the first 65536 rows.\nThey compress inside the file, so a .zst/.lz4/.gz suffix is refused;\n--codec picks the format's own compression: lz4 (IPC LZ4_FRAME, Parquet\nLZ4_RAW), zstd (IPC ZSTD body compression, at arrow-rs' level; Parquet\nZSTD at the level given, default 3) or, for Parquet, snappy."
     )]
     Convert(ConvertArgs),
     /// Detect what a file is and show what it holds.
@@ -76,7 +76,7 @@ pub(crate) struct ProfileArgs {
     /// The data: a JSON document, NDJSON, MessagePack, CSV with a header (optionally compressed), Arrow IPC or Parquet.
     pub(crate) file: PathBuf,
     /// The input's format, when its extension and content do not tell.
-    #[arg(long, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = format_kind)]
     pub(crate) input: Option<FormatKind>,
     /// The data must be read by other languages.
     #[arg(long)]
@@ -111,16 +111,38 @@ pub(crate) struct ConvertArgs {
     /// The output file (`-` for standard output).
     pub(crate) output: PathBuf,
     /// The input's format, when its extension and content do not tell.
-    #[arg(long, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = format_kind)]
     pub(crate) from: Option<FormatKind>,
     /// The output's format, when its extension does not tell.
-    #[arg(long, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = format_kind)]
     pub(crate) to: Option<FormatKind>,
-    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix). For arrow and parquet: the format's own compression, none, lz4, zstd or zstd:LEVEL.
+    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix). For arrow and parquet: the format's own compression, none, lz4, zstd or zstd:LEVEL (parquet also snappy).
     #[arg(long, value_name = "CODEC")]
     pub(crate) codec: Option<String>,
+    /// NDJSON to arrow or parquet: infer the schema from the first N lines (default 8192), or from every line of a file (`all`).
+    #[arg(long, value_name = "N|all", value_parser = infer_rows)]
+    pub(crate) infer_rows: Option<InferRows>,
     #[command(flatten)]
     pub(crate) proto: ProtoArgs,
+}
+
+/// How many NDJSON lines the schema is inferred from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum InferRows {
+    /// The first N lines.
+    Rows(usize),
+    /// Every line (a file only).
+    All,
+}
+
+fn infer_rows(text: &str) -> Result<InferRows, String> {
+    if text.eq_ignore_ascii_case("all") {
+        return Ok(InferRows::All);
+    }
+    match text.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(InferRows::Rows(n)),
+        _ => Err(format!("expected a number of lines (at least 1) or `all`, got {text:?}")),
+    }
 }
 
 /// `flatbox inspect`.
@@ -129,7 +151,7 @@ pub(crate) struct InspectArgs {
     /// The file to look at.
     pub(crate) file: PathBuf,
     /// Its format, when its extension and content do not tell.
-    #[arg(long, value_name = "FORMAT")]
+    #[arg(long, value_name = "FORMAT", value_parser = format_kind)]
     pub(crate) format: Option<FormatKind>,
     #[command(flatten)]
     pub(crate) proto: ProtoArgs,
@@ -182,4 +204,10 @@ pub(crate) enum StoreAction {
     Verify,
     /// Records, bytes and segments.
     Stats,
+}
+
+/// A format named on the command line.
+fn format_kind(name: &str) -> Result<FormatKind, String> {
+    FormatKind::from_name(name)
+        .ok_or_else(|| format!("unknown format {name:?}; one of {}", FormatKind::ALL.map(FormatKind::name).join(", ")))
 }

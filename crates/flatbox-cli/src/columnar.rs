@@ -1,61 +1,51 @@
-//! Arrow IPC and Parquet for the command line: rows (JSON objects) read
-//! batch by batch, written batch by batch, and the files' layout shown by
-//! `inspect`.
+//! Arrow IPC and Parquet for the command line: batches read from a file or
+//! a stream, written through [`flatbox_arrow::BatchWriter`], rows for the
+//! formats that are not columnar, and the layout `inspect` shows.
 //!
-//! - **Reading** yields one batch's rows at a time: an IPC file is mapped
-//!   ([`flatbox_arrow::IpcFile`]) and decoded one batch at a time, an IPC
-//!   stream is read message by message ([`flatbox_arrow::IpcStreamReader`]),
-//!   a Parquet file is read with the parquet crate's record batch reader
-//!   (one row group's column chunks at a time, [`BATCH_ROWS`] rows per
-//!   batch). Standard input and compressed inputs are read into memory
-//!   first (an IPC file or Parquet footer is at the end).
-//! - **Writing** ([`ColumnarSink`]) writes an Arrow IPC file, or a stream
-//!   when the output is named `.arrows`, or a Parquet file. It buffers [`BATCH_ROWS`] rows, infers the
-//!   schema from the first batch ([`flatbox_arrow::fields_from_samples`]),
-//!   writes each batch as it fills (one IPC record batch or one Parquet row
-//!   group) and the footer at the end. Later rows must fit that schema.
+//! - **Reading** ([`ipc_batches`], [`parquet_batches`]) yields one batch at
+//!   a time: an IPC file is mapped ([`flatbox_arrow::IpcFile`]) and decoded
+//!   one batch at a time, an IPC stream is read message by message, a
+//!   Parquet file is read with the parquet crate's record batch reader.
+//!   Standard input and compressed inputs are read into memory first (an
+//!   IPC file or Parquet footer is at the end).
+//! - **Writing rows** ([`ColumnarSink`]): records of a row format (JSON,
+//!   MessagePack, wire, CSV) become batches of [`BATCH_ROWS`] rows, with the
+//!   schema inferred from the first batch; later rows must fit it.
+//!   Batches from a columnar input or NDJSON do not pass through here: they
+//!   go straight to the writer (see `cmd::convert`).
 //! - **Compression** is the formats' own: IPC body compression
-//!   (`LZ4_FRAME`, `ZSTD`), Parquet column-chunk compression (`LZ4_RAW`,
-//!   `ZSTD(level)`); an outer `.zst` / `.lz4` / `.gz` frame is refused.
+//!   (`LZ4_FRAME`, `ZSTD`), Parquet column-chunk compression (`SNAPPY`,
+//!   `LZ4_RAW`, `ZSTD(level)`); an outer `.zst` / `.lz4` / `.gz` frame is
+//!   refused.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context as _, anyhow};
-use arrow_array::cast::AsArray as _;
-use arrow_array::types::{
-    Float32Type, Float64Type, Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type,
-};
-use arrow_array::{Array, RecordBatch};
-use arrow_ipc::CompressionType;
-use arrow_ipc::writer::{FileWriter, IpcWriteOptions, StreamWriter};
-use arrow_schema::{DataType, FieldRef, Schema, SchemaRef};
+use arrow_array::RecordBatch;
+use arrow_schema::{FieldRef, Schema, SchemaRef};
 use flatbox::codec::Codec;
-use flatbox_arrow::{IpcFile, IpcStreamReader, ParquetReader};
-use parquet::arrow::ArrowWriter;
-use parquet::basic::{Compression, ZstdLevel};
+use flatbox::formats::{FormatKind, IPC_CONTINUATION};
+use flatbox_arrow::{BatchFormat, BatchWriter, IpcCompression, IpcFile, IpcStreamReader, ParquetCompression, ParquetReader};
+use parquet::basic::Compression;
 use parquet::file::metadata::ParquetMetaData;
-use parquet::file::properties::WriterProperties;
 use parquet::file::statistics::Statistics;
 use serde_json::Value;
 
 use crate::error::{usage, usage_error};
-use crate::formats::{FormatKind, Output, Records, Sink};
-use crate::profile::bytes as human;
+use crate::formats::{Output, Records, Sink};
+use crate::text::bytes as human;
 
-/// Rows per written batch (an IPC record batch, a Parquet row group) and
-/// per batch read from Parquet.
+/// Rows per batch written from rows, and per batch read from Parquet.
 pub(crate) const BATCH_ROWS: usize = 64 * 1024;
-
-/// The IPC stream continuation marker: an IPC stream starts with it.
-pub(crate) const IPC_CONTINUATION: [u8; 4] = [0xff; 4];
 
 /// The compression inside an Arrow IPC or Parquet file, from `--codec`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Inner {
     None,
+    Snappy,
     Lz4,
     Zstd(i32),
 }
@@ -65,8 +55,8 @@ pub(crate) enum Inner {
 ///
 /// # Errors
 ///
-/// Usage errors for a compression suffix, and for gzip (neither format
-/// offers it here).
+/// Usage errors for a compression suffix, and for a codec the format does
+/// not offer here.
 pub(crate) fn inner_compression(
     format: FormatKind,
     output: &str,
@@ -80,33 +70,75 @@ pub(crate) fn inner_compression(
         );
     }
     let Some(codec) = codec else { return Ok(Inner::None) };
+    if codec.eq_ignore_ascii_case("snappy") {
+        if format == FormatKind::Parquet {
+            return Ok(Inner::Snappy);
+        }
+        usage!("--codec snappy: {} compresses with lz4 or zstd only", format.name());
+    }
     match codec.parse::<Codec>().map_err(|e| usage_error(format!("--codec: {e}")))? {
         Codec::None => Ok(Inner::None),
         Codec::Lz4 => Ok(Inner::Lz4),
         Codec::Zstd { level } => Ok(Inner::Zstd(level)),
-        other @ Codec::Gzip { .. } => usage!("--codec {other}: {} compresses with lz4 or zstd only", format.name()),
+        other @ Codec::Gzip { .. } => usage!(
+            "--codec {other}: {} compresses with {} only",
+            format.name(),
+            if format == FormatKind::Parquet { "snappy, lz4 or zstd" } else { "lz4 or zstd" }
+        ),
     }
 }
 
-/// Rows of `name` read as an Arrow IPC file or stream: batch by batch.
+/// The batch writer for `format` (Arrow: a stream when `output` ends in
+/// `.arrows`) with `compression`.
+pub(crate) fn batch_format(format: FormatKind, output: &str, compression: Inner) -> BatchFormat {
+    if format == FormatKind::Parquet {
+        return BatchFormat::parquet(match compression {
+            Inner::None => ParquetCompression::None,
+            Inner::Snappy => ParquetCompression::Snappy,
+            Inner::Lz4 => ParquetCompression::Lz4Raw,
+            Inner::Zstd(level) => ParquetCompression::Zstd(level),
+        });
+    }
+    let ipc = match compression {
+        Inner::None | Inner::Snappy => IpcCompression::None,
+        Inner::Lz4 => IpcCompression::Lz4Frame,
+        Inner::Zstd(_) => IpcCompression::Zstd,
+    };
+    if Path::new(output).extension().is_some_and(|e| e.eq_ignore_ascii_case("arrows")) {
+        BatchFormat::IpcStream(ipc)
+    } else {
+        BatchFormat::IpcFile(ipc)
+    }
+}
+
+/// Batches read one at a time, and what the input says about itself.
+pub(crate) struct BatchSource {
+    pub(crate) schema: SchemaRef,
+    pub(crate) batches: Box<dyn Iterator<Item = anyhow::Result<RecordBatch>> + Send>,
+    /// The rows the input declares (a Parquet footer's row count).
+    pub(crate) declared_rows: Option<u64>,
+}
+
+/// An Arrow IPC file or stream, batch by batch.
 ///
 /// # Errors
 ///
 /// Data errors naming the file when it is not Arrow IPC or is damaged.
-pub(crate) fn ipc_records(
-    name: String,
+pub(crate) fn ipc_batches(
+    name: &str,
     path: Option<PathBuf>,
     mut reader: Box<dyn BufRead + Send>,
-) -> anyhow::Result<Records> {
+) -> anyhow::Result<BatchSource> {
     let head = reader.fill_buf().with_context(|| format!("{name}: reading"))?;
+    let context = name.to_owned();
     if head.starts_with(&IPC_CONTINUATION) {
         let stream = IpcStreamReader::new(reader)
             .with_context(|| format!("{name}: expected an Arrow IPC stream (a schema message first)"))?;
-        let context = name.clone();
+        let schema = stream.schema();
         let batches = stream
             .enumerate()
             .map(move |(i, batch)| batch.with_context(|| format!("{context}: arrow ipc stream batch {i}")));
-        return Ok(Records::stream(Box::new(BatchRows::new(name, batches))));
+        return Ok(BatchSource { schema, batches: Box::new(batches), declared_rows: None });
     }
     let file = if let Some(path) = path {
         IpcFile::open(&path)
@@ -116,22 +148,22 @@ pub(crate) fn ipc_records(
         IpcFile::from_bytes(bytes.into())
     }
     .with_context(|| format!("{name}: expected an Arrow IPC file (ARROW1 magic, batches, footer)"))?;
-    let context = name.clone();
+    let schema = file.schema();
     let batches = (0..file.num_batches())
         .map(move |i| file.batch(i).with_context(|| format!("{context}: arrow ipc file batch {i}")));
-    Ok(Records::stream(Box::new(BatchRows::new(name, batches))))
+    Ok(BatchSource { schema, batches: Box::new(batches), declared_rows: None })
 }
 
-/// Rows of `name` read as a Parquet file: record batch by record batch.
+/// A Parquet file, record batch by record batch.
 ///
 /// # Errors
 ///
 /// Data errors naming the file when it is not Parquet or is damaged.
-pub(crate) fn parquet_records(
-    name: String,
+pub(crate) fn parquet_batches(
+    name: &str,
     path: Option<PathBuf>,
     mut reader: Box<dyn BufRead + Send>,
-) -> anyhow::Result<Records> {
+) -> anyhow::Result<BatchSource> {
     let expected = || format!("{name}: expected a Parquet file (PAR1 magic at both ends, footer)");
     let batches = if let Some(path) = path {
         ParquetReader::open(&path, BATCH_ROWS).with_context(expected)?
@@ -140,11 +172,41 @@ pub(crate) fn parquet_records(
         reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
         ParquetReader::from_bytes(bytes.into(), BATCH_ROWS).with_context(expected)?
     };
-    let context = name.clone();
+    let schema = batches.schema();
+    let declared = batches.metadata().file_metadata().num_rows();
+    let context = name.to_owned();
     let batches = batches
         .enumerate()
         .map(move |(i, batch)| batch.with_context(|| format!("{context}: parquet record batch {i}")));
-    Ok(Records::stream(Box::new(BatchRows::new(name, batches))))
+    Ok(BatchSource { schema, batches: Box::new(batches), declared_rows: u64::try_from(declared).ok() })
+}
+
+/// The rows of an Arrow IPC file or stream, as JSON values.
+///
+/// # Errors
+///
+/// As for [`ipc_batches`].
+pub(crate) fn ipc_records(
+    name: String,
+    path: Option<PathBuf>,
+    reader: Box<dyn BufRead + Send>,
+) -> anyhow::Result<Records> {
+    let source = ipc_batches(&name, path, reader)?;
+    Ok(Records::stream(Box::new(BatchRows::new(name, source.batches))))
+}
+
+/// The rows of a Parquet file, as JSON values.
+///
+/// # Errors
+///
+/// As for [`parquet_batches`].
+pub(crate) fn parquet_records(
+    name: String,
+    path: Option<PathBuf>,
+    reader: Box<dyn BufRead + Send>,
+) -> anyhow::Result<Records> {
+    let source = parquet_batches(&name, path, reader)?;
+    Ok(Records::stream(Box::new(BatchRows::new(name, source.batches))))
 }
 
 /// The rows of a sequence of batches, one batch in memory at a time.
@@ -197,48 +259,34 @@ impl<I: Iterator<Item = anyhow::Result<RecordBatch>>> Iterator for BatchRows<I> 
     }
 }
 
-enum Writer {
-    Ipc(FileWriter<Output>),
-    IpcStream(StreamWriter<Output>),
-    Parquet(Box<ArrowWriter<Output>>),
-}
-
-/// Writes rows as an Arrow IPC file or a Parquet file, [`BATCH_ROWS`] at a
-/// time (see the module documentation).
+/// Writes rows as an Arrow IPC file or stream or a Parquet file,
+/// [`BATCH_ROWS`] at a time (see the module documentation).
 pub(crate) struct ColumnarSink {
     name: String,
-    format: FormatKind,
-    compression: Inner,
-    /// Arrow IPC only: write a stream (`.arrows`) rather than a file.
-    ipc_stream: bool,
+    format: BatchFormat,
     /// Whether the records are a stream (else one document: an array of
     /// rows, or one row).
     stream: bool,
     output: Option<Output>,
-    writer: Option<Writer>,
+    writer: Option<BatchWriter<Output>>,
     fields: Vec<FieldRef>,
     pending: Vec<Value>,
     /// Rows written before `pending`.
     written: u64,
-    records: u64,
 }
 
 impl ColumnarSink {
     pub(crate) fn new(output: Output, name: String, format: FormatKind, compression: Inner, stream: bool) -> Self {
-        let ipc_stream = format == FormatKind::Arrow
-            && std::path::Path::new(&name).extension().is_some_and(|e| e.eq_ignore_ascii_case("arrows"));
+        let format = batch_format(format, &name, compression);
         ColumnarSink {
             name,
             format,
-            compression,
-            ipc_stream,
             stream,
             output: Some(output),
             writer: None,
             fields: Vec::new(),
             pending: Vec::new(),
             written: 0,
-            records: 0,
         }
     }
 
@@ -248,7 +296,7 @@ impl ColumnarSink {
                 "{}: row {}: expected a JSON object (one row of named columns), got {}",
                 self.name,
                 self.written + self.pending.len() as u64 + 1,
-                crate::inspect::json_type(row)
+                crate::text::json_type(row)
             );
         }
         self.pending.push(row.clone());
@@ -260,38 +308,9 @@ impl ColumnarSink {
 
     fn start(&mut self, schema: &SchemaRef) -> anyhow::Result<()> {
         let output = self.output.take().ok_or_else(|| anyhow!("{}: the writer was already started", self.name))?;
-        let name = &self.name;
-        self.writer = Some(if self.format == FormatKind::Parquet {
-            let codec = match self.compression {
-                Inner::None => Compression::UNCOMPRESSED,
-                Inner::Lz4 => Compression::LZ4_RAW,
-                Inner::Zstd(level) => Compression::ZSTD(
-                    ZstdLevel::try_new(level).map_err(|e| usage_error(format!("--codec zstd:{level}: {e}")))?,
-                ),
-            };
-            let properties = WriterProperties::builder().set_compression(codec).build();
-            let writer = ArrowWriter::try_new(output, schema.clone(), Some(properties))
-                .with_context(|| format!("{name}: starting the parquet file"))?;
-            Writer::Parquet(Box::new(writer))
-        } else {
-            let codec = match self.compression {
-                Inner::None => None,
-                Inner::Lz4 => Some(CompressionType::LZ4_FRAME),
-                Inner::Zstd(_) => Some(CompressionType::ZSTD),
-            };
-            let options = IpcWriteOptions::default()
-                .try_with_compression(codec)
-                .with_context(|| format!("{name}: ipc write options"))?;
-            if self.ipc_stream {
-                let writer = StreamWriter::try_new_with_options(output, schema, options)
-                    .with_context(|| format!("{name}: starting the arrow ipc stream"))?;
-                Writer::IpcStream(writer)
-            } else {
-                let writer = FileWriter::try_new_with_options(output, schema, options)
-                    .with_context(|| format!("{name}: starting the arrow ipc file"))?;
-                Writer::Ipc(writer)
-            }
-        });
+        let writer = BatchWriter::new(output, schema, self.format)
+            .with_context(|| format!("{}: starting the file", self.name))?;
+        self.writer = Some(writer);
         Ok(())
     }
 
@@ -321,20 +340,8 @@ impl ColumnarSink {
                 describe_fields(&self.fields)
             )
         })?;
-        let name = &self.name;
-        match &mut self.writer {
-            Some(Writer::Ipc(w)) => {
-                w.write(&batch).with_context(|| format!("{name}: writing rows {first} to {last}"))?;
-            }
-            Some(Writer::IpcStream(w)) => {
-                w.write(&batch).with_context(|| format!("{name}: writing rows {first} to {last}"))?;
-            }
-            Some(Writer::Parquet(w)) => {
-                w.write(&batch).with_context(|| format!("{name}: writing rows {first} to {last}"))?;
-                // One row group per batch: memory stays at one batch.
-                w.flush().with_context(|| format!("{name}: writing rows {first} to {last}"))?;
-            }
-            None => {}
+        if let Some(writer) = &mut self.writer {
+            writer.write(&batch).with_context(|| format!("{}: writing rows {first} to {last}", self.name))?;
         }
         self.written = last;
         self.pending.clear();
@@ -348,7 +355,6 @@ fn describe_fields(fields: &[FieldRef]) -> String {
 
 impl Sink for ColumnarSink {
     fn write(&mut self, record: &Value) -> anyhow::Result<()> {
-        self.records += 1;
         match record {
             Value::Array(rows) if !self.stream => rows.iter().try_for_each(|row| self.push(row)),
             row => self.push(row),
@@ -362,18 +368,8 @@ impl Sink for ColumnarSink {
             self.start(&Arc::new(Schema::empty()))?;
         }
         let name = self.name.clone();
-        let output = match self.writer.take() {
-            Some(Writer::Ipc(mut w)) => {
-                w.finish().with_context(|| format!("{name}: writing the footer"))?;
-                w.into_inner().with_context(|| format!("{name}: writing the footer"))?
-            }
-            Some(Writer::IpcStream(mut w)) => {
-                w.finish().with_context(|| format!("{name}: writing the end of the stream"))?;
-                w.into_inner().with_context(|| format!("{name}: writing the end of the stream"))?
-            }
-            Some(Writer::Parquet(w)) => w.into_inner().with_context(|| format!("{name}: writing the footer"))?,
-            None => anyhow::bail!("{name}: no writer"),
-        };
+        let writer = self.writer.take().ok_or_else(|| anyhow!("{name}: no writer"))?;
+        let output = writer.finish().with_context(|| format!("{name}: writing the end of the file"))?;
         output.finish()
     }
 }
@@ -384,50 +380,31 @@ impl Sink for ColumnarSink {
 ///
 /// Data errors naming the file and what was expected.
 pub(crate) fn inspect_ipc(name: &str, data: Vec<u8>, max_lines: usize) -> anyhow::Result<String> {
+    let summary = flatbox_arrow::inspect::inspect_ipc(data.into())
+        .with_context(|| format!("{name}: expected an Arrow IPC file or stream"))?;
     let mut out = String::new();
-    let stream = data.starts_with(&IPC_CONTINUATION);
-    let compression = body_compression(&data, stream);
-    // One batch in memory at a time: its statistics, then the next.
-    let (schema, batches): (SchemaRef, Box<dyn Iterator<Item = anyhow::Result<RecordBatch>>>) = if stream {
-        let reader = IpcStreamReader::new(std::io::Cursor::new(data))
-            .with_context(|| format!("{name}: expected an Arrow IPC stream (a schema message first)"))?;
-        let schema = reader.schema();
-        let batches =
-            reader.enumerate().map(move |(i, b)| b.with_context(|| format!("{name}: arrow ipc stream batch {i}")));
-        (schema, Box::new(batches))
-    } else {
-        let file = IpcFile::from_bytes(data.into())
-            .with_context(|| format!("{name}: expected an Arrow IPC file (ARROW1 magic, batches, footer)"))?;
-        let schema = file.schema();
-        let batches = (0..file.num_batches())
-            .map(move |i| file.batch(i).with_context(|| format!("{name}: arrow ipc file batch {i}")));
-        (schema, Box::new(batches))
-    };
-    let (mut count, mut rows) = (0_usize, 0_usize);
+    let (count, rows) = (summary.batches.len(), summary.rows());
+    let _ = writeln!(
+        out,
+        "Arrow IPC {}: {count} batch{}, {rows} row{}; body compression: {}",
+        if summary.stream { "stream" } else { "file" },
+        if count == 1 { "" } else { "es" },
+        if rows == 1 { "" } else { "s" },
+        summary.compression.as_deref().unwrap_or("none")
+    );
+    write_schema(&mut out, &summary.schema);
     let mut lines = Vec::new();
-    for (i, batch) in batches.enumerate() {
-        let batch = batch?;
-        count += 1;
-        rows += batch.num_rows();
-        lines.push(format!("batch {i}: {} rows", batch.num_rows()));
-        for (field, column) in schema.fields().iter().zip(batch.columns()) {
-            let mut line = format!("  {}: nulls {}", field.name(), column.null_count());
-            if let Some((min, max)) = min_max(column.as_ref()) {
+    for (i, batch) in summary.batches.iter().enumerate() {
+        lines.push(format!("batch {i}: {} rows", batch.rows));
+        for column in &batch.columns {
+            let mut line = format!("  {}: nulls {}", column.name, column.nulls);
+            if let (Some(min), Some(max)) = (&column.min, &column.max) {
                 let _ = write!(line, ", min {min}, max {max}");
             }
             lines.push(line);
         }
     }
-    let _ = writeln!(
-        out,
-        "Arrow IPC {}: {count} batch{}, {rows} row{}; body compression: {}",
-        if stream { "stream" } else { "file" },
-        if count == 1 { "" } else { "es" },
-        if rows == 1 { "" } else { "s" },
-        compression.as_deref().unwrap_or("none")
-    );
-    write_schema(&mut out, &schema);
-    out.push_str(&crate::inspect::limit_lines(&lines.join("\n"), max_lines));
+    out.push_str(&crate::text::limit_lines(&lines.join("\n"), max_lines));
     out.push('\n');
     Ok(out)
 }
@@ -450,39 +427,6 @@ fn write_schema(out: &mut String, schema: &Schema) {
     }
 }
 
-/// The smallest and largest non-null values of a numeric, string or
-/// boolean column, as text.
-fn min_max(array: &dyn Array) -> Option<(String, String)> {
-    fn ord<T: PartialOrd + Copy + std::fmt::Display>(
-        values: impl Iterator<Item = Option<T>>,
-    ) -> Option<(String, String)> {
-        let mut range: Option<(T, T)> = None;
-        for v in values.flatten() {
-            range = Some(match range {
-                None => (v, v),
-                Some((lo, hi)) => (if v < lo { v } else { lo }, if v > hi { v } else { hi }),
-            });
-        }
-        range.map(|(lo, hi)| (lo.to_string(), hi.to_string()))
-    }
-    match array.data_type() {
-        DataType::Int8 => ord(array.as_primitive_opt::<Int8Type>()?.iter()),
-        DataType::Int16 => ord(array.as_primitive_opt::<Int16Type>()?.iter()),
-        DataType::Int32 => ord(array.as_primitive_opt::<Int32Type>()?.iter()),
-        DataType::Int64 => ord(array.as_primitive_opt::<Int64Type>()?.iter()),
-        DataType::UInt8 => ord(array.as_primitive_opt::<UInt8Type>()?.iter()),
-        DataType::UInt16 => ord(array.as_primitive_opt::<UInt16Type>()?.iter()),
-        DataType::UInt32 => ord(array.as_primitive_opt::<UInt32Type>()?.iter()),
-        DataType::UInt64 => ord(array.as_primitive_opt::<UInt64Type>()?.iter()),
-        DataType::Float32 => ord(array.as_primitive_opt::<Float32Type>()?.iter().map(|v| v.filter(|x| !x.is_nan()))),
-        DataType::Float64 => ord(array.as_primitive_opt::<Float64Type>()?.iter().map(|v| v.filter(|x| !x.is_nan()))),
-        DataType::Boolean => ord(array.as_boolean_opt()?.iter()),
-        DataType::Utf8 => ord(array.as_string_opt::<i32>()?.iter()).map(|(a, b)| (quote(&a), quote(&b))),
-        DataType::LargeUtf8 => ord(array.as_string_opt::<i64>()?.iter()).map(|(a, b)| (quote(&a), quote(&b))),
-        _ => None,
-    }
-}
-
 /// A string value for display: quoted, cut at 40 characters.
 fn quote(s: &str) -> String {
     let mut cut: String = s.chars().take(40).collect();
@@ -490,51 +434,6 @@ fn quote(s: &str) -> String {
         cut.push('…');
     }
     format!("{cut:?}")
-}
-
-/// The body compression of the first record batch, read from the IPC
-/// framing (the footer's first block for a file, the messages in order for
-/// a stream). `None` when there is no batch or the framing does not parse
-/// (the readers report that).
-fn body_compression(data: &[u8], stream: bool) -> Option<String> {
-    let u32_at = |at: usize| -> Option<usize> {
-        let b = data.get(at..at.checked_add(4)?)?;
-        usize::try_from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])).ok()
-    };
-    // A message at `at`: its flatbuffer metadata and where the next starts.
-    let message_at = |at: usize| -> Option<(arrow_ipc::Message<'_>, usize)> {
-        let (len_at, meta_at) = if data.get(at..at.checked_add(4)?)? == IPC_CONTINUATION {
-            (at.checked_add(4)?, at.checked_add(8)?)
-        } else {
-            (at, at.checked_add(4)?)
-        };
-        let len = u32_at(len_at)?;
-        let meta = data.get(meta_at..meta_at.checked_add(len)?)?;
-        let message = arrow_ipc::root_as_message(meta).ok()?;
-        let body = usize::try_from(message.bodyLength()).ok()?;
-        Some((message, meta_at.checked_add(len)?.checked_add(body)?))
-    };
-    let codec = |message: arrow_ipc::Message<'_>| -> Option<String> {
-        let batch = message.header_as_record_batch()?;
-        Some(batch.compression().and_then(|c| c.codec().variant_name()).unwrap_or("none").to_owned())
-    };
-    if stream {
-        let mut at = 0;
-        for _ in 0..1024 {
-            let (message, next) = message_at(at)?;
-            if message.header_as_record_batch().is_some() {
-                return codec(message);
-            }
-            at = next;
-        }
-        return None;
-    }
-    let end = data.len().checked_sub(10)?;
-    let footer_len = u32_at(end)?;
-    let footer = data.get(end.checked_sub(footer_len)?..end)?;
-    let block = arrow_ipc::root_as_footer(footer).ok()?.recordBatches()?.iter().next()?;
-    let (message, _) = message_at(usize::try_from(block.offset()).ok()?)?;
-    codec(message)
 }
 
 /// `inspect` of a Parquet file held in `data`: schema, row groups, column
@@ -590,7 +489,7 @@ pub(crate) fn inspect_parquet(name: &str, data: Vec<u8>, max_lines: usize) -> an
             lines.push(line);
         }
     }
-    out.push_str(&crate::inspect::limit_lines(&lines.join("\n"), max_lines));
+    out.push_str(&crate::text::limit_lines(&lines.join("\n"), max_lines));
     out.push('\n');
     Ok(out)
 }

@@ -1,13 +1,10 @@
-//! Every format the command line reads or writes, in one place.
+//! Records in every format the command line reads or writes. The formats
+//! themselves (names, extensions, sniffing) are the facade's registry,
+//! [`flatbox::formats`]; here each gets:
 //!
-//! A format is one variant of [`FormatKind`], with:
-//!
-//! - its detection: file extensions ([`FormatKind::from_path`], under an
-//!   optional `.zst` / `.lz4` / `.gz` suffix) and content sniffing
-//!   ([`sniff`]);
-//! - its reader ([`FormatKind::reader`]): a [`Records`] stream of JSON
+//! - its reader ([`FormatIo::reader`]): a [`Records`] stream of JSON
 //!   values, one record at a time for stream formats;
-//! - its writer ([`FormatKind::writer`]): a [`Sink`] that takes records one
+//! - its writer ([`FormatIo::writer`]): a [`Sink`] that takes records one
 //!   at a time.
 //!
 //! Records are `serde_json::Value`s: every format here maps to and from
@@ -24,115 +21,48 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use anyhow::{Context as _, anyhow};
-use clap::ValueEnum;
 use flatbox::Format as _;
 use flatbox::codec::{Codec, CodecKind, Decoder, Encoder, Limits};
 use flatbox::proto::Schema;
 use serde_json::Value;
 
-use crate::cli::{ConvertArgs, ProtoArgs};
+use crate::cli::ProtoArgs;
 use crate::columnar;
 use crate::error::{usage, usage_error};
-use crate::msgpack;
-use crate::progress::Progress;
+use flatbox::formats::{FormatKind, sniff_prefix as sniff};
+use flatbox::msgpack;
 
-/// The formats `flatbox` reads and writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub(crate) enum FormatKind {
-    /// One JSON document.
-    Json,
-    /// Newline-delimited JSON: one record per line.
-    Ndjson,
-    /// MessagePack: one value, or a sequence of values (records).
-    Msgpack,
-    /// flatbox-wire: one value, or a sequence of values (records).
-    Wire,
-    /// Protocol Buffers: one message of the `--proto` schema's `--message` type.
-    Protobuf,
-    /// CSV with a header row (input only): one record per row.
-    Csv,
-    /// Arrow IPC: a file (read in place, memory-mapped) or a stream; one record per row.
-    Arrow,
-    /// Parquet: one record per row.
-    Parquet,
-}
-
-impl FormatKind {
-    /// Every format, in the order detection tries them.
-    pub(crate) const ALL: [FormatKind; 8] = [
-        FormatKind::Json,
-        FormatKind::Ndjson,
-        FormatKind::Msgpack,
-        FormatKind::Wire,
-        FormatKind::Protobuf,
-        FormatKind::Csv,
-        FormatKind::Arrow,
-        FormatKind::Parquet,
-    ];
-
-    /// The name used on the command line.
-    pub(crate) fn name(self) -> &'static str {
-        match self {
-            FormatKind::Json => "json",
-            FormatKind::Ndjson => "ndjson",
-            FormatKind::Msgpack => "msgpack",
-            FormatKind::Wire => "wire",
-            FormatKind::Protobuf => "protobuf",
-            FormatKind::Csv => "csv",
-            FormatKind::Arrow => "arrow",
-            FormatKind::Parquet => "parquet",
-        }
-    }
-
-    /// File extensions, without the dot; the first is the one to write.
-    pub(crate) fn extensions(self) -> &'static [&'static str] {
-        match self {
-            FormatKind::Json => &["json"],
-            FormatKind::Ndjson => &["ndjson", "jsonl"],
-            FormatKind::Msgpack => &["msgpack", "mpk", "mp"],
-            FormatKind::Wire => &["wire", "fbw"],
-            FormatKind::Protobuf => &["pb", "protobuf", "binpb"],
-            FormatKind::Csv => &["csv"],
-            FormatKind::Arrow => &["arrow", "ipc", "feather", "arrows"],
-            FormatKind::Parquet => &["parquet"],
-        }
-    }
-
-    /// Whether the format holds many records one after another (so a
-    /// sequence of records is written as such, not as one array).
-    fn holds_streams(self) -> bool {
-        matches!(
-            self,
-            FormatKind::Ndjson
-                | FormatKind::Msgpack
-                | FormatKind::Wire
-                | FormatKind::Csv
-                | FormatKind::Arrow
-                | FormatKind::Parquet
-        )
-    }
-
-    /// Whether the format is a table that compresses inside the file (Arrow
-    /// IPC, Parquet): no outer codec frame.
-    pub(crate) fn is_columnar(self) -> bool {
-        matches!(self, FormatKind::Arrow | FormatKind::Parquet)
-    }
-
-    /// The format named by `path`'s extension, under any compression suffix.
-    pub(crate) fn from_path(path: &Path) -> Option<FormatKind> {
-        let (inner, _) = split_codec_suffix(path);
-        let ext = inner.extension()?.to_str()?.to_ascii_lowercase();
-        FormatKind::ALL.into_iter().find(|f| f.extensions().contains(&ext.as_str()))
-    }
-
+/// Reading and writing records in each format.
+pub(crate) trait FormatIo {
     /// Reads records from `input`.
     ///
     /// # Errors
     ///
     /// Usage errors for a format that needs options not given; data errors
     /// when the input's first value does not decode.
-    pub(crate) fn reader(self, input: Input, schema: Option<&ProtoSchema>) -> anyhow::Result<Records> {
+    fn reader(self, input: Input, schema: Option<&ProtoSchema>) -> anyhow::Result<Records>;
+    /// A writer of records in this format to `output` (see the impl).
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for a format that cannot be written or needs options.
+    fn writer(
+        self,
+        output: Output,
+        stream: bool,
+        schema: Option<&ProtoSchema>,
+        inner: columnar::Inner,
+    ) -> anyhow::Result<Box<dyn Sink>>;
+}
+
+impl FormatIo for FormatKind {
+    /// Reads records from `input`.
+    ///
+    /// # Errors
+    ///
+    /// Usage errors for a format that needs options not given; data errors
+    /// when the input's first value does not decode.
+    fn reader(self, input: Input, schema: Option<&ProtoSchema>) -> anyhow::Result<Records> {
         let Input { name, reader, path, .. } = input;
         match self {
             FormatKind::Json => {
@@ -203,7 +133,7 @@ impl FormatKind {
     /// # Errors
     ///
     /// Usage errors for a format that cannot be written or needs options.
-    pub(crate) fn writer(
+    fn writer(
         self,
         output: Output,
         stream: bool,
@@ -228,22 +158,6 @@ impl FormatKind {
         })
     }
 }
-
-/// Splits a `.zst` / `.lz4` / `.gz` suffix off `path`: the rest, and the
-/// codec the suffix names.
-pub(crate) fn split_codec_suffix(path: &Path) -> (PathBuf, Option<Codec>) {
-    let codec = match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("zst" | "zstd") => Some(Codec::Zstd { level: Codec::ZSTD_DEFAULT_LEVEL }),
-        Some("lz4") => Some(Codec::Lz4),
-        Some("gz") => Some(Codec::Gzip { level: Codec::GZIP_DEFAULT_LEVEL }),
-        _ => None,
-    };
-    match codec {
-        Some(codec) => (path.with_extension(""), Some(codec)),
-        None => (path.to_path_buf(), None),
-    }
-}
-
 /// A CSV field as a JSON value: empty is null, then booleans, integers and
 /// finite floats, else a string.
 fn csv_field(field: &str) -> Value {
@@ -261,88 +175,6 @@ fn csv_field(field: &str) -> Value {
             } else {
                 Value::String(field.to_owned())
             }
-        }
-    }
-}
-
-/// Guesses the format of bytes that start with `head` (`complete` when
-/// `head` is the whole input).
-pub(crate) fn sniff(head: &[u8], complete: bool) -> Option<FormatKind> {
-    // Columnar formats by their magic: `ARROW1` opens an IPC file, the
-    // continuation marker an IPC stream; `PAR1` opens and ends Parquet.
-    if head.starts_with(b"ARROW1") || head.starts_with(&columnar::IPC_CONTINUATION) {
-        return Some(FormatKind::Arrow);
-    }
-    if head.starts_with(b"PAR1") && (!complete || (head.len() >= 12 && head.ends_with(b"PAR1"))) {
-        return Some(FormatKind::Parquet);
-    }
-    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
-    let trimmed = text.trim_ascii_start();
-    if let Some(&first) = trimmed.first()
-        && (first == b'{' || first == b'[')
-    {
-        let line_end = trimmed.iter().position(|&b| b == b'\n');
-        if let Some(end) = line_end
-            && !trimmed[end..].trim_ascii().is_empty()
-            && serde_json::from_slice::<serde::de::IgnoredAny>(&trimmed[..end]).is_ok()
-        {
-            return Some(FormatKind::Ndjson);
-        }
-        return Some(FormatKind::Json);
-    }
-    // Binary formats: whichever decodes the bytes as a sequence of values.
-    if !head.is_empty() && decodes_as_wire(head, complete) {
-        return Some(FormatKind::Wire);
-    }
-    if !head.is_empty() && decodes_as_msgpack(head, complete) {
-        return Some(FormatKind::Msgpack);
-    }
-    // CSV: text whose first line has a comma.
-    if let Ok(text) =
-        std::str::from_utf8(&text[..text.len().min(4096)]).or_else(|e| std::str::from_utf8(&text[..e.valid_up_to()]))
-        && text.lines().next().is_some_and(|l| l.contains(','))
-        && !text.contains('\0')
-    {
-        return Some(FormatKind::Csv);
-    }
-    if complete && !head.is_empty() && flatbox::proto::raw::decode_raw(head).is_ok() {
-        return Some(FormatKind::Protobuf);
-    }
-    None
-}
-
-/// Whether `head` starts with a JSON object or array that parses (its
-/// first line, or all of it).
-fn looks_like_json(head: &[u8]) -> bool {
-    let trimmed = head.trim_ascii_start();
-    let first_line = trimmed.split(|&b| b == b'\n').next().unwrap_or_default();
-    matches!(trimmed.first(), Some(b'{' | b'['))
-        && (serde_json::from_slice::<serde::de::IgnoredAny>(first_line).is_ok()
-            || serde_json::from_slice::<serde::de::IgnoredAny>(trimmed).is_ok())
-}
-
-fn decodes_as_wire(head: &[u8], complete: bool) -> bool {
-    let mut rest = head;
-    let mut values = 0;
-    while !rest.is_empty() {
-        match flatbox::wire::from_reader::<_, flatbox::wire::Value>(&mut rest) {
-            Ok(_) => values += 1,
-            Err(flatbox::wire::Error::Eof { .. }) if !complete => return values > 0,
-            Err(_) => return false,
-        }
-    }
-    values > 0
-}
-
-fn decodes_as_msgpack(head: &[u8], complete: bool) -> bool {
-    let mut rest = head;
-    let mut values = 0;
-    loop {
-        match msgpack::read_value(&mut rest, 0) {
-            Ok(Some(_)) => values += 1,
-            Ok(None) => return values > 0,
-            Err(msgpack::WalkError::Eof { .. }) if !complete => return values > 0,
-            Err(_) => return false,
         }
     }
 }
@@ -445,7 +277,7 @@ impl Input {
             // text that is plainly JSON under a binary format's name.
             if matches!(f, FormatKind::Msgpack | FormatKind::Wire | FormatKind::Protobuf)
                 && let Some(text @ (FormatKind::Json | FormatKind::Ndjson)) = sniff(head, complete)
-                && looks_like_json(head)
+                && flatbox::formats::looks_like_json(head)
             {
                 anyhow::bail!(
                     "{name}: the extension says {} but the content is {} text (name the format with --from/--input to read it anyway)",
@@ -875,173 +707,14 @@ impl Sink for ProtobufSink {
     }
 }
 
-/// `flatbox convert`.
-///
-/// # Errors
-///
-/// Usage errors for options, data errors naming the file and record.
-pub(crate) fn convert(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
-    if args.input == args.output && args.input != Path::new("-") {
-        usage!("{}: the input and the output are the same file", args.input.display());
-    }
-    let (_, suffix_codec) = split_codec_suffix(&args.output);
-    let Some(to) = args.to.or_else(|| FormatKind::from_path(&args.output)) else {
-        usage!(
-            "{}: cannot tell the output format from the extension; name it with --to (one of {})",
-            args.output.display(),
-            FormatKind::ALL.map(FormatKind::name).join(", ")
-        )
-    };
-    // Arrow IPC and Parquet compress inside the file: --codec picks that.
-    let (codec, inner) = if to.is_columnar() {
-        let name = args.output.display().to_string();
-        (Codec::None, columnar::inner_compression(to, &name, args.codec.as_deref(), suffix_codec)?)
-    } else {
-        let codec = match &args.codec {
-            Some(c) => c.parse::<Codec>().map_err(|e| usage_error(format!("--codec: {e}")))?,
-            None => suffix_codec.unwrap_or(Codec::None),
-        };
-        (codec, columnar::Inner::None)
-    };
-    let schema = ProtoSchema::from_args(&args.proto)?;
-    if to == FormatKind::Csv {
-        usage!("csv is an input format only; write ndjson, json, msgpack, wire, arrow or parquet");
-    }
-    let mut input = Input::open(&args.input)?;
-    let from = input.detect(args.from, &args.input)?;
-    if (from == FormatKind::Protobuf || to == FormatKind::Protobuf) && schema.is_none() {
-        usage!("protobuf needs --proto FILE --message NAME");
-    }
-    if from == FormatKind::Ndjson && matches!(to, FormatKind::Wire | FormatKind::Msgpack) {
-        // The fast path: each line parsed and encoded in one pass.
-        let output = Output::create(&args.output, codec)?;
-        let result = transcode_ndjson(input, output, to, quiet);
-        if result.is_err() && args.output != Path::new("-") {
-            let _ = std::fs::remove_file(&args.output);
-        }
-        return result;
-    }
-    let records = from.reader(input, schema.as_ref())?;
-    // A stream stays a stream in stream formats; one value stays one value.
-    let stream = records.stream && (to.holds_streams() || to == FormatKind::Json);
-    let output = Output::create(&args.output, codec)?;
-    let result = write_records(records, to.writer(output, stream, schema.as_ref(), inner), quiet, &args.output);
-    if result.is_err() && args.output != Path::new("-") {
-        // Leave no half-written output behind.
-        let _ = std::fs::remove_file(&args.output);
-    }
-    result
-}
-
-/// Records per batch handed from the reading thread to the writing one.
-const BATCH: usize = 256;
-
-/// Reads and parses records on a second thread while this one encodes and
-/// writes them (and a third compresses, see [`Output`]): batches of
-/// [`BATCH`] records through a channel of eight, so memory stays bounded.
-fn write_records(
-    records: Records,
-    sink: anyhow::Result<Box<dyn Sink>>,
-    quiet: bool,
-    output: &Path,
-) -> anyhow::Result<()> {
-    let mut sink = sink?;
-    let (sender, receiver) = sync_channel::<anyhow::Result<Vec<Value>>>(8);
-    let iter = records.iter;
-    let reader = std::thread::Builder::new().name("read".into()).spawn(move || {
-        let mut batch = Vec::with_capacity(BATCH);
-        for record in iter {
-            match record {
-                Ok(value) => {
-                    batch.push(value);
-                    if batch.len() == BATCH
-                        && sender.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))).is_err()
-                    {
-                        return;
-                    }
-                }
-                Err(e) => {
-                    let _ = sender.send(Err(e));
-                    return;
-                }
-            }
-        }
-        if !batch.is_empty() {
-            let _ = sender.send(Ok(batch));
-        }
-    })?;
-    let progress = Progress::spinner(quiet, "records");
-    let mut count = 0_u64;
-    let result = (|| {
-        for batch in &receiver {
-            for record in batch? {
-                sink.write(&record).with_context(|| format!("{}: writing", output.display()))?;
-                count += 1;
-            }
-            progress.set(count);
-        }
-        anyhow::Ok(())
-    })();
-    // Stop the reader (if it is still going) before waiting for it.
-    drop(receiver);
-    let joined = reader.join();
-    progress.finish();
-    result?;
-    if joined.is_err() {
-        anyhow::bail!("the reading thread failed");
-    }
-    sink.finish()
-}
-
-/// NDJSON to wire or MessagePack without a value tree: each line is
-/// transcoded from `serde_json`'s parser straight into the binary encoder
-/// (keys keep their input order), one record per value.
-fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: bool) -> anyhow::Result<()> {
-    use serde::Serialize as _;
-
-    let Input { name, mut reader, .. } = input;
-    let progress = Progress::spinner(quiet, "records");
-    let (mut line, mut buf) = (Vec::new(), Vec::new());
-    let mut number = 0_u64;
-    loop {
-        line.clear();
-        number += 1;
-        if reader.read_until(b'\n', &mut line).with_context(|| format!("{name}: line {number}: reading"))? == 0 {
-            break;
-        }
-        if line.trim_ascii().is_empty() {
-            continue;
-        }
-        buf.clear();
-        let mut de = serde_json::Deserializer::from_slice(trim_newline(&line));
-        let transcoder = crate::transcode::Transcoder::new(&mut de);
-        let encoded = if to == FormatKind::Wire {
-            transcoder
-                .serialize(&mut flatbox::wire::Serializer::new(&mut buf, flatbox::wire::Config::new()))
-                .map_err(|e| e.to_string())
-        } else {
-            transcoder.serialize(&mut rmp_serde::Serializer::new(&mut buf)).map_err(|e| e.to_string())
-        };
-        encoded
-            .and_then(|()| de.end().map_err(|e| e.to_string()))
-            .map_err(|e| anyhow!("{name}: line {number}: expected one JSON value per line: {}", within_line(&e)))?;
-        output.write_all(&buf)?;
-        if number.is_multiple_of(4096) {
-            progress.set(number);
-        }
-    }
-    progress.finish();
-    output.finish()
-}
-
 /// A line without its `\n` (or `\r\n`).
-fn trim_newline(line: &[u8]) -> &[u8] {
+pub(crate) fn trim_newline(line: &[u8]) -> &[u8] {
     let line = line.strip_suffix(b"\n").unwrap_or(line);
     line.strip_suffix(b"\r").unwrap_or(line)
 }
 
 /// A JSON error for one line of NDJSON: `serde_json` counts lines within
 /// the line parsed, so "at line 1 column 7" becomes "at column 7".
-fn within_line(error: &dyn std::fmt::Display) -> String {
+pub(crate) fn within_line(error: &dyn std::fmt::Display) -> String {
     error.to_string().replace(" at line 1 column ", " at column ")
 }

@@ -8,14 +8,12 @@
 #![forbid(unsafe_code)]
 
 mod cli;
+mod cmd;
 mod columnar;
 mod error;
 mod formats;
-mod inspect;
-mod msgpack;
-mod profile;
 mod progress;
-mod store;
+mod text;
 mod transcode;
 
 use std::io::Write;
@@ -24,13 +22,14 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
+use crate::cmd::{convert, inspect, profile, store};
 use crate::error::Outcome;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Profile(args) => profile::run(&args, cli.quiet),
-        Command::Convert(args) => formats::convert(&args, cli.quiet),
+        Command::Convert(args) => convert::run(&args, cli.quiet),
         Command::Inspect(args) => inspect::run(&args),
         Command::Store(args) => store::run(&args),
     };

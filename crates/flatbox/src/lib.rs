@@ -13,6 +13,9 @@
 //!   same trait.
 //! - [`Pipeline`]: a format followed by a [`codec`], as one format
 //!   (`json+zstd:3`).
+//! - [`formats`]: the format registry (names, extensions, families and
+//!   content sniffing of every format flatbox reads or writes), and
+//!   [`msgpack`]: MessagePack value boundaries and an annotated dump.
 //! - [`profile`]: the measuring harness. It warms up, picks an iteration
 //!   count that makes each sample long enough to time, takes at least ten
 //!   samples and reports the median with min and max, plus bytes per second.
@@ -72,6 +75,8 @@
 
 mod error;
 pub mod format;
+pub mod formats;
+pub mod msgpack;
 mod pipeline;
 pub mod profile;
 pub mod recommend;

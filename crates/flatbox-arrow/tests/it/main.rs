@@ -3,9 +3,11 @@
 mod bad_input;
 mod golden;
 mod ipc;
+mod ndjson;
 mod parquet;
 mod pyarrow;
 mod rows;
+mod writer;
 
 use std::path::{Path, PathBuf};
 

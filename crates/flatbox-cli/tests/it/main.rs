@@ -4,8 +4,10 @@
 mod bad_input;
 mod columnar;
 mod convert;
+mod golden;
 mod help;
 mod inspect;
+mod interop;
 mod profile;
 mod store;
 mod support;

@@ -3,4 +3,5 @@
 mod formats;
 mod profile;
 mod recommend;
+mod registry;
 mod tables;

@@ -8,9 +8,10 @@ use flatbox::codec::{CodecKind, Decompressor, Limits};
 
 use crate::cli::InspectArgs;
 use crate::error::usage;
-use crate::formats::{FormatKind, Input, ProtoSchema, sniff, split_codec_suffix};
-use crate::msgpack;
-use crate::profile::bytes as human;
+use crate::formats::{FormatIo as _, Input, ProtoSchema};
+use crate::text::{bytes as human, json_type, limit_lines};
+use flatbox::formats::{FormatKind, sniff, split_codec_suffix};
+use flatbox::msgpack;
 
 /// The most a compressed payload may expand to when inspected.
 const MAX_PAYLOAD: u64 = 1 << 30;
@@ -46,7 +47,7 @@ pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<()> {
         data = payload;
         path = split_codec_suffix(&path).0;
     }
-    let format = args.format.or_else(|| FormatKind::from_path(&path)).or_else(|| sniff(&data, true));
+    let format = args.format.or_else(|| FormatKind::from_path(&path)).or_else(|| sniff(&data));
     let Some(format) = format else {
         anyhow::bail!(
             "{name}: not a format flatbox knows: expected JSON, NDJSON, CSV, flatbox-wire, MessagePack, protobuf, Arrow IPC or Parquet (first bytes {:02x?})",
@@ -109,27 +110,6 @@ pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<()> {
     }
     std::io::stdout().lock().write_all(out.as_bytes())?;
     Ok(())
-}
-
-pub(crate) fn json_type(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "boolean",
-        serde_json::Value::Number(_) => "number",
-        serde_json::Value::String(_) => "string",
-        serde_json::Value::Array(_) => "array",
-        serde_json::Value::Object(_) => "object",
-    }
-}
-
-pub(crate) fn limit_lines(text: &str, max: usize) -> String {
-    let total = text.lines().count();
-    if total <= max {
-        return text.to_owned();
-    }
-    let mut s: String = text.lines().take(max).flat_map(|l| [l, "\n"]).collect();
-    let _ = writeln!(s, "... ({} more lines; raise --max-lines)", total - max);
-    s
 }
 
 /// The first frame's header, field by field.

@@ -16,7 +16,8 @@ use serde_json::Value;
 
 use crate::cli::{StoreAction, StoreArgs};
 use crate::error::{usage, usage_error};
-use crate::formats::{FormatKind, Input};
+use crate::formats::{FormatIo as _, Input};
+use flatbox::formats::FormatKind;
 
 const PLAIN: u8 = 0;
 const COMPRESSED: u8 = 1;

@@ -1,41 +1,53 @@
-//! MessagePack without a schema: finding where one value ends in a stream
-//! (so a sequence of values is read one at a time, never trusting a
-//! declared length with an allocation) and an annotated dump for
-//! `flatbox inspect`. Both walk the markers iteratively, with a depth limit.
+//! MessagePack without a schema: where one value ends in a stream (so a
+//! sequence of values is read one at a time, never trusting a declared
+//! length with an allocation) and an annotated dump. Both walk the markers
+//! iteratively, with a depth limit ([`MAX_DEPTH`]).
+//!
+//! # Examples
+//!
+//! ```
+//! use flatbox::msgpack::{read_value, dump};
+//!
+//! // Two values one after another: `1`, then `["a"]`.
+//! let bytes = b"\x01\x91\xa1a";
+//! let mut rest = &bytes[..];
+//! assert_eq!(read_value(&mut rest, 0)?, Some(vec![0x01]));
+//! assert_eq!(read_value(&mut rest, 1)?, Some(vec![0x91, 0xa1, b'a']));
+//! assert_eq!(read_value(&mut rest, 4)?, None);
+//! assert!(dump(bytes, 100)?.contains("fixarray (1 items)"));
+//! # Ok::<(), flatbox::msgpack::WalkError>(())
+//! ```
 
 use std::fmt::Write as _;
 use std::io::{self, Read};
 
 /// Nesting deeper than this is refused.
-pub(crate) const MAX_DEPTH: usize = 128;
+pub const MAX_DEPTH: usize = 128;
 
-/// What went wrong, and where.
-#[derive(Debug)]
-pub(crate) enum WalkError {
+/// What went wrong walking MessagePack, and where.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WalkError {
     /// The input ended inside a value.
+    #[error("truncated MessagePack at byte {offset}: expected {what}")]
     Eof {
+        /// Where the value (or the part of it) that was cut short starts.
         offset: u64,
+        /// What was expected there.
         what: String,
     },
     /// A byte that cannot start a value, or nesting too deep.
+    #[error("invalid MessagePack at byte {offset}: {what}")]
     Invalid {
+        /// The offending byte's offset.
         offset: u64,
+        /// What is wrong.
         what: String,
     },
-    Io(io::Error),
+    /// Reading failed.
+    #[error(transparent)]
+    Io(#[from] io::Error),
 }
-
-impl std::fmt::Display for WalkError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            WalkError::Eof { offset, what } => write!(f, "truncated MessagePack at byte {offset}: expected {what}"),
-            WalkError::Invalid { offset, what } => write!(f, "invalid MessagePack at byte {offset}: {what}"),
-            WalkError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-impl std::error::Error for WalkError {}
 
 /// The shape of what a marker starts.
 #[derive(Clone, Copy)]
@@ -104,7 +116,13 @@ fn be(bytes: &[u8]) -> u64 {
 ///
 /// Declared lengths are never allocated up front: payloads are read as they
 /// arrive, so a garbage length costs no more memory than the input has.
-pub(crate) fn read_value(reader: &mut impl Read, offset: u64) -> Result<Option<Vec<u8>>, WalkError> {
+///
+/// # Errors
+///
+/// [`WalkError::Eof`] when the input ends inside the value,
+/// [`WalkError::Invalid`] for a byte that is no marker or nesting deeper
+/// than [`MAX_DEPTH`], [`WalkError::Io`] when reading fails.
+pub fn read_value(reader: &mut impl Read, offset: u64) -> Result<Option<Vec<u8>>, WalkError> {
     let mut out = Vec::new();
     // Elements still to read at each open level.
     let mut pending: Vec<u64> = Vec::new();
@@ -222,8 +240,14 @@ fn read_exact_or_eof(reader: &mut impl Read, buf: &mut [u8; 1], out: &mut Vec<u8
 /// An annotated dump of a sequence of MessagePack values: offset, the
 /// marker and header bytes in hex, and what they mean, indented by depth.
 /// At most `max_lines` lines (then a note of how many bytes were left).
+///
+/// # Errors
+///
+/// [`WalkError::Eof`] when the bytes end inside a value,
+/// [`WalkError::Invalid`] for a byte that is no marker or nesting deeper
+/// than [`MAX_DEPTH`].
 #[allow(clippy::too_many_lines, reason = "one arm per marker kind reads best as one match")]
-pub(crate) fn dump(bytes: &[u8], max_lines: usize) -> Result<String, WalkError> {
+pub fn dump(bytes: &[u8], max_lines: usize) -> Result<String, WalkError> {
     let mut out = String::new();
     let mut pos = 0_usize;
     let mut lines = 0_usize;

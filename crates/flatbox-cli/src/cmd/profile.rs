@@ -25,8 +25,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
 
 use crate::cli::{Optimize, ProfileArgs};
-use crate::formats::{FormatKind, Input, ProtoSchema};
+use crate::formats::{FormatIo as _, Input, ProtoSchema};
 use crate::progress::Progress;
+pub(crate) use crate::text::bytes;
+use flatbox::formats::FormatKind;
 
 /// One format x codec, measured.
 #[derive(Debug, Clone, Serialize)]
@@ -483,8 +485,6 @@ impl Format<Messages> for DynProto {
     }
 }
 
-/// A byte count in SI units.
-pub(crate) use flatbox::recommend::bytes;
 
 fn render(o: &ProfileOutput) -> String {
     let mut s = String::new();

@@ -1,0 +1,487 @@
+//! NDJSON to record batches and back, through arrow-json: the Arrow
+//! ecosystem's own JSON reader (schema inference, then its tape decoder,
+//! with no `serde_json::Value` per row) and writer.
+//!
+//! **Reading** ([`NdjsonReader`]) infers the schema from the first lines
+//! ([`Inference::Sample`], the default [`DEFAULT_INFER_ROWS`]) or from the
+//! whole input ([`Inference::Whole`], for a file that can be read twice),
+//! then decodes [`NdjsonReader::batch_rows`] lines per batch. It decodes
+//! strictly, so that nothing is lost in silence:
+//!
+//! - a key the schema does not have is an error (arrow-json's strict mode);
+//! - a number with a fraction or an exponent, or a string, in an integer
+//!   column is an error (arrow-json alone would truncate `1.5` to `1`);
+//! - a value of another type is an error.
+//!
+//! Each error is [`Error::NdjsonLine`], naming the line and whether a wider
+//! inference could help.
+//!
+//! **Writing** ([`NdjsonWriter`]) is arrow-json's `LineDelimitedWriter`
+//! (or its array writer for a JSON document), one line per row.
+
+use std::io::{BufRead, Cursor, Read, Seek, Write};
+use std::sync::Arc;
+
+use arrow_array::{ArrayRef, RecordBatch};
+use arrow_json::reader::{ArrayDecoder, Decoder, DecoderContext, DecoderFactory, ReaderBuilder, Tape, TapeElement};
+use arrow_json::writer::{JsonArray, LineDelimited, Writer, WriterBuilder};
+use arrow_schema::{ArrowError, DataType, FieldRef, Schema, SchemaRef};
+
+use crate::{Error, Result};
+
+/// Lines a schema is inferred from unless told otherwise.
+pub const DEFAULT_INFER_ROWS: usize = 8192;
+
+/// Rows per batch unless told otherwise.
+pub const DEFAULT_BATCH_ROWS: usize = 8192;
+
+/// Where the schema of NDJSON comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Inference {
+    /// The first this many lines (blank lines not counted).
+    Sample(usize),
+    /// Every line: the input is read twice.
+    Whole,
+}
+
+impl Default for Inference {
+    fn default() -> Self {
+        Inference::Sample(DEFAULT_INFER_ROWS)
+    }
+}
+
+/// Record batches read from NDJSON (see the module documentation).
+///
+/// # Examples
+///
+/// ```
+/// use flatbox_arrow::ndjson::{Inference, NdjsonReader};
+///
+/// let text = b"{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":null}\n";
+/// let mut reader = NdjsonReader::new("<memory>", &text[..], Inference::default())?;
+/// let batch = reader.next().unwrap()?;
+/// assert_eq!(batch.num_rows(), 2);
+/// assert_eq!(reader.schema().field(0).data_type(), &flatbox_arrow::arrow_schema::DataType::Int64);
+///
+/// // A later line that does not fit is an error naming it.
+/// let text = b"{\"id\":1}\n{\"id\":1.5}\n";
+/// let mut reader = NdjsonReader::new("<memory>", &text[..], Inference::Sample(1))?;
+/// let error = reader.next().unwrap().unwrap_err().to_string();
+/// assert!(error.contains("line 2"), "{error}");
+/// # Ok::<(), flatbox_arrow::Error>(())
+/// ```
+pub struct NdjsonReader<R> {
+    input: String,
+    reader: R,
+    schema: SchemaRef,
+    decoder: Decoder,
+    inference: Inference,
+    batch_rows: usize,
+    /// Lines read so far (blank ones included).
+    line: u64,
+    rows: u64,
+    buf: Vec<u8>,
+    /// The first line of each row in `buf`, and where the row starts.
+    starts: Vec<(u64, usize)>,
+    done: bool,
+}
+
+impl<R: BufRead> NdjsonReader<std::io::Chain<Cursor<Vec<u8>>, R>> {
+    /// Reads NDJSON from `reader`, inferring the schema from the first
+    /// lines ([`Inference::Sample`]; [`Inference::Whole`] needs
+    /// [`NdjsonReader::from_seekable`] and is taken here as "every line,
+    /// held in memory"). `input` names the input in errors.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NdjsonLine`] when a line of the sample is not JSON or the
+    /// sample's types do not agree; [`Error::Stream`] when reading fails.
+    pub fn new(input: &str, mut reader: R, inference: Inference) -> Result<Self> {
+        let limit = match inference {
+            Inference::Sample(n) => n,
+            Inference::Whole => usize::MAX,
+        };
+        let mut sample = Vec::new();
+        let mut rows = 0;
+        let mut inference = inference;
+        while rows < limit {
+            let start = sample.len();
+            let n = reader.read_until(b'\n', &mut sample).map_err(|e| Error::Stream {
+                input: input.to_owned(),
+                offset: start as u64,
+                source: e,
+            })?;
+            if n == 0 {
+                // The sample is the whole input.
+                inference = Inference::Whole;
+                break;
+            }
+            if !sample[start..].trim_ascii().is_empty() {
+                rows += 1;
+            }
+        }
+        let schema = infer(input, &sample, inference)?;
+        NdjsonReader::with_schema(input, Cursor::new(sample).chain(reader), Arc::new(schema), inference)
+    }
+}
+
+impl<R: BufRead + Seek> NdjsonReader<R> {
+    /// Reads NDJSON from a file (or anything that can be read twice),
+    /// inferring the schema as `inference` says, then rewinding.
+    ///
+    /// # Errors
+    ///
+    /// As for [`NdjsonReader::new`].
+    pub fn from_seekable(input: &str, mut reader: R, inference: Inference) -> Result<NdjsonReader<R>> {
+        let limit = match inference {
+            Inference::Sample(n) => Some(n),
+            Inference::Whole => None,
+        };
+        let schema = arrow_json::reader::infer_json_schema_from_seekable(&mut reader, limit)
+            .map_err(|e| infer_error(input, &e, inference))?
+            .0;
+        NdjsonReader::with_schema(input, reader, Arc::new(schema), inference)
+    }
+}
+
+/// The schema of `sample`'s lines.
+fn infer(input: &str, sample: &[u8], inference: Inference) -> Result<Schema> {
+    arrow_json::reader::infer_json_schema(sample, None)
+        .map(|(schema, _)| schema)
+        .map_err(|e| infer_error(input, &e, inference))
+}
+
+fn infer_error(input: &str, source: &ArrowError, inference: Inference) -> Error {
+    Error::NdjsonLine {
+        input: input.to_owned(),
+        line: None,
+        message: format!("inferring the schema from {}: {source}", describe(inference)),
+        widen: false,
+    }
+}
+
+fn describe(inference: Inference) -> String {
+    match inference {
+        Inference::Sample(n) => format!("the first {n} lines"),
+        Inference::Whole => "every line".to_owned(),
+    }
+}
+
+impl<R: BufRead> NdjsonReader<R> {
+    /// Reads NDJSON from `reader` with a known `schema`. `inference` only
+    /// says, in errors, where the schema came from.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arrow`] when arrow-json cannot decode the schema's types.
+    pub fn with_schema(input: &str, reader: R, schema: SchemaRef, inference: Inference) -> Result<Self> {
+        let decoder = decoder(&schema, DEFAULT_BATCH_ROWS).map_err(|e| Error::arrow(format!("{input}: ndjson"), e))?;
+        Ok(NdjsonReader {
+            input: input.to_owned(),
+            reader,
+            schema,
+            decoder,
+            inference,
+            batch_rows: DEFAULT_BATCH_ROWS,
+            line: 0,
+            rows: 0,
+            buf: Vec::new(),
+            starts: Vec::new(),
+            done: false,
+        })
+    }
+
+    /// Decodes `rows` rows per batch (at least 1).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arrow`] when the decoder cannot be built.
+    pub fn with_batch_rows(mut self, rows: usize) -> Result<Self> {
+        self.batch_rows = rows.max(1);
+        self.decoder =
+            decoder(&self.schema, self.batch_rows).map_err(|e| Error::arrow(format!("{}: ndjson", self.input), e))?;
+        Ok(self)
+    }
+
+    /// The rows per batch.
+    #[must_use]
+    pub fn batch_rows(&self) -> usize {
+        self.batch_rows
+    }
+
+    /// The schema (inferred or given).
+    #[must_use]
+    pub fn schema(&self) -> SchemaRef {
+        self.schema.clone()
+    }
+
+    /// Rows decoded so far.
+    #[must_use]
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Lines read so far (blank lines included).
+    #[must_use]
+    pub fn lines(&self) -> u64 {
+        self.line
+    }
+
+    fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
+        self.buf.clear();
+        self.starts.clear();
+        while self.starts.len() < self.batch_rows {
+            let start = self.buf.len();
+            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| Error::Stream {
+                input: self.input.clone(),
+                offset: self.line,
+                source: e,
+            })?;
+            if n == 0 {
+                break;
+            }
+            self.line += 1;
+            if self.buf[start..].trim_ascii().is_empty() {
+                self.buf.truncate(start);
+            } else {
+                self.starts.push((self.line, start));
+            }
+        }
+        if self.starts.is_empty() {
+            return Ok(None);
+        }
+        let decoded = self.decoder.decode(&self.buf).and_then(|consumed| {
+            if consumed == self.buf.len() && !self.decoder.has_partial_record() {
+                self.decoder.flush()
+            } else {
+                Err(ArrowError::JsonError("expected one JSON value per line".into()))
+            }
+        });
+        match decoded {
+            Ok(Some(batch)) if batch.num_rows() == self.starts.len() => {
+                self.rows += batch.num_rows() as u64;
+                Ok(Some(batch))
+            }
+            Ok(batch) => {
+                let got = batch.map_or(0, |b| b.num_rows());
+                Err(self.locate(&format!("expected {} rows from the lines, decoded {got}", self.starts.len())))
+            }
+            Err(e) => Err(self.locate(&e.to_string())),
+        }
+    }
+
+    /// The error for a batch that failed: decodes its lines one at a time
+    /// to name the first that does not fit.
+    fn locate(&self, batch_error: &str) -> Error {
+        for (i, &(line, start)) in self.starts.iter().enumerate() {
+            let end = self.starts.get(i + 1).map_or(self.buf.len(), |&(_, s)| s);
+            let text = &self.buf[start..end];
+            let one = decoder(&self.schema, 1).and_then(|mut d| {
+                let consumed = d.decode(text)?;
+                if consumed != text.len() || d.has_partial_record() {
+                    return Err(ArrowError::JsonError("expected one JSON value on the line".into()));
+                }
+                match d.flush()? {
+                    Some(b) if b.num_rows() == 1 => Ok(()),
+                    _ => Err(ArrowError::JsonError("expected one JSON value on the line".into())),
+                }
+            });
+            if let Err(e) = one {
+                let message = e.to_string();
+                let message = message.strip_prefix("Json error: ").unwrap_or(&message).to_owned();
+                // A syntax error is no matter of the schema.
+                let syntax = message.starts_with("Encountered") || message.starts_with("expected one JSON value");
+                let widen = !syntax && self.inference != Inference::Whole;
+                return Error::NdjsonLine {
+                    input: self.input.clone(),
+                    line: Some(line),
+                    message: format!(
+                        "{message} (the schema, from {}: {})",
+                        describe(self.inference),
+                        describe_fields(self.schema.fields())
+                    ),
+                    widen,
+                };
+            }
+        }
+        let first = self.starts.first().map(|&(l, _)| l);
+        Error::NdjsonLine { input: self.input.clone(), line: first, message: batch_error.to_owned(), widen: false }
+    }
+}
+
+impl<R: BufRead> Iterator for NdjsonReader<R> {
+    type Item = Result<RecordBatch>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.done {
+            return None;
+        }
+        let next = self.next_batch();
+        if !matches!(next, Ok(Some(_))) {
+            self.done = true;
+        }
+        next.transpose()
+    }
+}
+
+/// `name: type` of each field, for messages.
+fn describe_fields(fields: &arrow_schema::Fields) -> String {
+    let all: Vec<String> = fields.iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect();
+    if all.is_empty() { "no columns".to_owned() } else { all.join(", ") }
+}
+
+fn decoder(schema: &SchemaRef, batch_rows: usize) -> std::result::Result<Decoder, ArrowError> {
+    ReaderBuilder::new(schema.clone())
+        .with_batch_size(batch_rows)
+        .with_strict_mode(true)
+        .with_decoder_factory(Arc::new(StrictIntegers))
+        .build_decoder()
+}
+
+/// Integer columns that refuse what arrow-json would cast: fractions,
+/// exponents and strings.
+#[derive(Debug)]
+struct StrictIntegers;
+
+impl DecoderFactory for StrictIntegers {
+    fn make_default_decoder(
+        &self,
+        ctx: &DecoderContext,
+        field: &FieldRef,
+        is_nullable: bool,
+    ) -> std::result::Result<Option<Box<dyn ArrayDecoder>>, ArrowError> {
+        if field.data_type().is_integer() {
+            let inner = ctx.make_builtin_decoder(field, is_nullable)?;
+            return Ok(Some(Box::new(IntegerOnly { inner, data_type: field.data_type().clone() })));
+        }
+        Ok(None)
+    }
+}
+
+struct IntegerOnly {
+    inner: Box<dyn ArrayDecoder>,
+    data_type: DataType,
+}
+
+impl ArrayDecoder for IntegerOnly {
+    fn decode(&mut self, tape: &Tape<'_>, pos: &[u32]) -> std::result::Result<ArrayRef, ArrowError> {
+        for &p in pos {
+            match tape.get(p) {
+                TapeElement::Number(idx) => {
+                    let text = tape.get_string(idx);
+                    if text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+                        return Err(ArrowError::JsonError(format!(
+                            "expected an integer for a {} column, got {text}",
+                            self.data_type
+                        )));
+                    }
+                }
+                TapeElement::String(idx) => {
+                    return Err(ArrowError::JsonError(format!(
+                        "expected an integer for a {} column, got the string {:?}",
+                        self.data_type,
+                        tape.get_string(idx)
+                    )));
+                }
+                TapeElement::F32(_) | TapeElement::F64(_) => {
+                    return Err(ArrowError::JsonError(format!(
+                        "expected an integer for a {} column, got a float",
+                        self.data_type
+                    )));
+                }
+                _ => {}
+            }
+        }
+        self.inner.decode(tape, pos)
+    }
+}
+
+/// Batches written as NDJSON (one JSON object per row), or as one JSON
+/// array of objects: arrow-json's writer, with null fields written as
+/// `null` (every row has every column).
+///
+/// # Examples
+///
+/// ```
+/// use std::sync::Arc;
+/// use flatbox_arrow::arrow_array::{Int64Array, RecordBatch, StringArray};
+/// use flatbox_arrow::ndjson::NdjsonWriter;
+///
+/// let batch = RecordBatch::try_from_iter([
+///     ("id", Arc::new(Int64Array::from(vec![1, 2])) as _),
+///     ("name", Arc::new(StringArray::from(vec![Some("a"), None])) as _),
+/// ])?;
+/// let mut writer = NdjsonWriter::lines(Vec::new());
+/// writer.write(&batch)?;
+/// assert_eq!(writer.finish()?, b"{\"id\":1,\"name\":\"a\"}\n{\"id\":2,\"name\":null}\n");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct NdjsonWriter<W: Write> {
+    inner: JsonOut<W>,
+    rows: u64,
+}
+
+enum JsonOut<W: Write> {
+    Lines(Writer<W, LineDelimited>),
+    Array(Writer<W, JsonArray>),
+}
+
+impl<W: Write> NdjsonWriter<W> {
+    /// One JSON object per line.
+    pub fn lines(out: W) -> Self {
+        NdjsonWriter { inner: JsonOut::Lines(WriterBuilder::new().with_explicit_nulls(true).build(out)), rows: 0 }
+    }
+
+    /// One JSON array of objects.
+    pub fn array(out: W) -> Self {
+        NdjsonWriter { inner: JsonOut::Array(WriterBuilder::new().with_explicit_nulls(true).build(out)), rows: 0 }
+    }
+
+    /// Writes a batch's rows.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arrow`] for a type arrow-json cannot write, or a failed
+    /// write.
+    pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        let result = match &mut self.inner {
+            JsonOut::Lines(w) => w.write(batch),
+            JsonOut::Array(w) => w.write(batch),
+        };
+        result.map_err(|e| Error::arrow(format!("writing json: rows from {}", self.rows), e))?;
+        self.rows += batch.num_rows() as u64;
+        Ok(())
+    }
+
+    /// Rows written so far.
+    #[must_use]
+    pub fn rows(&self) -> u64 {
+        self.rows
+    }
+
+    /// Ends the output (the closing bracket of an array) and returns it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Arrow`] when the last write fails.
+    pub fn finish(self) -> Result<W> {
+        let context = "writing json: the end";
+        match self.inner {
+            JsonOut::Lines(mut w) => {
+                w.finish().map_err(|e| Error::arrow(context, e))?;
+                Ok(w.into_inner())
+            }
+            JsonOut::Array(mut w) => {
+                // An empty array still needs its brackets.
+                if self.rows == 0 {
+                    let mut out = w.into_inner();
+                    out.write_all(b"[]").map_err(|e| Error::arrow(context, e.into()))?;
+                    return Ok(out);
+                }
+                w.finish().map_err(|e| Error::arrow(context, e))?;
+                Ok(w.into_inner())
+            }
+        }
+    }
+}

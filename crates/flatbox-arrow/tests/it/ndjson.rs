@@ -1,0 +1,157 @@
+//! NDJSON <-> batches through arrow-json: inference, strict decoding with
+//! line numbers, the writer, and the round trip (proptest).
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use flatbox_arrow::Error;
+use flatbox_arrow::arrow_array::{Array, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
+use flatbox_arrow::arrow_schema::{DataType, Field, Schema};
+use flatbox_arrow::ndjson::{Inference, NdjsonReader, NdjsonWriter};
+use proptest::prelude::*;
+
+fn read_all(text: &str, inference: Inference, batch_rows: usize) -> flatbox_arrow::Result<Vec<RecordBatch>> {
+    NdjsonReader::new("t.ndjson", text.as_bytes(), inference)?.with_batch_rows(batch_rows)?.collect()
+}
+
+fn line_error(text: &str, inference: Inference) -> (Option<u64>, String, bool) {
+    let error = read_all(text, inference, 3).unwrap_err();
+    let shown = error.to_string();
+    match error {
+        Error::NdjsonLine { line, widen, .. } => (line, shown, widen),
+        other => panic!("expected a line error, got {other:?}"),
+    }
+}
+
+#[test]
+fn infers_decodes_and_counts_across_batches() {
+    let mut text = String::new();
+    for i in 0..10 {
+        let _ = writeln!(text, "{{\"id\":{i},\"name\":\"n{i}\",\"ok\":{}}}\n", i % 2 == 0);
+    }
+    let mut reader = NdjsonReader::new("t", text.as_bytes(), Inference::Sample(2)).unwrap().with_batch_rows(4).unwrap();
+    let schema = reader.schema();
+    assert_eq!(schema.field(0).data_type(), &DataType::Int64);
+    assert_eq!(schema.field(1).data_type(), &DataType::Utf8);
+    assert_eq!(schema.field(2).data_type(), &DataType::Boolean);
+    let batches: Vec<RecordBatch> = reader.by_ref().collect::<Result<_, _>>().unwrap();
+    assert_eq!(batches.iter().map(RecordBatch::num_rows).collect::<Vec<_>>(), [4, 4, 2]);
+    assert_eq!((reader.rows(), reader.lines()), (10, 20));
+    let ids = batches[2].column(0).as_any().downcast_ref::<Int64Array>().unwrap();
+    assert_eq!(ids.values(), &[8, 9]);
+}
+
+#[test]
+fn a_later_line_that_does_not_fit_is_named() {
+    // Wrong type on line 5, after a 2-line sample.
+    let text = "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n\n{\"a\":\"x\"}\n";
+    let (line, shown, widen) = line_error(text, Inference::Sample(2));
+    assert_eq!(line, Some(5), "{shown}");
+    assert!(widen && shown.contains("line 5") && shown.contains("a: Int64"), "{shown}");
+    // A key the schema lacks is not dropped.
+    let (line, shown, _) = line_error("{\"a\":1}\n{\"a\":2,\"b\":true}\n", Inference::Sample(1));
+    assert_eq!(line, Some(2), "{shown}");
+    // A fraction in an integer column is not truncated.
+    let (line, shown, _) = line_error("{\"a\":1}\n{\"a\":1.5}\n", Inference::Sample(1));
+    assert_eq!(line, Some(2), "{shown}");
+    assert!(shown.contains("1.5"), "{shown}");
+    // Nor is a string read as a number.
+    let (line, _, _) = line_error("{\"a\":1}\n{\"a\":\"2\"}\n", Inference::Sample(1));
+    assert_eq!(line, Some(2));
+    // Broken JSON: a wider sample would not help.
+    let (line, shown, widen) = line_error("{\"a\":1}\n{\"a\":\n", Inference::Sample(1));
+    assert!(line.is_some() && !widen, "{shown}");
+}
+
+#[test]
+fn inferring_from_every_line_reads_what_a_sample_refuses() {
+    let text = "{\"a\":1}\n{\"a\":2.5}\n";
+    assert!(read_all(text, Inference::Sample(1), 8).is_err());
+    let cursor = std::io::Cursor::new(text.as_bytes().to_vec());
+    let batches: Vec<RecordBatch> =
+        NdjsonReader::from_seekable("t", cursor, Inference::Whole).unwrap().collect::<Result<_, _>>().unwrap();
+    let a = batches[0].column(0).as_any().downcast_ref::<Float64Array>().unwrap();
+    assert_eq!(a.values(), &[1.0, 2.5]);
+}
+
+#[test]
+fn empty_input_has_no_batches() {
+    assert!(read_all("", Inference::default(), 8).unwrap().is_empty());
+    assert!(read_all("\n\n", Inference::default(), 8).unwrap().is_empty());
+}
+
+#[test]
+fn writer_writes_lines_and_arrays_with_explicit_nulls() {
+    let batch = RecordBatch::try_from_iter([
+        ("id", Arc::new(Int64Array::from(vec![1, 2])) as _),
+        ("s", Arc::new(StringArray::from(vec![None, Some("x")])) as _),
+    ])
+    .unwrap();
+    let mut lines = NdjsonWriter::lines(Vec::new());
+    lines.write(&batch).unwrap();
+    lines.write(&batch).unwrap();
+    assert_eq!(lines.rows(), 4);
+    assert_eq!(
+        String::from_utf8(lines.finish().unwrap()).unwrap(),
+        "{\"id\":1,\"s\":null}\n{\"id\":2,\"s\":\"x\"}\n".repeat(2)
+    );
+    let mut array = NdjsonWriter::array(Vec::new());
+    array.write(&batch).unwrap();
+    let text = String::from_utf8(array.finish().unwrap()).unwrap();
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&text).unwrap(),
+        serde_json::json!([{"id":1,"s":null},{"id":2,"s":"x"}])
+    );
+    assert_eq!(NdjsonWriter::array(Vec::new()).finish().unwrap(), b"[]");
+}
+
+fn batch_of(
+    ids: &[Option<i64>],
+    names: &[Option<String>],
+    flags: &[Option<bool>],
+    reals: &[Option<f64>],
+) -> RecordBatch {
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("id", DataType::Int64, true),
+        Field::new("name", DataType::Utf8, true),
+        Field::new("flag", DataType::Boolean, true),
+        Field::new("real", DataType::Float64, true),
+    ]));
+    RecordBatch::try_new(
+        schema,
+        vec![
+            Arc::new(Int64Array::from(ids.to_vec())),
+            Arc::new(StringArray::from(names.to_vec())),
+            Arc::new(BooleanArray::from(flags.to_vec())),
+            Arc::new(Float64Array::from(reals.to_vec())),
+        ],
+    )
+    .unwrap()
+}
+
+proptest! {
+    /// Batches -> NDJSON -> batches (with the batch's own schema) is the input.
+    #[test]
+    fn round_trip(rows in proptest::collection::vec((
+        proptest::option::of(any::<i64>()),
+        proptest::option::of("[a-z\u{e9}\"\\\\ ]{0,8}"),
+        proptest::option::of(any::<bool>()),
+        proptest::option::of(-1e300_f64..1e300),
+    ), 1..40)) {
+        let ids: Vec<_> = rows.iter().map(|r| r.0).collect();
+        let names: Vec<_> = rows.iter().map(|r| r.1.clone()).collect();
+        let flags: Vec<_> = rows.iter().map(|r| r.2).collect();
+        let reals: Vec<_> = rows.iter().map(|r| r.3).collect();
+        let batch = batch_of(&ids, &names, &flags, &reals);
+        let mut writer = NdjsonWriter::lines(Vec::new());
+        writer.write(&batch).unwrap();
+        let text = writer.finish().unwrap();
+        let back: Vec<RecordBatch> = NdjsonReader::with_schema("p", &text[..], batch.schema(), Inference::Whole)
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        prop_assert_eq!(back.len(), 1);
+        prop_assert_eq!(&back[0], &batch);
+        prop_assert_eq!(back[0].column(0).null_count(), ids.iter().filter(|v| v.is_none()).count());
+    }
+}
