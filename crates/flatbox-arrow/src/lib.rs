@@ -18,7 +18,13 @@
 //!   [`serde_json::Value`] objects into a batch (schema inferred, or given
 //!   with [`to_batch_with_fields`] and [`fields_of`]) and back.
 //! - **Parquet**: [`write_parquet`] / [`read_parquet`] with a choice of
-//!   [`ParquetCompression`].
+//!   [`ParquetCompression`]: every codec arrow-rs has (snappy, gzip,
+//!   brotli, LZ4 raw, zstd; legacy Hadoop LZ4 when reading).
+//! - **The record model**: [`records::to_records`] /
+//!   [`records::from_records`] turn a batch of any Arrow type into rows of
+//!   [`flatbox_wire::Value`] and back without loss; [`mapping`] is the table
+//!   of each Arrow type's form in the record model, JSON, MessagePack, wire
+//!   and protobuf.
 //!
 //! # Why `serde_arrow` for rows
 //!
@@ -83,11 +89,18 @@ mod file;
 mod limits;
 mod mmap;
 mod parquet;
+pub mod records;
 mod rows;
 mod stream;
 mod write;
 
 pub use error::{Error, Result};
+
+/// The mapping table: each Arrow type in the record model, JSON/NDJSON,
+/// MessagePack, flatbox-wire and protobuf, and what comes back
+/// (`RECORDS.md` beside this crate).
+#[doc = include_str!("../RECORDS.md")]
+pub mod mapping {}
 pub use file::IpcFile;
 pub use limits::ReadLimits;
 pub use parquet::{ParquetCompression, read_parquet, read_parquet_file, write_parquet, write_parquet_to_path};

@@ -72,6 +72,7 @@ mod error;
 pub mod format;
 mod pipeline;
 pub mod profile;
+pub mod records;
 
 pub use error::{BoxError, Error, Result};
 pub use format::{ArrowIpc, Format, Json, MsgPack, Parquet, Protobuf, Wire};

@@ -5,6 +5,7 @@ mod golden;
 mod ipc;
 mod parquet;
 mod pyarrow;
+mod records;
 mod rows;
 
 use std::path::{Path, PathBuf};

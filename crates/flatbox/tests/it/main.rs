@@ -2,4 +2,5 @@
 
 mod formats;
 mod profile;
+mod records;
 mod tables;
