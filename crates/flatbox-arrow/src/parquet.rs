@@ -131,7 +131,7 @@ impl FromStr for ParquetCompression {
             bad(match compression {
                 ParquetCompression::Gzip(_) => "gzip levels are 0 to 9".into(),
                 ParquetCompression::Brotli(_) => "brotli levels are 0 to 11".into(),
-                _ => "zstd levels are 1 to 22".into(),
+                _ => "zstd level out of range (at most 22)".into(),
             })
         })?;
         Ok(compression)

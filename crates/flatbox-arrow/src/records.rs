@@ -617,7 +617,7 @@ fn build_type(dt: &DataType, items: &[Item<'_>]) -> Result<ArrayRef> {
             Value::F16(f) => Some(*f),
             Value::F32(f) => {
                 let h = half::f16::from_f32(*f);
-                (h.to_f32() == *f || (f.is_nan() && h.is_nan())).then_some(h)
+                (h.to_f32().to_bits() == f.to_bits() || (f.is_nan() && h.is_nan())).then_some(h)
             }
             _ => None,
         })?,
@@ -921,7 +921,7 @@ fn scalar_type(value: &Value) -> Option<DataType> {
 /// The text arrow-cast's display, and so arrow-json's writer, gives a
 /// datetime, date, time, duration, interval or decimal (a
 /// [`Value::Timestamp`] as a nanosecond timestamp at `+00:00`):
-/// `2022-01-20T11:40:00+00:00`, `2022-01-20`, `11:40:00`, `PT90S`,
+/// `2022-01-20T11:40:00Z`, `2022-01-20`, `11:40:00`, `PT90S`,
 /// `12.34`. `None` for the other variants.
 ///
 /// # Errors

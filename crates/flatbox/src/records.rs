@@ -6,7 +6,7 @@
 //!   records and written here give the same text: bytes as lowercase hex
 //!   strings, decimals as bare numbers (`12.34`), datetimes, dates, times,
 //!   durations and intervals as the quoted text of arrow-cast's display
-//!   (`"2022-01-20T11:40:00+00:00"`, `"PT90S"`). What JSON cannot hold is an
+//!   (`"2022-01-20T11:40:00Z"`, `"PT90S"`). What JSON cannot hold is an
 //!   error naming the type: maps whose keys are not strings, unions,
 //!   extensions, integers beyond 64 bits, NaN and infinities (arrow-json
 //!   writes `null` for those; the record model refuses to lose them
@@ -348,7 +348,7 @@ pub fn from_msgpack_prefix(bytes: &[u8]) -> Result<(Value, usize)> {
     Ok((value, reader.pos))
 }
 
-fn msgpack_error(offset: usize, what: String) -> Error {
+fn msgpack_error(offset: usize, what: impl std::fmt::Display) -> Error {
     Error::decode("msgpack", format!("at byte {offset}: {what}"))
 }
 
@@ -366,6 +366,11 @@ impl<'a> MsgPackReader<'a> {
             .ok_or_else(|| msgpack_error(self.pos, format!("input ends inside {what} ({n} bytes needed)")))?;
         self.pos += n;
         Ok(slice)
+    }
+
+    fn array_of<const N: usize>(&mut self, what: &str) -> Result<[u8; N]> {
+        let b = self.take(N, what)?;
+        Ok(b.try_into().unwrap_or([0; N]))
     }
 
     fn uint(&mut self, width: usize, what: &str) -> Result<u64> {
@@ -388,7 +393,6 @@ impl<'a> MsgPackReader<'a> {
         Ok(n)
     }
 
-    #[allow(clippy::cast_possible_wrap, reason = "MessagePack's signed integers are two's complement")]
     fn value(&mut self, depth: usize) -> Result<Value> {
         if depth > MAX_DEPTH {
             return Err(msgpack_error(self.pos, format!("nesting deeper than {MAX_DEPTH}")));
@@ -405,10 +409,10 @@ impl<'a> MsgPackReader<'a> {
             Marker::U16 => Value::Integer(i128::from(self.uint(2, "a u16")?)),
             Marker::U32 => Value::Integer(i128::from(self.uint(4, "a u32")?)),
             Marker::U64 => Value::Integer(i128::from(self.uint(8, "a u64")?)),
-            Marker::I8 => Value::Integer(i128::from(self.uint(1, "an i8")? as u8 as i8)),
-            Marker::I16 => Value::Integer(i128::from(self.uint(2, "an i16")? as u16 as i16)),
-            Marker::I32 => Value::Integer(i128::from(self.uint(4, "an i32")? as u32 as i32)),
-            Marker::I64 => Value::Integer(i128::from(self.uint(8, "an i64")? as i64)),
+            Marker::I8 => Value::Integer(i128::from(i8::from_be_bytes(self.array_of("an i8")?))),
+            Marker::I16 => Value::Integer(i128::from(i16::from_be_bytes(self.array_of("an i16")?))),
+            Marker::I32 => Value::Integer(i128::from(i32::from_be_bytes(self.array_of("an i32")?))),
+            Marker::I64 => Value::Integer(i128::from(i64::from_be_bytes(self.array_of("an i64")?))),
             Marker::F32 => Value::F32(f32::from_bits(u32::try_from(self.uint(4, "an f32")?).unwrap_or(0))),
             Marker::F64 => Value::F64(f64::from_bits(self.uint(8, "an f64")?)),
             Marker::FixStr(n) => self.string(usize::from(n))?,
@@ -454,7 +458,7 @@ impl<'a> MsgPackReader<'a> {
                 let n = self.len(width, "an extension length")?;
                 self.ext(n, start)?
             }
-            Marker::Reserved => return Err(msgpack_error(start, "the reserved marker 0xc1".into())),
+            Marker::Reserved => return Err(msgpack_error(start, "the reserved marker 0xc1")),
         })
     }
 
@@ -480,7 +484,7 @@ impl<'a> MsgPackReader<'a> {
             return Ok(Value::Union { type_id, value: Box::new(value) });
         }
         if items.iter().any(|v| matches!(v, Value::Extension(e) if e.type_id == flatbox_wire::UNION_MARKER_ID)) {
-            return Err(msgpack_error(self.pos, "a union marker (extension 26) outside a union pair".into()));
+            return Err(msgpack_error(self.pos, "a union marker (extension 26) outside a union pair"));
         }
         Ok(Value::Array(items))
     }
@@ -492,7 +496,7 @@ impl<'a> MsgPackReader<'a> {
             let k = self.value(depth + 1)?;
             let v = self.value(depth + 1)?;
             if [&k, &v].iter().any(|x| matches!(x, Value::Extension(e) if e.type_id == flatbox_wire::UNION_MARKER_ID)) {
-                return Err(msgpack_error(self.pos, "a union marker (extension 26) outside a union pair".into()));
+                return Err(msgpack_error(self.pos, "a union marker (extension 26) outside a union pair"));
             }
             entries.push((k, v));
         }

@@ -149,7 +149,7 @@ fn codec_names_parse_and_print() {
     for (text, reason) in [
         ("gzip:10", "0 to 9"),
         ("brotli:12", "0 to 11"),
-        ("zstd:0", "1 to 22"),
+        ("zstd:23", "at most 22"),
         ("zstd:x", "not a number"),
         ("snappy:3", "has no levels"),
         ("lzo", "unknown codec"),

@@ -155,7 +155,7 @@ fn nested_paths_in_errors() {
 
 #[test]
 fn dictionaries_and_run_ends_read_as_their_values() {
-    let dict = DictionaryArray::<Int8Type>::from_iter(["a", "b", "a"].into_iter().map(Some).chain([None]));
+    let dict: DictionaryArray<Int8Type> = ["a", "b", "a"].into_iter().map(Some).chain([None]).collect();
     let values = to_values(&dict).unwrap();
     assert_eq!(
         values,
