@@ -127,6 +127,30 @@ pub enum Error {
         /// Whether inferring the schema from more lines could help.
         widen: bool,
     },
+    /// A value of the record model does not fit its column's type (rows of
+    /// [`flatbox_wire::Value`] to a batch), or a row has a field the schema
+    /// has no column for.
+    #[error("column {column}, row {row}: {reason}")]
+    Record {
+        /// The column, with the path to a nested field (`address.city`,
+        /// `tags[]`, `prices{value}`).
+        column: String,
+        /// The row, counted from 0 in the rows given.
+        row: usize,
+        /// What the column expected and what the row holds.
+        reason: String,
+    },
+    /// A compression name that does not parse ([`ParquetCompression`]'s
+    /// `FromStr`).
+    ///
+    /// [`ParquetCompression`]: crate::ParquetCompression
+    #[error("compression {given:?}: {reason}")]
+    Compression {
+        /// What was given.
+        given: String,
+        /// Why it is refused.
+        reason: String,
+    },
     /// The Parquet library rejected the data or the file.
     #[error("{context}: {source}")]
     Parquet {
@@ -162,6 +186,26 @@ impl Error {
 
     pub(crate) fn rows(context: impl Into<String>, source: serde_arrow::Error) -> Self {
         Error::Rows { context: context.into(), source }
+    }
+
+    /// Puts the error inside column `name`: a nested column's path grows
+    /// from the inside out.
+    pub(crate) fn in_column(self, name: &str) -> Self {
+        match self {
+            Error::Record { column, row, reason } => Error::Record {
+                column: if column.is_empty() {
+                    name.to_owned()
+                } else if column.starts_with('[') || column.starts_with('{') {
+                    format!("{name}{column}")
+                } else {
+                    format!("{name}.{column}")
+                },
+                row,
+                reason,
+            },
+            Error::Arrow { context, source } => Error::Arrow { context: format!("column {name}: {context}"), source },
+            other => other,
+        }
     }
 
     pub(crate) fn parquet(context: impl Into<String>, source: parquet::errors::ParquetError) -> Self {

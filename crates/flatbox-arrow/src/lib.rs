@@ -18,13 +18,20 @@
 //!   [`serde_json::Value`] objects into a batch (schema inferred, or given
 //!   with [`to_batch_with_fields`] and [`fields_of`]) and back.
 //! - **Parquet**: [`write_parquet`] / [`read_parquet`] with a choice of
-//!   [`ParquetCompression`]; [`ParquetReader`] reads batch by batch.
+//!   [`ParquetCompression`]: every codec arrow-rs has (snappy, gzip,
+//!   brotli, LZ4 raw, zstd; legacy Hadoop LZ4 when reading);
+//!   [`ParquetReader`] reads batch by batch.
 //! - **Incremental writing**: [`BatchWriter`] writes batches one at a time
 //!   to an IPC file or stream or a Parquet file ([`BatchFormat`]).
 //! - **NDJSON**: [`ndjson`] reads NDJSON into batches (arrow-json's schema
 //!   inference and decoder, strict) and writes batches as NDJSON or JSON.
 //! - **Inspection**: [`inspect`] summarises an IPC file or stream: schema,
 //!   body compression, and per batch each column's nulls and min/max.
+//! - **The record model**: [`records::to_records`] /
+//!   [`records::from_records`] turn a batch of any Arrow type into rows of
+//!   [`flatbox_wire::Value`] and back without loss; [`mapping`] is the table
+//!   of each Arrow type's form in the record model, JSON, MessagePack, wire
+//!   and protobuf.
 //!
 //! # Why `serde_arrow` for rows
 //!
@@ -116,8 +123,8 @@
 #![deny(unsafe_code)]
 #![deny(missing_docs)]
 
-mod contain;
 mod batch_writer;
+mod contain;
 mod error;
 mod file;
 pub mod inspect;
@@ -125,12 +132,19 @@ mod limits;
 mod mmap;
 pub mod ndjson;
 mod parquet;
+pub mod records;
 mod rows;
 mod stream;
 mod write;
 
 pub use batch_writer::{BatchFormat, BatchWriter, DEFAULT_ROW_GROUP_ROWS};
 pub use error::{Error, Result};
+
+/// The mapping table: each Arrow type in the record model, JSON/NDJSON,
+/// MessagePack, flatbox-wire and protobuf, and what comes back
+/// (`RECORDS.md` beside this crate).
+#[doc = include_str!("../RECORDS.md")]
+pub mod mapping {}
 pub use file::IpcFile;
 pub use limits::ReadLimits;
 pub use parquet::{

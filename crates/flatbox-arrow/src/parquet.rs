@@ -5,13 +5,14 @@ use std::fmt;
 use std::fs::File;
 use std::io::Write;
 use std::path::Path;
+use std::str::FromStr;
 use std::sync::Arc;
 
 use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
-use parquet::basic::{Compression, ZstdLevel};
+use parquet::basic::{BrotliLevel, Compression, GzipLevel, ZstdLevel};
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::properties::WriterProperties;
 use parquet::file::reader::ChunkReader;
@@ -19,7 +20,26 @@ use parquet::file::reader::ChunkReader;
 use crate::contain::contain;
 use crate::{Error, Result};
 
-/// The compression of a Parquet file's column chunks.
+/// The compression of a Parquet file's column chunks: every codec arrow-rs
+/// writes. (Reading also accepts the legacy Hadoop-framed `LZ4` codec of
+/// older parquet-mr and parquet-cpp files.)
+///
+/// Parses from and prints as `none`, `snappy`, `gzip:6`, `brotli:5`,
+/// `lz4`, `zstd:3` (a level is optional when parsing: `gzip` is `gzip:6`,
+/// `brotli` is `brotli:1`, `zstd` is `zstd:3`).
+///
+/// # Examples
+///
+/// ```
+/// use flatbox_arrow::ParquetCompression;
+///
+/// let c: ParquetCompression = "brotli:5".parse()?;
+/// assert_eq!(c, ParquetCompression::Brotli(5));
+/// assert_eq!(c.to_string(), "brotli:5");
+/// assert_eq!("gzip".parse::<ParquetCompression>()?, ParquetCompression::Gzip(6));
+/// assert!("gzip:10".parse::<ParquetCompression>().is_err());
+/// # Ok::<(), flatbox_arrow::Error>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 #[non_exhaustive]
 pub enum ParquetCompression {
@@ -28,6 +48,10 @@ pub enum ParquetCompression {
     /// Snappy, the usual default of Parquet writers.
     #[default]
     Snappy,
+    /// Gzip (deflate) at the given level (0 to 9).
+    Gzip(u32),
+    /// Brotli at the given level (0 to 11).
+    Brotli(u32),
     /// LZ4 (the `LZ4_RAW` codec).
     Lz4Raw,
     /// Zstandard at the given level (1 to 22).
@@ -35,16 +59,85 @@ pub enum ParquetCompression {
 }
 
 impl ParquetCompression {
-    pub(crate) fn properties(self) -> Result<WriterProperties> {
-        let codec = match self {
+    fn codec(self) -> Result<Compression> {
+        let level_error = |e| Error::parquet(format!("{self}: level out of range"), e);
+        Ok(match self {
             ParquetCompression::None => Compression::UNCOMPRESSED,
             ParquetCompression::Snappy => Compression::SNAPPY,
+            ParquetCompression::Gzip(level) => Compression::GZIP(GzipLevel::try_new(level).map_err(level_error)?),
+            ParquetCompression::Brotli(level) => Compression::BROTLI(BrotliLevel::try_new(level).map_err(level_error)?),
             ParquetCompression::Lz4Raw => Compression::LZ4_RAW,
-            ParquetCompression::Zstd(level) => Compression::ZSTD(
-                ZstdLevel::try_new(level).map_err(|e| Error::parquet(format!("zstd level {level}"), e))?,
-            ),
+            ParquetCompression::Zstd(level) => Compression::ZSTD(ZstdLevel::try_new(level).map_err(level_error)?),
+        })
+    }
+
+    pub(crate) fn properties(self) -> Result<WriterProperties> {
+        Ok(WriterProperties::builder().set_compression(self.codec()?).build())
+    }
+}
+
+impl fmt::Display for ParquetCompression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ParquetCompression::None => f.write_str("none"),
+            ParquetCompression::Snappy => f.write_str("snappy"),
+            ParquetCompression::Gzip(level) => write!(f, "gzip:{level}"),
+            ParquetCompression::Brotli(level) => write!(f, "brotli:{level}"),
+            ParquetCompression::Lz4Raw => f.write_str("lz4"),
+            ParquetCompression::Zstd(level) => write!(f, "zstd:{level}"),
+        }
+    }
+}
+
+impl FromStr for ParquetCompression {
+    type Err = Error;
+
+    /// # Errors
+    ///
+    /// [`Error::Compression`] for an unknown codec, a level that is not a
+    /// number, a level out of the codec's range, or a level given to a
+    /// codec that has none.
+    fn from_str(s: &str) -> Result<Self> {
+        let (name, level) = match s.split_once(':') {
+            Some((name, level)) => (name, Some(level)),
+            None => (s, None),
         };
-        Ok(WriterProperties::builder().set_compression(codec).build())
+        let bad = |reason: String| Error::Compression { given: s.to_owned(), reason };
+        let number = |default: i64| -> Result<i64> {
+            level.map_or(Ok(default), |l| {
+                l.trim().parse::<i64>().map_err(|_| bad(format!("level {l:?} is not a number")))
+            })
+        };
+        let compression = match name.trim().to_ascii_lowercase().as_str() {
+            "none" | "uncompressed" => ParquetCompression::None,
+            "snappy" => ParquetCompression::Snappy,
+            "gzip" => ParquetCompression::Gzip(u32::try_from(number(6)?).map_err(|_| bad("negative level".into()))?),
+            "brotli" => {
+                ParquetCompression::Brotli(u32::try_from(number(1)?).map_err(|_| bad("negative level".into()))?)
+            }
+            "lz4" | "lz4_raw" | "lz4-raw" => ParquetCompression::Lz4Raw,
+            "zstd" => {
+                ParquetCompression::Zstd(i32::try_from(number(3)?).map_err(|_| bad("level out of range".into()))?)
+            }
+            other => {
+                return Err(bad(format!(
+                    "unknown codec {other:?}, expected none, snappy, gzip[:0-9], brotli[:0-11], lz4 or zstd[:1-22]"
+                )));
+            }
+        };
+        if level.is_some()
+            && matches!(compression, ParquetCompression::None | ParquetCompression::Snappy | ParquetCompression::Lz4Raw)
+        {
+            return Err(bad(format!("{compression} has no levels")));
+        }
+        compression.codec().map_err(|_| {
+            bad(match compression {
+                ParquetCompression::Gzip(_) => "gzip levels are 0 to 9".into(),
+                ParquetCompression::Brotli(_) => "brotli levels are 0 to 11".into(),
+                _ => "zstd level out of range (at most 22)".into(),
+            })
+        })?;
+        Ok(compression)
     }
 }
 

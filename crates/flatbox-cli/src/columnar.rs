@@ -28,7 +28,9 @@ use arrow_array::RecordBatch;
 use arrow_schema::{FieldRef, Schema, SchemaRef};
 use flatbox::codec::Codec;
 use flatbox::formats::{FormatKind, IPC_CONTINUATION};
-use flatbox_arrow::{BatchFormat, BatchWriter, IpcCompression, IpcFile, IpcStreamReader, ParquetCompression, ParquetReader};
+use flatbox_arrow::{
+    BatchFormat, BatchWriter, IpcCompression, IpcFile, IpcStreamReader, ParquetCompression, ParquetReader,
+};
 use parquet::basic::Compression;
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::statistics::Statistics;

@@ -365,7 +365,8 @@ impl<'a> Disassembler<'a> {
                 let type_id = self.varint(varint::read_u64)?;
                 let len = self.length("extension length", 1)?;
                 let b = self.take(len, "extension data")?;
-                format!("extension type {type_id}, {len} byte{}{}", plural(len), hex_preview(b))
+                let logical = crate::logical::name_of(type_id).map_or(String::new(), |n| format!(" ({n})"));
+                format!("extension type {type_id}{logical}, {len} byte{}{}", plural(len), hex_preview(b))
             }
             tag::PACKED => {
                 self.packed(start, depth, prefix)?;

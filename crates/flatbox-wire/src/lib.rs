@@ -61,6 +61,7 @@ mod config;
 mod de;
 mod error;
 mod inspect;
+mod logical;
 mod magic;
 mod packed;
 mod read;
@@ -77,7 +78,13 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 pub use config::{Config, Limits};
 pub use de::Deserializer;
 pub use error::{Error, Result};
+/// The `half` crate, whose `f16` [`Value::F16`] holds.
+pub use half;
 pub use inspect::inspect;
+pub use logical::{
+    Decimal, Interval, MAX_DECIMAL_PRECISION, RESERVED_EXTENSION_IDS, TimeUnit, UNION_MARKER_ID,
+    from_logical_extension, to_logical_extension,
+};
 pub use packed::{Packed, PackedElement, PackedSlice};
 pub use ser::Serializer;
 pub use value::{Extension, PackedArray, Timestamp, Value};

@@ -6,7 +6,10 @@ use std::fmt;
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
+use std::sync::Arc;
+
 use crate::error::Error;
+use crate::logical::{self, Decimal, Interval, TimeUnit};
 use crate::magic;
 use crate::packed::{Packed, elements_from_le};
 
@@ -70,6 +73,83 @@ pub enum Value {
     Extension(Extension),
     /// A packed numeric array.
     Packed(PackedArray),
+    /// A 16-bit float (IEEE 754 half precision).
+    F16(half::f16),
+    /// A point in time as an integer count of `unit`s since the Unix epoch
+    /// (1970-01-01T00:00:00), in time zone `tz` (an IANA name such as
+    /// `Europe/Paris` or an offset such as `+02:00`), or with no zone (a
+    /// wall-clock time, Arrow's timestamp without time zone).
+    DateTime {
+        /// Units since the epoch.
+        value: i64,
+        /// The unit.
+        unit: TimeUnit,
+        /// The time zone, if any.
+        tz: Option<Arc<str>>,
+    },
+    /// A date: days since 1970-01-01 (Arrow's date32).
+    Date32(i32),
+    /// A date: milliseconds since 1970-01-01T00:00:00 (Arrow's date64).
+    Date64(i64),
+    /// A time of day: `unit`s since midnight.
+    Time {
+        /// Units since midnight.
+        value: i64,
+        /// The unit.
+        unit: TimeUnit,
+    },
+    /// An elapsed time in `unit`s.
+    Duration {
+        /// How many units.
+        value: i64,
+        /// The unit.
+        unit: TimeUnit,
+    },
+    /// A calendar interval.
+    Interval(Interval),
+    /// A decimal number with precision and scale, up to 256 bits.
+    Decimal(Decimal),
+    /// A value of a union, with the union's type id of its variant (Arrow's
+    /// `i8` type ids).
+    Union {
+        /// The variant's type id.
+        type_id: i8,
+        /// The value.
+        value: Box<Value>,
+    },
+}
+
+impl Value {
+    /// The name of the value's kind, for error messages: `null`, `bool`,
+    /// `integer`, `f16`, `string`, `datetime[ms, UTC]`, `decimal(10, 2)`...
+    pub fn type_name(&self) -> String {
+        match self {
+            Value::Null => "null".into(),
+            Value::Bool(_) => "bool".into(),
+            Value::Integer(_) | Value::BigUInt(_) => "integer".into(),
+            Value::F16(_) => "f16".into(),
+            Value::F32(_) => "f32".into(),
+            Value::F64(_) => "f64".into(),
+            Value::String(_) => "string".into(),
+            Value::Bytes(_) => "bytes".into(),
+            Value::Array(_) => "array".into(),
+            Value::Map(_) => "map".into(),
+            Value::Timestamp(_) => "timestamp".into(),
+            Value::Extension(e) => format!("extension {}", e.type_id),
+            Value::Packed(_) => "packed array".into(),
+            Value::DateTime { unit, tz: Some(tz), .. } => format!("datetime[{unit}, {tz}]"),
+            Value::DateTime { unit, tz: None, .. } => format!("datetime[{unit}]"),
+            Value::Date32(_) => "date32".into(),
+            Value::Date64(_) => "date64".into(),
+            Value::Time { unit, .. } => format!("time[{unit}]"),
+            Value::Duration { unit, .. } => format!("duration[{unit}]"),
+            Value::Interval(Interval::YearMonth { .. }) => "interval year-month".into(),
+            Value::Interval(Interval::DayTime { .. }) => "interval day-time".into(),
+            Value::Interval(Interval::MonthDayNano { .. }) => "interval month-day-nano".into(),
+            Value::Decimal(d) => format!("decimal({}, {})", d.precision(), d.scale()),
+            Value::Union { type_id, .. } => format!("union variant {type_id}"),
+        }
+    }
 }
 
 /// A point in time: seconds since the Unix epoch and nanoseconds.
@@ -175,14 +255,47 @@ pub struct Extension {
 
 impl Serialize for Extension {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            (self.type_id, &self.data).serialize(serializer)
-        } else {
-            let mut payload = Vec::with_capacity(8 + self.data.len());
-            payload.extend_from_slice(&self.type_id.to_le_bytes());
-            payload.extend_from_slice(&self.data);
-            serializer.serialize_newtype_struct(magic::EXTENSION, &Bytes(&payload))
+        if logical::RESERVED_EXTENSION_IDS.contains(&self.type_id) {
+            return Err(serde::ser::Error::custom(format_args!(
+                "extension type id {:#x} is reserved for flatbox-wire's logical types ({:#x}..={:#x})",
+                self.type_id,
+                logical::RESERVED_EXTENSION_IDS.start(),
+                logical::RESERVED_EXTENSION_IDS.end()
+            )));
         }
+        serialize_extension(self.type_id, &self.data, serializer)
+    }
+}
+
+/// Writes an extension, reserved type ids included.
+fn serialize_extension<S: Serializer>(type_id: u64, data: &[u8], serializer: S) -> Result<S::Ok, S::Error> {
+    if serializer.is_human_readable() {
+        (type_id, data).serialize(serializer)
+    } else {
+        let mut payload = Vec::with_capacity(8 + data.len());
+        payload.extend_from_slice(&type_id.to_le_bytes());
+        payload.extend_from_slice(data);
+        serializer.serialize_newtype_struct(magic::EXTENSION, &Bytes(&payload))
+    }
+}
+
+/// A union: the pair (union marker, value).
+struct UnionPair<'a>(i8, &'a Value);
+
+impl Serialize for UnionPair<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(2))?;
+        seq.serialize_element(&UnionMarker(self.0))?;
+        seq.serialize_element(self.1)?;
+        seq.end()
+    }
+}
+
+struct UnionMarker(i8);
+
+impl Serialize for UnionMarker {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serialize_extension(logical::UNION, &self.0.to_le_bytes(), serializer)
     }
 }
 
@@ -355,11 +468,36 @@ impl Serialize for Value {
             Value::Timestamp(t) => t.serialize(serializer),
             Value::Extension(e) => e.serialize(serializer),
             Value::Packed(p) => p.serialize(serializer),
+            Value::Union { type_id, value } => UnionPair(*type_id, value).serialize(serializer),
+            Value::F16(_)
+            | Value::DateTime { .. }
+            | Value::Date32(_)
+            | Value::Date64(_)
+            | Value::Time { .. }
+            | Value::Duration { .. }
+            | Value::Interval(_)
+            | Value::Decimal(_) => {
+                let (type_id, data) = logical::encode(self).expect("every logical variant has an encoding");
+                serialize_extension(type_id, &data, serializer)
+            }
         }
     }
 }
 
-struct ValueVisitor;
+/// Decodes a `Value`; `union_marker_ok` when it is the first element of an
+/// array, where a union marker may start a union pair.
+#[derive(Clone, Copy)]
+struct ValueVisitor {
+    union_marker_ok: bool,
+}
+
+impl<'de> de::DeserializeSeed<'de> for ValueVisitor {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Value, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
 
 impl<'de> Visitor<'de> for ValueVisitor {
     type Value = Value;
@@ -418,6 +556,20 @@ impl<'de> Visitor<'de> for ValueVisitor {
         // The size hint is the declared count, already checked against the
         // input by flatbox-wire; cap it anyway for other deserializers.
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        let Some(first) = seq.next_element_seed(ValueVisitor { union_marker_ok: true })? else {
+            return Ok(Value::Array(items));
+        };
+        if let Value::Extension(Extension { type_id: logical::UNION, data }) = &first {
+            let [type_id] = data[..] else {
+                return Err(de::Error::custom(format_args!("union marker of {} bytes, expected 1", data.len())));
+            };
+            let value: Value = seq.next_element()?.ok_or_else(|| de::Error::custom("union marker without a value"))?;
+            if seq.next_element::<de::IgnoredAny>()?.is_some() {
+                return Err(de::Error::custom("union pair with more than 2 elements"));
+            }
+            return Ok(Value::Union { type_id: i8::from_le_bytes([type_id]), value: Box::new(value) });
+        }
+        items.push(first);
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
@@ -436,8 +588,20 @@ impl<'de> Visitor<'de> for ValueVisitor {
             let special = if name == magic::TIMESTAMP {
                 magic::timestamp_from_bytes(&bytes).map(|(s, n)| Value::Timestamp(Timestamp { seconds: s, nanos: n }))
             } else if name == magic::EXTENSION {
-                magic::extension_from_bytes(&bytes)
-                    .map(|(t, d)| Value::Extension(Extension { type_id: t, data: d.to_vec() }))
+                match magic::extension_from_bytes(&bytes) {
+                    Some((logical::UNION, d)) if self.union_marker_ok => {
+                        Some(Value::Extension(Extension { type_id: logical::UNION, data: d.to_vec() }))
+                    }
+                    Some((t, d)) if logical::RESERVED_EXTENSION_IDS.contains(&t) => {
+                        return logical::decode(t, d).map_err(|reason| {
+                            de::Error::custom(format_args!(
+                                "malformed {} (extension {t:#x}): {reason}",
+                                logical::name_of(t).unwrap_or("logical value")
+                            ))
+                        });
+                    }
+                    other => other.map(|(t, d)| Value::Extension(Extension { type_id: t, data: d.to_vec() })),
+                }
             } else {
                 magic::packed_kind_of_name(name).and_then(|k| PackedArray::from_kind(k, &bytes)).map(Value::Packed)
             };
@@ -454,7 +618,7 @@ impl<'de> Visitor<'de> for ValueVisitor {
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
+        deserializer.deserialize_any(ValueVisitor { union_marker_ok: false })
     }
 }
 
@@ -530,6 +694,12 @@ impl TryFrom<Value> for serde_json::Value {
             Value::Bytes(_) => return Err(Error::Message("bytes have no JSON form".into())),
             Value::Timestamp(_) => return Err(Error::Message("timestamps have no JSON form".into())),
             Value::Extension(_) => return Err(Error::Message("extensions have no JSON form".into())),
+            other => {
+                return Err(Error::Message(format!(
+                    "{} has no plain JSON form (flatbox::records::to_json writes one)",
+                    other.type_name()
+                )));
+            }
         })
     }
 }

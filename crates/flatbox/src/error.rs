@@ -40,6 +40,16 @@ pub enum Error {
         /// How many bytes the encoding had.
         size: usize,
     },
+    /// A value of the record model that a format cannot hold (JSON and a
+    /// map with integer keys, MessagePack and a 128-bit integer): never
+    /// cast silently. See [`records`](crate::records).
+    #[error("{format}: cannot represent {what}")]
+    Unrepresentable {
+        /// The format: `json`, `msgpack`.
+        format: &'static str,
+        /// The value's type, and why.
+        what: String,
+    },
     /// A profile configuration asked for something the harness cannot do.
     #[error("invalid profile configuration: {0}")]
     Config(String),

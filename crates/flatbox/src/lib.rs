@@ -80,6 +80,7 @@ pub mod msgpack;
 mod pipeline;
 pub mod profile;
 pub mod recommend;
+pub mod records;
 
 pub use error::{BoxError, Error, Result};
 pub use format::{ArrowIpc, Format, Json, MsgPack, Parquet, Protobuf, Wire};

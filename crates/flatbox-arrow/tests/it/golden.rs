@@ -21,11 +21,11 @@ const UNREADABLE: &[(&str, &str)] = &[];
 const JSON_UNSUPPORTED: &[(&str, &str)] = &[];
 
 /// Big-endian golden files are for big-endian readers: skipped by name.
-fn is_big_endian(path: &Path) -> bool {
+pub(crate) fn is_big_endian(path: &Path) -> bool {
     path.to_string_lossy().contains("bigendian")
 }
 
-fn golden_files() -> Vec<PathBuf> {
+pub(crate) fn golden_files() -> Vec<PathBuf> {
     let root = data_dir().join("arrow-ipc-stream/integration");
     let mut files = Vec::new();
     for dir in std::fs::read_dir(&root).unwrap() {
@@ -44,7 +44,7 @@ fn golden_files() -> Vec<PathBuf> {
     files
 }
 
-fn stem(path: &Path) -> String {
+pub(crate) fn stem(path: &Path) -> String {
     let dir = path.parent().unwrap().file_name().unwrap().to_string_lossy();
     format!("{dir}/{}", path.file_stem().unwrap().to_string_lossy())
 }

@@ -6,6 +6,7 @@ mod ipc;
 mod ndjson;
 mod parquet;
 mod pyarrow;
+mod records;
 mod rows;
 mod writer;
 

@@ -86,3 +86,57 @@ fn pyarrow_reads_what_we_write() {
         assert_eq!(read, rows, "{kind} {}", file.0.display());
     }
 }
+
+/// Writes `table` with each codec pyarrow has and prints the paths.
+const PY_WRITER: &str = r#"
+import sys, decimal, datetime
+import pyarrow as pa, pyarrow.parquet as pq
+out = sys.argv[1]
+n = 1000
+table = pa.table({
+    "id": pa.array(range(n), pa.int64()),
+    "name": pa.array([None if i % 7 == 0 else f"name {i % 10}" for i in range(n)]),
+    "price": pa.array([decimal.Decimal(i).scaleb(-2) for i in range(n)], pa.decimal128(9, 2)),
+    "at": pa.array([datetime.datetime(2022, 1, 20, 11, 40) + datetime.timedelta(seconds=i) for i in range(n)], pa.timestamp("us", tz="UTC")),
+    "tags": pa.array([[f"t{j}" for j in range(i % 3)] for i in range(n)]),
+})
+for codec in ["gzip", "brotli", "lz4", "zstd", "snappy", "none"]:
+    pq.write_table(table, f"{out}-{codec}.parquet", compression=codec)
+    print(codec)
+"#;
+
+#[test]
+#[ignore = "interop: needs pyarrow; run `cargo xtask test`"]
+fn we_read_parquet_pyarrow_wrote_with_every_codec() {
+    use flatbox_arrow::records::to_records;
+    use flatbox_wire::Value;
+
+    let base = TempFile::new("pyarrow-codecs");
+    let out = python().arg("-c").arg(PY_WRITER).arg(&base.0).output().expect("runs python");
+    assert!(out.status.success(), "pyarrow failed: {}", String::from_utf8_lossy(&out.stderr));
+    let codecs = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(codecs.lines().count(), 6, "{codecs}");
+    let mut reference = None;
+    for codec in codecs.lines() {
+        let path = format!("{}-{codec}.parquet", base.0.display());
+        let (_, batches) = flatbox_arrow::read_parquet_file(&path).unwrap_or_else(|e| panic!("{codec}: {e}"));
+        let _ = std::fs::remove_file(&path);
+        let rows: Vec<Value> = batches.iter().flat_map(|b| to_records(b).unwrap()).collect();
+        assert_eq!(rows.len(), 1000, "{codec}");
+        let Value::Map(first) = &rows[999] else { panic!("a row") };
+        assert_eq!(first[0].1, Value::Integer(999));
+        assert_eq!(first[2].1, Value::Decimal(flatbox_wire::Decimal::from_i128(999, 9, 2).unwrap()));
+        assert_eq!(
+            first[3].1,
+            Value::DateTime {
+                value: 1_642_678_800_000_000 + 999_000_000,
+                unit: flatbox_wire::TimeUnit::Microsecond,
+                tz: Some("UTC".into())
+            }
+        );
+        match &reference {
+            None => reference = Some(rows),
+            Some(r) => assert_eq!(&rows, r, "{codec} reads differently"),
+        }
+    }
+}

@@ -485,7 +485,6 @@ impl Format<Messages> for DynProto {
     }
 }
 
-
 fn render(o: &ProfileOutput) -> String {
     let mut s = String::new();
     let i = &o.input;

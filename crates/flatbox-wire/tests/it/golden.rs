@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
-use flatbox_wire::{Config, Extension, Packed, Timestamp, Value};
+use flatbox_wire::{Config, Decimal, Extension, Interval, Packed, TimeUnit, Timestamp, Value};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -93,6 +93,23 @@ fn golden(label: &str) -> Option<Vec<u8>> {
         "extension" => enc(&Extension { type_id: 7, data: vec![0xAA, 0xBB] }, d),
         "packed-f64" => enc(&Packed(vec![1.5_f64, 2.0]), d),
         "packed-u16-in-tuple" => enc(&(1_u8, Packed(vec![7_u16])), d),
+        "logical-f16" => enc(&Value::F16(half::f16::from_f32(1.5)), d),
+        "logical-datetime-utc" => {
+            enc(&Value::DateTime { value: 1_642_678_800_000, unit: TimeUnit::Millisecond, tz: Some("UTC".into()) }, d)
+        }
+        "logical-datetime-naive" => enc(&Value::DateTime { value: -1, unit: TimeUnit::Nanosecond, tz: None }, d),
+        "logical-date32" => enc(&Value::Date32(19_012), d),
+        "logical-date64" => enc(&Value::Date64(1_642_636_800_000), d),
+        "logical-time" => enc(&Value::Time { value: 42_000_000_000, unit: TimeUnit::Microsecond }, d),
+        "logical-duration" => enc(&Value::Duration { value: 90, unit: TimeUnit::Second }, d),
+        "logical-interval-year-month" => enc(&Value::Interval(Interval::YearMonth { months: 14 }), d),
+        "logical-interval-day-time" => enc(&Value::Interval(Interval::DayTime { days: 1, millis: 500 }), d),
+        "logical-interval-month-day-nano" => {
+            enc(&Value::Interval(Interval::MonthDayNano { months: 1, days: 2, nanos: 3 }), d)
+        }
+        "logical-decimal" => enc(&Value::Decimal(Decimal::from_i128(1234, 4, 2).unwrap()), d),
+        "logical-decimal-negative" => enc(&Value::Decimal(Decimal::from_i128(-123, 5, 2).unwrap()), d),
+        "logical-union" => enc(&Value::Union { type_id: 1, value: Box::new(Value::Integer(7)) }, d),
         _ => return None,
     })
 }

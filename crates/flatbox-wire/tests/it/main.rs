@@ -3,6 +3,7 @@
 mod bad_input;
 mod golden;
 mod interning;
+mod logical;
 mod reader;
 mod roundtrip;
 

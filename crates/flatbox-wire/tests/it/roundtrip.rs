@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use flatbox_wire::{Config, Extension, Packed, PackedArray, Timestamp, Value};
+use flatbox_wire::{Config, Decimal, Extension, Interval, Packed, PackedArray, TimeUnit, Timestamp, Value};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -20,7 +20,9 @@ fn value() -> impl Strategy<Value = Value> {
         prop::collection::vec(any::<u8>(), 0..40).prop_map(Value::Bytes),
         (any::<i64>(), 0_u32..1_000_000_000).prop_map(|(s, n)| Value::Timestamp(Timestamp::new(s, n).unwrap())),
         (any::<u64>(), prop::collection::vec(any::<u8>(), 0..20))
+            .prop_filter("not a reserved id", |(id, _)| !flatbox_wire::RESERVED_EXTENSION_IDS.contains(id))
             .prop_map(|(type_id, data)| Value::Extension(Extension { type_id, data })),
+        logical(),
         prop::collection::vec(any::<f64>().prop_filter("not NaN", |f| !f.is_nan()), 0..20)
             .prop_map(|v| Value::Packed(PackedArray::F64(v))),
         prop::collection::vec(any::<u16>(), 0..20).prop_map(|v| Value::Packed(PackedArray::U16(v))),
@@ -29,10 +31,42 @@ fn value() -> impl Strategy<Value = Value> {
     leaf.prop_recursive(4, 64, 20, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..20).prop_map(Value::Array),
+            (any::<i8>(), inner.clone()).prop_map(|(type_id, v)| Value::Union { type_id, value: Box::new(v) }),
             prop::collection::vec((prop_oneof!["[a-e]{0,3}".prop_map(Value::String), inner.clone()], inner), 0..20)
                 .prop_map(Value::Map),
         ]
     })
+}
+
+fn unit() -> impl Strategy<Value = TimeUnit> {
+    prop_oneof![
+        Just(TimeUnit::Second),
+        Just(TimeUnit::Millisecond),
+        Just(TimeUnit::Microsecond),
+        Just(TimeUnit::Nanosecond)
+    ]
+}
+
+/// The logical types of the record model.
+fn logical() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        any::<u16>().prop_map(half::f16::from_bits).prop_filter("not NaN", |f| !f.is_nan()).prop_map(Value::F16),
+        (any::<i64>(), unit(), prop::option::of("[A-Za-z/_+:0-9]{0,20}"))
+            .prop_map(|(value, unit, tz)| Value::DateTime { value, unit, tz: tz.map(Into::into) }),
+        any::<i32>().prop_map(Value::Date32),
+        any::<i64>().prop_map(Value::Date64),
+        (any::<i64>(), unit()).prop_map(|(value, unit)| Value::Time { value, unit }),
+        (any::<i64>(), unit()).prop_map(|(value, unit)| Value::Duration { value, unit }),
+        any::<i32>().prop_map(|months| Value::Interval(Interval::YearMonth { months })),
+        (any::<i32>(), any::<i32>()).prop_map(|(days, millis)| Value::Interval(Interval::DayTime { days, millis })),
+        (any::<i32>(), any::<i32>(), any::<i64>())
+            .prop_map(|(months, days, nanos)| Value::Interval(Interval::MonthDayNano { months, days, nanos })),
+        (any::<[u8; 32]>(), 1_u8..=76, any::<i8>())
+            .prop_map(|(b, p, s)| Value::Decimal(Decimal::from_le_bytes(b, p, s).unwrap())),
+        (any::<i128>(), 1_u8..=38, any::<i8>())
+            .prop_map(|(v, p, s)| Value::Decimal(Decimal::from_i128(v, p, s).unwrap())),
+        (-300_i128..300, 1_u8..=4, 0_i8..3).prop_map(|(v, p, s)| Value::Decimal(Decimal::from_i128(v, p, s).unwrap())),
+    ]
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

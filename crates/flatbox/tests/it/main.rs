@@ -3,5 +3,6 @@
 mod formats;
 mod profile;
 mod recommend;
+mod records;
 mod registry;
 mod tables;
