@@ -18,6 +18,14 @@
 //!   samples and reports the median with min and max, plus bytes per second.
 //!   `cargo xtask bench`, the criterion benches and `flatbox profile` all
 //!   measure through it.
+//! - `report` (with the `report` feature): the size-against-speed chart
+//!   (plotters, SVG) and the self-contained HTML page of the bench report
+//!   and `flatbox profile --html`.
+//! - [`evolution`]: what each format does when records written with one
+//!   version of a type are read with another, measured.
+//! - [`sample`]: a representative sample of a stream of records, bounded
+//!   in memory and read once, with the factor that scales sizes measured
+//!   on it to the whole input.
 //!
 //! # Examples
 //!
@@ -69,9 +77,13 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod evolution;
 pub mod format;
 mod pipeline;
 pub mod profile;
+#[cfg(feature = "report")]
+pub mod report;
+pub mod sample;
 
 pub use error::{BoxError, Error, Result};
 pub use format::{ArrowIpc, Format, Json, MsgPack, Parquet, Protobuf, Wire};
