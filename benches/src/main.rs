@@ -87,6 +87,14 @@ fn measure_convert(args: &Args) -> anyhow::Result<()> {
     let summary = format!("{}{note}", figures.summary());
     println!("{summary}");
     std::fs::write(args.out.join("convert.json"), serde_json::to_vec_pretty(&figures)?)?;
-    std::fs::write(args.out.join("convert.md"), format!("# flatbox convert\n\n{summary}\n"))?;
+    eprintln!("measuring flatbox profile on the same file, and its sizes against full conversions...");
+    let sampling = flatbox_bench::sampling::measure(flatbox, &args.out, bytes)?;
+    let sampled = format!("{}{note}", sampling.summary());
+    println!("{sampled}");
+    std::fs::write(args.out.join("profile-sampling.json"), serde_json::to_vec_pretty(&sampling)?)?;
+    std::fs::write(
+        args.out.join("convert.md"),
+        format!("# flatbox convert\n\n{summary}\n\n# flatbox profile\n\n{sampled}\n"),
+    )?;
     Ok(())
 }

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use comfy_table::{Cell, CellAlignment, Table as TextTable, presets};
 use flatbox::codec::Codec;
-use flatbox::profile::{FormatReport, ProfileConfig, profile};
+use flatbox::profile::{FormatReport, ProfileConfig, profile_on_sample, within_noise};
+use flatbox::sample::{Reservoir, SampleStats};
 use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
 use flatbox_arrow::{IpcCompression, ParquetCompression};
 use prost::Message as _;
@@ -44,6 +45,10 @@ pub(crate) struct Row {
     pub(crate) encode_mb_s: f64,
     /// JSON-equivalent megabytes decoded per second.
     pub(crate) decode_mb_s: f64,
+    /// The encode timing's spread: interquartile range over the median.
+    pub(crate) encode_spread: f64,
+    /// The decode timing's spread.
+    pub(crate) decode_spread: f64,
     /// The harness's full report.
     pub(crate) report: FormatReport,
 }
@@ -54,6 +59,11 @@ impl Row {
     }
     fn time_ns(&self) -> f64 {
         self.report.encode.median_ns + self.report.decode.median_ns
+    }
+    /// Encode + decode time at the first and third quartiles.
+    fn time_range_ns(&self) -> (f64, f64) {
+        let (e, d) = (&self.report.encode, &self.report.decode);
+        (e.q1_ns + d.q1_ns, e.q3_ns + d.q3_ns)
     }
 }
 
@@ -67,6 +77,10 @@ struct InputSummary {
     tabular: bool,
     columns: Vec<String>,
     json_bytes: usize,
+    /// What was measured of the input.
+    sample: SampleStats,
+    /// The sample in words: "measured on 8.0 MiB of 1.00 GB; sizes scaled".
+    sample_note: String,
 }
 
 /// The needs the user stated.
@@ -113,40 +127,49 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
     let mut input = Input::open(&args.file)?;
     let format = input.detect(args.input, &args.file)?;
     let compressed = input.codec.map(|c| c.to_string());
-    let records = format.reader(input, schema.as_ref())?;
-    let stream = records.stream;
-    let (value, count) = records.collect()?;
     let name = args.file.display().to_string();
+    let (value, stream, sample) = read_sample(format, input, schema.as_ref(), args.sample)?;
+    let count = usize::try_from(sample.input_records).unwrap_or(usize::MAX);
 
-    let (mode, config) = if args.smoke {
-        ("smoke", ProfileConfig::smoke())
+    let (mode, config, timing_budget) = if args.smoke {
+        ("smoke", ProfileConfig::smoke(), SMOKE_TIMING_BYTES)
     } else if args.thorough {
-        ("thorough", ProfileConfig::thorough())
+        ("thorough", ProfileConfig::thorough(), u64::MAX)
     } else {
-        ("quick", ProfileConfig::quick())
+        ("quick", ProfileConfig::quick(), TIMING_BYTES)
     };
+    let timing = timing_part(&value, timing_budget);
 
-    let json_bytes = serde_json::to_vec(&value).map_or(0, |v| v.len()).max(1);
+    let json_bytes = json_len(&value).max(1);
+    let timing_json_bytes = timing.as_ref().map_or(json_bytes, |t| json_len(t).max(1));
+    let scale = Scale { sample: sample.clone(), json_bytes, timing_json_bytes };
     let table = as_table(&value);
+    let timing_table = timing.as_ref().and_then(as_table);
     let codecs = Codec::standard_set();
     let with_proto = usize::from(schema.is_some());
     let columnar_steps = if table.is_some() { COLUMNAR.len() } else { 0 };
     let progress = Progress::bar(quiet || args.json, ((5 + with_proto) * codecs.len() + columnar_steps) as u64);
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
-    match &table {
-        Some(t) => {
-            measure_serde(t, &config, json_bytes, &progress, &mut rows, &mut skipped);
-            measure_columnar(t, &config, json_bytes, &progress, &mut rows, &mut skipped);
-        }
-        None => measure_serde(&value, &config, json_bytes, &progress, &mut rows, &mut skipped),
+    if let Some(t) = &table {
+        let data = Data { sample: t, timing: timing_table.as_ref().unwrap_or(t) };
+        measure_serde(data, &config, &scale, &progress, &mut rows, &mut skipped);
+        measure_columnar(data, &config, &scale, &progress, &mut rows, &mut skipped);
+    } else {
+        let data = Data { sample: &value, timing: timing.as_ref().unwrap_or(&value) };
+        measure_serde(data, &config, &scale, &progress, &mut rows, &mut skipped);
     }
     if let Some(schema) = &schema {
         let descriptor = schema.schema.message(&schema.message)?;
-        let messages = to_messages(&descriptor, &value, stream)
-            .with_context(|| format!("{name}: the data as protobuf {}", schema.message))?;
-        let proto = DynProto { descriptor, delimited: messages.delimited };
-        measure_one(&proto, "protobuf", &messages, &config, json_bytes, &progress, &mut rows, &mut skipped);
+        let to = |v: &Value| {
+            to_messages(&descriptor, v, stream)
+                .with_context(|| format!("{name}: the data as protobuf {}", schema.message))
+        };
+        let messages = to(&value)?;
+        let timing_messages = timing.as_ref().map(to).transpose()?;
+        let proto = DynProto { descriptor: descriptor.clone(), delimited: messages.delimited };
+        let data = Data { sample: &messages, timing: timing_messages.as_ref().unwrap_or(&messages) };
+        measure_one(&proto, "protobuf", data, &config, &scale, &progress, &mut rows, &mut skipped);
     }
     progress.finish();
     if rows.is_empty() {
@@ -169,7 +192,9 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
             records: count,
             tabular: table.is_some(),
             columns: table.as_ref().map(|t| t.columns.iter().map(|c| (*c).to_owned()).collect()).unwrap_or_default(),
-            json_bytes,
+            json_bytes: usize::try_from(sample.extrapolate(json_bytes)).unwrap_or(usize::MAX),
+            sample_note: sample.note(),
+            sample,
         },
         needs,
         mode,
@@ -177,33 +202,137 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
         skipped,
         recommendation,
     };
+    if let Some(path) = &args.html {
+        std::fs::write(path, html_page(&output))
+            .map_err(|e| crate::error::usage_error(format!("{}: cannot write: {e}", path.display())))?;
+    }
     let text = if args.json { serde_json::to_string_pretty(&output)? + "\n" } else { render(&output) };
     std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
     Ok(())
 }
 
-fn measure_serde<T: PartialEq + Serialize + DeserializeOwned>(
-    value: &T,
-    config: &ProfileConfig,
+/// Bytes of the sample timed in the default (quick) mode: speeds are per
+/// byte, so a part of the sample gives them; sizes use all of it.
+const TIMING_BYTES: u64 = 1 << 20;
+/// Bytes timed with `--smoke`.
+const SMOKE_TIMING_BYTES: u64 = 64 << 10;
+
+/// Reads a sample of about `budget` bytes of the input, once, as a stream
+/// (`flatbox::sample`): NDJSON lines are sampled before they are parsed;
+/// other record streams record by record; a single document is read whole.
+/// Returns the sample as one value (an array for a stream), whether the
+/// input was a stream, and how the sample relates to the input.
+fn read_sample(
+    format: FormatKind,
+    input: Input,
+    schema: Option<&ProtoSchema>,
+    budget: u64,
+) -> anyhow::Result<(Value, bool, SampleStats)> {
+    if format == FormatKind::Ndjson {
+        let name = input.name.clone();
+        let sample = flatbox::sample::sample_lines(input.reader, budget).with_context(|| format!("{name}: reading"))?;
+        let records = sample
+            .records
+            .iter()
+            .map(|line| {
+                serde_json::from_slice(&line.bytes)
+                    .map_err(|e| anyhow::anyhow!("{name}: line {}: expected one JSON value per line: {e}", line.number))
+            })
+            .collect::<anyhow::Result<Vec<Value>>>()?;
+        return Ok((Value::Array(records), true, sample.stats));
+    }
+    let records = format.reader(input, schema)?;
+    if !records.stream {
+        let (value, count) = records.collect()?;
+        let bytes = json_len(&value) as u64;
+        let count = count as u64;
+        let stats =
+            SampleStats { input_records: count, input_bytes: bytes, sample_records: count, sample_bytes: bytes };
+        return Ok((value, false, stats));
+    }
+    let mut reservoir = Reservoir::new(budget);
+    for record in records.iter {
+        let record = record?;
+        let bytes = json_len(&record) as u64;
+        reservoir.push(record, bytes);
+    }
+    let sample = reservoir.finish();
+    Ok((Value::Array(sample.records), true, sample.stats))
+}
+
+/// The length of `value` as compact JSON, counted without building it.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(0, |()| count.0)
+}
+
+/// The part of a sampled array that is timed: records spread evenly over
+/// it, about `budget` bytes of JSON. `None` when the whole sample is timed.
+fn timing_part(value: &Value, budget: u64) -> Option<Value> {
+    let records = value.as_array()?;
+    let bytes = json_len(value) as u64;
+    if bytes <= budget || records.len() < 2 {
+        return None;
+    }
+    let stride = usize::try_from(bytes.div_ceil(budget)).unwrap_or(usize::MAX).max(1);
+    Some(Value::Array(records.iter().step_by(stride).cloned().collect()))
+}
+
+/// The whole sample (for sizes and the round-trip check) and the part of it
+/// that is timed.
+struct Data<'a, T> {
+    sample: &'a T,
+    timing: &'a T,
+}
+
+impl<T> Clone for Data<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Data<'_, T> {}
+
+/// How figures measured on the sample scale to the input.
+struct Scale {
+    sample: SampleStats,
+    /// The sample's size as JSON.
     json_bytes: usize,
+    /// The timed part's size as JSON.
+    timing_json_bytes: usize,
+}
+
+fn measure_serde<T: PartialEq + Serialize + DeserializeOwned>(
+    data: Data<'_, T>,
+    config: &ProfileConfig,
+    scale: &Scale,
     progress: &Progress,
     rows: &mut Vec<Row>,
     skipped: &mut Vec<String>,
 ) {
-    measure_one(&Json, "json", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&MsgPack::named(), "msgpack", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&MsgPack::compact(), "msgpack-compact", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&Wire::new(), "wire", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&Wire::strings(), "wire+strings", value, config, json_bytes, progress, rows, skipped);
+    measure_one(&Json, "json", data, config, scale, progress, rows, skipped);
+    measure_one(&MsgPack::named(), "msgpack", data, config, scale, progress, rows, skipped);
+    measure_one(&MsgPack::compact(), "msgpack-compact", data, config, scale, progress, rows, skipped);
+    measure_one(&Wire::new(), "wire", data, config, scale, progress, rows, skipped);
+    measure_one(&Wire::strings(), "wire+strings", data, config, scale, progress, rows, skipped);
 }
 
 #[allow(clippy::too_many_arguments, reason = "one call per format, read side by side")]
 fn measure_one<T: PartialEq, F: Format<T> + Clone>(
     format: &F,
     name: &str,
-    value: &T,
+    data: Data<'_, T>,
     config: &ProfileConfig,
-    json_bytes: usize,
+    scale: &Scale,
     progress: &Progress,
     rows: &mut Vec<Row>,
     skipped: &mut Vec<String>,
@@ -212,10 +341,10 @@ fn measure_one<T: PartialEq, F: Format<T> + Clone>(
     for codec in Codec::standard_set() {
         let pipeline = Pipeline::new(format.clone(), codec);
         progress.step(Format::<T>::name(&pipeline));
-        match profile(&pipeline, value, config) {
+        match profile_on_sample(&pipeline, data.sample, data.timing, config) {
             Ok(report) => {
                 let plain = *plain_size.get_or_insert(report.size);
-                rows.push(Row::new(name, &codec.to_string(), plain, json_bytes, report));
+                rows.push(Row::new(name, &codec.to_string(), plain, scale, report));
             }
             Err(e) => skipped.push(format!("{}: {e}", Format::<T>::name(&pipeline))),
         }
@@ -223,16 +352,21 @@ fn measure_one<T: PartialEq, F: Format<T> + Clone>(
 }
 
 impl Row {
-    fn new(format: &str, codec: &str, plain_size: usize, json_bytes: usize, report: FormatReport) -> Row {
-        let mb = |ns: f64| if ns > 0.0 { json_bytes as f64 / ns * 1e3 } else { f64::INFINITY };
+    /// A row from the harness's report on the sample: sizes extrapolated
+    /// to the whole input, speeds in JSON-equivalent MB/s of the timed part.
+    fn new(format: &str, codec: &str, plain_size: usize, scale: &Scale, report: FormatReport) -> Row {
+        let mb = |ns: f64| if ns > 0.0 { scale.timing_json_bytes as f64 / ns * 1e3 } else { f64::INFINITY };
+        let scaled = |n: usize| usize::try_from(scale.sample.extrapolate(n)).unwrap_or(usize::MAX);
         Row {
             format: format.to_owned(),
             codec: codec.to_owned(),
-            plain_size,
-            size: report.size,
-            ratio_to_json: report.size as f64 / json_bytes as f64,
+            plain_size: scaled(plain_size),
+            size: scaled(report.size),
+            ratio_to_json: report.size as f64 / scale.json_bytes as f64,
             encode_mb_s: mb(report.encode.median_ns),
             decode_mb_s: mb(report.decode.median_ns),
+            encode_spread: report.encode.spread(),
+            decode_spread: report.decode.spread(),
             report,
         }
     }
@@ -291,13 +425,14 @@ impl Format<Table> for Columnar {
 }
 
 fn measure_columnar(
-    table: &Table,
+    data: Data<'_, Table>,
     config: &ProfileConfig,
-    json_bytes: usize,
+    scale: &Scale,
     progress: &Progress,
     rows: &mut Vec<Row>,
     skipped: &mut Vec<String>,
 ) {
+    let table = data.sample;
     let samples: Vec<RowRef<'_>> = table.rows.iter().map(|values| RowRef { columns: &table.columns, values }).collect();
     let fields = match flatbox_arrow::fields_from_samples(&samples) {
         Ok(fields) => Arc::new(fields),
@@ -321,10 +456,10 @@ fn measure_columnar(
         }
         progress.step(name);
         let columnar = Columnar { name, parquet, zstd, fields: fields.clone() };
-        match profile(&columnar, table, config) {
+        match profile_on_sample(&columnar, data.sample, data.timing, config) {
             Ok(report) => {
                 let plain = *plain_size.get_or_insert(report.size);
-                rows.push(Row::new(format, codec, plain, json_bytes, report));
+                rows.push(Row::new(format, codec, plain, scale, report));
             }
             Err(e) => skipped.push(format!("{name}: {e}")),
         }
@@ -506,20 +641,16 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usi
         "Python-specific types? not applicable: the tutorial's Pickle branches become flatbox-wire, Rust's self-describing binary format".to_owned(),
     ];
     let mut notes = Vec::new();
-    let mut family: &[&str];
+    let mut family: &[&'static str];
     let mut family_name: &str;
+    let evolution = needs.schema_evolution.then(|| evolution_step(needs.cross_language, have_proto, tabular.is_some()));
     if needs.cross_language {
         path.push("cross-language? yes (--cross-language)".into());
-        if needs.schema_evolution {
-            path.push("schema evolution? yes (--schema-evolution) -> Protocol Buffers".into());
-            if have_proto {
-                family = &["protobuf"];
-                family_name = "protobuf";
-            } else {
-                notes.push("protobuf was not measured: give --proto FILE --message NAME to measure it on this data; the choice below is the tree's fallback, MessagePack".into());
-                family = &["msgpack", "msgpack-compact"];
-                family_name = "msgpack (the fallback for protobuf)";
-            }
+        if let Some(step) = &evolution {
+            path.push(step.question.clone());
+            notes.extend(step.notes.iter().cloned());
+            family = &step.family;
+            family_name = &step.family_name;
         } else if needs.human_readable {
             path.push("schema evolution? no -> human-readable? yes (--human-readable) -> JSON".into());
             family = &["json"];
@@ -531,7 +662,12 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usi
         }
     } else {
         path.push("cross-language? no (no --cross-language): Rust on both ends".into());
-        if needs.human_readable {
+        if let Some(step) = &evolution {
+            path.push(step.question.clone());
+            notes.extend(step.notes.iter().cloned());
+            family = &step.family;
+            family_name = &step.family_name;
+        } else if needs.human_readable {
             path.push("human-readable? yes (--human-readable) -> JSON (the tree's readable choice)".into());
             family = &["json"];
             family_name = "json";
@@ -576,6 +712,11 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usi
             "tabular data ({records} records x {fields} flat fields)? yes -> the tutorial's \"Arrow/Parquet for analytical workloads\""
         );
         match (best_of(COLUMNAR_FAMILY), best_of(family)) {
+            _ if evolution.as_ref().is_some_and(|step| !step.family.iter().any(|f| COLUMNAR_FAMILY.contains(f))) => {
+                path.push(format!(
+                    "{question}: not taken, the schema-evolution step above measured Arrow IPC and Parquet below {family_name}"
+                ));
+            }
             _ if needs.human_readable => {
                 path.push(format!(
                     "{question}: not taken, the columnar formats are binary and --human-readable was asked"
@@ -629,6 +770,13 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usi
     let figures = describe(best);
     if let Some(second) = candidates.get(1) {
         notes.push(format!("runner-up: {}", describe(second)));
+        if let Some(why) = within_noise_of(best, second, needs.optimize) {
+            notes.push(format!(
+                "the choice is within the noise: {} and {} {why}; rerun with --thorough on a quiet machine to separate them",
+                best.name(),
+                second.name()
+            ));
+        }
     }
     let mut all: Vec<&Row> = rows.iter().collect();
     all.sort_by(|a, b| score(a).total_cmp(&score(b)));
@@ -642,6 +790,98 @@ fn recommend(rows: &[Row], needs: &Needs, have_proto: bool, tabular: Option<(usi
     }
     notes.push("golden rule: these are your data's figures on this machine; serialization matters only if profiling your program shows it as a bottleneck".into());
     Recommendation { choice: best.name(), family: family_name.into(), path, figures, notes }
+}
+
+/// The decision tree's "need schema evolution?" step, answered by the
+/// measured matrix (`flatbox::evolution`) instead of the formats'
+/// reputations.
+struct EvolutionStep {
+    question: String,
+    family: Vec<&'static str>,
+    family_name: String,
+    notes: Vec<String>,
+}
+
+/// The formats `flatbox profile` measures that the evolution matrix covers,
+/// and whether other languages read them.
+const EVOLVING: [(&str, bool); 8] = [
+    ("json", true),
+    ("msgpack", true),
+    ("msgpack-compact", true),
+    ("wire", false),
+    ("wire+strings", false),
+    ("protobuf", true),
+    ("arrow-ipc", true),
+    ("parquet", true),
+];
+
+/// Among the formats measured here (cross-language ones only with
+/// `cross_language`), those that decode the most changes correctly in the
+/// matrix, then the fewest wrongly without an error; the formats with
+/// silently wrong cells are named in a note.
+fn evolution_step(cross_language: bool, have_proto: bool, tabular: bool) -> EvolutionStep {
+    let matrix = flatbox::evolution::matrix();
+    let cells = flatbox::evolution::Change::ALL.len() * flatbox::evolution::Direction::ALL.len();
+    let measured = |name: &str| match name {
+        "protobuf" => have_proto,
+        "arrow-ipc" | "parquet" => tabular,
+        _ => true,
+    };
+    let mut candidates: Vec<(&'static str, usize, usize)> = EVOLVING
+        .iter()
+        .filter(|(name, other_languages)| (*other_languages || !cross_language) && measured(name))
+        .filter_map(|(name, _)| matrix.row(name).map(|r| (*name, r.wrong(), r.correct())))
+        .collect();
+    candidates.sort_by_key(|&(_, wrong, correct)| (std::cmp::Reverse(correct), wrong));
+    let best = candidates.first().map(|&(_, w, c)| (w, c));
+    let family: Vec<&'static str> =
+        candidates.iter().filter(|&&(_, w, c)| Some((w, c)) == best).map(|&(name, _, _)| name).collect();
+    let scores: Vec<String> =
+        candidates.iter().map(|(name, w, c)| format!("{name} {c}/{cells} correct, {w} silently wrong")).collect();
+    let mut notes = Vec::new();
+    let dangerous: Vec<String> =
+        candidates.iter().filter(|(_, w, _)| *w > 0).map(|(name, w, _)| format!("{name} ({w})")).collect();
+    if !dangerous.is_empty() {
+        notes.push(format!(
+            "schema evolution: these decode some changed records WRONGLY without an error: {} (`flatbox profile --schema-evolution --json` lists every cell; the bench report shows the matrix)",
+            dangerous.join(", ")
+        ));
+    }
+    if !have_proto {
+        notes.push("protobuf was not measured: give --proto FILE --message NAME to measure it on this data (it keeps field tags stable across versions)".into());
+    }
+    let family_name = family.join(" / ");
+    EvolutionStep {
+        question: format!(
+            "schema evolution? yes (--schema-evolution): measured on 6 changes x 2 directions (flatbox::evolution): {} -> {family_name}",
+            scores.join("; ")
+        ),
+        family,
+        family_name,
+        notes,
+    }
+}
+
+/// Why `best` and `second` are not separated by the measurements, if they
+/// are not: by size, never (sizes are exact); by speed, when their encode
+/// and decode timings overlap between the quartiles; balanced, when the
+/// ranges of size x time overlap.
+fn within_noise_of(best: &Row, second: &Row, optimize: Optimize) -> Option<&'static str> {
+    match optimize {
+        Optimize::Size => None,
+        Optimize::Speed => (within_noise(&best.report.encode, &second.report.encode)
+            && within_noise(&best.report.decode, &second.report.decode))
+        .then_some("have overlapping encode and decode times (between the quartiles of their samples)"),
+        Optimize::Balanced => {
+            let range = |r: &Row| {
+                let (lo, hi) = r.time_range_ns();
+                (r.ratio_to_json * lo, r.ratio_to_json * hi)
+            };
+            let ((a_lo, a_hi), (b_lo, b_hi)) = (range(best), range(second));
+            (a_lo <= b_hi && b_lo <= a_hi)
+                .then_some("have overlapping size x time scores (between the quartiles of their samples)")
+        }
+    }
 }
 
 fn describe(r: &Row) -> String {
@@ -674,7 +914,7 @@ fn render(o: &ProfileOutput) -> String {
     let i = &o.input;
     let _ = writeln!(
         s,
-        "{} ({}{}): {} record{}{}, {} as JSON; {} measurements",
+        "{} ({}{}): {} record{}{}, {} as JSON; {} measurements, {}",
         i.file,
         i.format.name(),
         i.compressed.as_ref().map(|c| format!(", {c}-compressed")).unwrap_or_default(),
@@ -683,6 +923,7 @@ fn render(o: &ProfileOutput) -> String {
         if i.tabular { format!(", tabular ({} flat fields)", i.columns.len()) } else { String::new() },
         bytes(i.json_bytes),
         o.mode,
+        i.sample_note,
     );
     let mut table = TextTable::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -695,11 +936,36 @@ fn render(o: &ProfileOutput) -> String {
             Cell::new(if r.codec == "none" { "-".to_owned() } else { bytes(r.size) })
                 .set_alignment(CellAlignment::Right),
             Cell::new(format!("{:.1}%", r.ratio_to_json * 100.0)).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{:.0}", r.encode_mb_s)).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{:.0}", r.decode_mb_s)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0} ±{:.0}%", r.encode_mb_s, r.encode_spread * 50.0))
+                .set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0} ±{:.0}%", r.decode_mb_s, r.decode_spread * 50.0))
+                .set_alignment(CellAlignment::Right),
         ]);
     }
     let _ = writeln!(s, "{table}");
+    let noisy: Vec<String> = o
+        .rows
+        .iter()
+        .flat_map(|r| {
+            [("encode", &r.report.encode), ("decode", &r.report.decode)]
+                .into_iter()
+                .filter(|(_, m)| m.is_noisy())
+                .map(|(op, m)| format!("{} {op} {:.0}%", r.name(), m.spread() * 100.0))
+        })
+        .collect();
+    let _ = writeln!(s, "±: half the interquartile range of the timing samples, over the median.");
+    if !noisy.is_empty() {
+        let worst =
+            o.rows.iter().flat_map(|r| [r.report.encode.spread(), r.report.decode.spread()]).fold(0.0_f64, f64::max);
+        let _ = writeln!(
+            s,
+            "noisy: spread {:.0}%, rerun on a quiet machine ({} of {} timings: {})",
+            worst * 100.0,
+            noisy.len(),
+            o.rows.len() * 2,
+            noisy.join(", ")
+        );
+    }
     let _ = writeln!(
         s,
         "MB/s: megabytes of the data's JSON form per second (JSON size / median time), so rows compare directly."
@@ -717,4 +983,81 @@ fn render(o: &ProfileOutput) -> String {
         let _ = writeln!(s, "  note: {note}");
     }
     s
+}
+
+/// `--html`: the chart, the table, the recommendation with its branch and
+/// the sample note, as one self-contained page (`flatbox::report`).
+fn html_page(o: &ProfileOutput) -> String {
+    use flatbox::report::{Block, Panel, Point, Section, Table, chart_svg, html};
+    let i = &o.input;
+    let json = o.rows.iter().find(|r| r.format == "json" && r.codec == "none");
+    let points = json.map_or_else(Vec::new, |base| {
+        o.rows
+            .iter()
+            .map(|r| Point {
+                format: r.name(),
+                size_ratio: r.size as f64 / base.size as f64,
+                encode_speedup: base.report.encode.median_ns / r.report.encode.median_ns,
+                decode_speedup: base.report.decode.median_ns / r.report.decode.median_ns,
+            })
+            .collect()
+    });
+    let table = Table {
+        header: ["format", "codec", "size", "vs JSON", "encode MB/s", "± encode", "decode MB/s", "± decode"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: o
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.format.clone(),
+                    r.codec.clone(),
+                    bytes(r.size),
+                    format!("{:.1}%", r.ratio_to_json * 100.0),
+                    format!("{:.0}", r.encode_mb_s),
+                    format!("{:.0}%", r.encode_spread * 50.0),
+                    format!("{:.0}", r.decode_mb_s),
+                    format!("{:.0}%", r.decode_spread * 50.0),
+                ]
+            })
+            .collect(),
+    };
+    let r = &o.recommendation;
+    let recommendation = vec![
+        Block::Paragraph(format!("Recommendation: {} ({})", r.choice, r.figures)),
+        Block::List(r.path.iter().enumerate().map(|(n, s)| format!("{}. {s}", n + 1)).collect()),
+        Block::List(r.notes.clone()),
+    ];
+    let sections = [
+        Section {
+            heading: "Input".into(),
+            blocks: vec![Block::Paragraph(format!(
+                "{} ({}): {} records, {} as JSON; {} measurements, {}.",
+                i.file,
+                i.format.name(),
+                i.records,
+                bytes(i.json_bytes),
+                o.mode,
+                i.sample_note
+            ))],
+        },
+        Section { heading: "Recommendation".into(), blocks: recommendation },
+        Section {
+            heading: "Size against speed, relative to JSON".into(),
+            blocks: vec![Block::Svg(chart_svg(&[Panel { title: i.file.clone(), points }]))],
+        },
+        Section {
+            heading: "Every format and codec".into(),
+            blocks: vec![
+                Block::Table(table),
+                Block::Paragraph(
+                    "MB/s: megabytes of the data's JSON form per second. ±: half the interquartile range of the timing samples, over the median."
+                        .into(),
+                ),
+                Block::List(o.skipped.iter().map(|s| format!("not measured: {s}")).collect()),
+            ],
+        },
+    ];
+    html(&format!("flatbox profile: {}", i.file), &sections)
 }
