@@ -235,8 +235,10 @@ fn read_sample(
             .records
             .iter()
             .map(|line| {
-                serde_json::from_slice(&line.bytes)
-                    .map_err(|e| anyhow::anyhow!("{name}: line {}: expected one JSON value per line: {e}", line.number))
+                serde_json::from_slice(&line.bytes).map_err(|e| {
+                    let e = e.to_string().replace(" at line 1 column ", " at column ");
+                    anyhow::anyhow!("{name}: line {}: expected one JSON value per line: {e}", line.number)
+                })
             })
             .collect::<anyhow::Result<Vec<Value>>>()?;
         return Ok((Value::Array(records), true, sample.stats));
