@@ -139,7 +139,7 @@ fn every_unsafe_block_has_a_safety_comment() {
 
 /// The paths `ARCHITECTURE.md` names in backticks: a token with a file
 /// extension or a trailing `/`, resolved in the directory of the codemap
-/// section it appears in (`### \`crates/flatbox-wire\``), then that
+/// section it appears in (a heading such as ### crates/flatbox-wire), then that
 /// directory's `src/`, then the repository root. Generated output
 /// (`target/...`) is skipped.
 fn architecture_paths(text: &str) -> Vec<(Option<String>, String)> {
