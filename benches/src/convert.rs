@@ -148,8 +148,9 @@ pub fn measure(flatbox: &Path, dir: &Path, bytes: u64) -> anyhow::Result<Convert
     })
 }
 
-/// The `VmHWM:   1234 kB` line of a `/proc/PID/status`.
-fn vm_hwm_kib(path: &Path) -> Option<u64> {
+/// A process's peak resident memory so far, from the `VmHWM:   1234 kB`
+/// line of its `/proc/PID/status`, in KiB; `None` once it has exited.
+pub fn vm_hwm_kib(path: &Path) -> Option<u64> {
     let status = std::fs::read_to_string(path).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
@@ -158,7 +159,11 @@ fn vm_hwm_kib(path: &Path) -> Option<u64> {
 /// Writes blocks of 10k HTTP-log entries (a new seed per block) as NDJSON
 /// until the file reaches `bytes`; reuses a file already there. Returns
 /// the line count.
-fn ensure_input(path: &Path, bytes: u64) -> anyhow::Result<u64> {
+///
+/// # Errors
+///
+/// When the file cannot be written or read.
+pub fn ensure_input(path: &Path, bytes: u64) -> anyhow::Result<u64> {
     if let Ok(meta) = std::fs::metadata(path)
         && meta.len() >= bytes
     {

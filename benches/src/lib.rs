@@ -12,12 +12,18 @@
 //! - [`record_log`]: flatbox-store's record log against redb.
 //! - [`convert`]: `flatbox convert` of a large NDJSON file, its peak
 //!   memory and speed against `serde_json`.
+//! - [`sampling`]: `flatbox profile` of the same large file: its time,
+//!   peak memory, and its extrapolated sizes against a full conversion.
 //! - [`columnar`]: Arrow IPC and Parquet on the tabular datasets, reads
 //!   through the memory map, and opening a 1 GiB IPC file.
 //! - [`suite`]: which dataset is measured with which formats.
-//! - [`run`], [`report`] and [`chart`]: the runner behind `cargo xtask
-//!   bench` and the report it writes to `target/flatbox-report/`
-//!   (`report.md`, `report.json`, `chart.svg`, `report.html`).
+//! - [`evolution`]: the schema-evolution matrix, every format.
+//! - [`claims`]: the tutorial's quantitative claims against the run's
+//!   figures.
+//! - [`run`] and [`report`]: the runner behind `cargo xtask bench` and the
+//!   report it writes to `target/flatbox-report/` (`report.md`,
+//!   `report.json`, `chart.svg` and `report.html`, drawn by
+//!   `flatbox::report`).
 //!
 //! All timing goes through [`flatbox::profile`]; this crate only decides
 //! what to measure and how to show it.
@@ -38,15 +44,17 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod chart;
+pub mod claims;
 pub mod codecs;
 pub mod columnar;
 pub mod convert;
 pub mod datasets;
+pub mod evolution;
 pub mod experiments;
 pub mod peers;
 pub mod record_log;
 pub mod report;
 pub mod run;
+pub mod sampling;
 pub mod storage;
 pub mod suite;

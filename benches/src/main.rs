@@ -96,10 +96,15 @@ fn measure_convert(args: &Args) -> anyhow::Result<()> {
     }
     let json = serde_json::json!({ "wire": figures, "columnar": columnar });
     std::fs::write(args.out.join("convert.json"), serde_json::to_vec_pretty(&json)?)?;
+    eprintln!("measuring flatbox profile on the same file, and its sizes against full conversions...");
+    let sampling = flatbox_bench::sampling::measure(flatbox, &args.out, bytes)?;
+    let sampled = format!("{}{note}", sampling.summary());
+    println!("{sampled}");
+    std::fs::write(args.out.join("profile-sampling.json"), serde_json::to_vec_pretty(&sampling)?)?;
     std::fs::write(
         args.out.join("convert.md"),
         format!(
-            "# flatbox convert\n\n{summary}\n\n{}\n",
+            "# flatbox convert\n\n{summary}\n\n{}\n# flatbox profile\n\n{sampled}\n",
             lines.iter().map(|l| ["- ", l.as_str(), "\n"].concat()).collect::<String>()
         ),
     )?;

@@ -1,7 +1,7 @@
 //! The bench report: the data ([`Report`], written as `report.json`), a
-//! Markdown rendering (`report.md`), the chart and HTML page of
-//! [`chart`](crate::chart), and the summary table printed at the end
-//! of a run.
+//! Markdown rendering (`report.md`), the chart (`chart.svg`) and HTML page
+//! (`report.html`) drawn by [`flatbox::report`], and the summary table
+//! printed at the end of a run.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -9,7 +9,9 @@ use std::path::Path;
 use anyhow::Context;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{CellAlignment, Table};
+use flatbox::evolution::Matrix;
 use flatbox::profile::{FormatReport, ProfileConfig, Ratios};
+use flatbox::report::{Block, Panel, Point, Section, Table as HtmlTable};
 use serde::{Deserialize, Serialize};
 
 /// Everything one run measured.
@@ -29,6 +31,10 @@ pub struct Report {
     pub machine: Machine,
     /// One entry per measured dataset, in the tutorial's order.
     pub datasets: Vec<DatasetReport>,
+    /// The schema-evolution matrix ([`crate::evolution::matrix`]), when
+    /// the run computed it.
+    #[serde(default)]
+    pub evolution: Option<Matrix>,
 }
 
 /// The machine a report was measured on.
@@ -91,12 +97,107 @@ impl Report {
         let md_path = dir.join("report.md");
         std::fs::write(&md_path, self.markdown()).with_context(|| format!("writing {}", md_path.display()))?;
         let svg_path = dir.join("chart.svg");
-        std::fs::write(&svg_path, crate::chart::svg(self))
+        std::fs::write(&svg_path, flatbox::report::chart_svg(&self.panels()))
             .with_context(|| format!("writing {}", svg_path.display()))?;
         let html_path = dir.join("report.html");
-        std::fs::write(&html_path, crate::chart::html(self))
-            .with_context(|| format!("writing {}", html_path.display()))?;
+        std::fs::write(&html_path, self.html()).with_context(|| format!("writing {}", html_path.display()))?;
         Ok(())
+    }
+
+    /// One chart panel per dataset: each row with ratios is a point.
+    pub fn panels(&self) -> Vec<Panel> {
+        self.datasets
+            .iter()
+            .map(|d| Panel {
+                title: d.name.clone(),
+                points: d
+                    .rows
+                    .iter()
+                    .filter_map(|r| {
+                        let v = r.vs_baseline.as_ref()?;
+                        Some(Point {
+                            format: r.report.format.clone(),
+                            size_ratio: v.size_ratio,
+                            encode_speedup: v.encode_speedup,
+                            decode_speedup: v.decode_speedup,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// `report.html`: the chart, the schema-evolution matrix, then one
+    /// table per dataset; one self-contained page.
+    pub fn html(&self) -> String {
+        let mut sections = vec![Section {
+            heading: "Size against speed".into(),
+            blocks: vec![
+                Block::Paragraph(format!(
+                    "Mode {}, {} datasets measured in {:.1} s on {} {} with {} cores. Each point is a format; x is its \
+                     size, y its encode (left) or decode (right) speed, relative to the dataset's baseline.",
+                    self.mode,
+                    self.datasets.len(),
+                    self.elapsed_s,
+                    self.machine.os,
+                    self.machine.arch,
+                    self.machine.cores
+                )),
+                Block::Svg(flatbox::report::chart_svg(&self.panels())),
+            ],
+        }];
+        let claims = crate::claims::check(self);
+        sections.push(Section {
+            heading: "Tutorial claims vs measured".into(),
+            blocks: vec![Block::Table(HtmlTable {
+                header: ["claim (tutorial)", "experiment", "measured", "verdict"].map(str::to_owned).to_vec(),
+                rows: claims
+                    .iter()
+                    .map(|c| {
+                        vec![c.wording.clone(), c.experiment.clone(), c.measured.clone(), c.verdict.label().to_owned()]
+                    })
+                    .collect(),
+            })],
+        });
+        if let Some(matrix) = &self.evolution {
+            sections.push(evolution_section(matrix));
+        }
+        for dataset in &self.datasets {
+            let rows = dataset
+                .rows
+                .iter()
+                .map(|row| {
+                    let r = &row.report;
+                    let ratio = |f: fn(&Ratios) -> f64, pct: bool| {
+                        row.vs_baseline.as_ref().map_or_else(
+                            || "-".to_owned(),
+                            |v| if pct { format!("{:.0}%", f(v) * 100.0) } else { format!("{:.2}", f(v)) },
+                        )
+                    };
+                    vec![
+                        r.format.clone(),
+                        human_bytes(r.size),
+                        ratio(|v| v.size_ratio, true),
+                        human_duration(r.encode.median_ns),
+                        format!("{:.0}%", r.encode.spread() * 100.0),
+                        human_duration(r.decode.median_ns),
+                        format!("{:.0}%", r.decode.spread() * 100.0),
+                        ratio(|v| v.encode_speedup, false),
+                        ratio(|v| v.decode_speedup, false),
+                    ]
+                })
+                .collect();
+            let header =
+                ["format", "size", "vs base", "encode", "enc spread", "decode", "dec spread", "enc ×", "dec ×"];
+            sections.push(Section {
+                heading: dataset.name.clone(),
+                blocks: vec![
+                    Block::Paragraph(dataset.source.clone()),
+                    Block::Table(HtmlTable { header: header.map(str::to_owned).to_vec(), rows }),
+                ],
+            });
+        }
+        flatbox::report::html("flatbox bench report", &sections)
     }
 
     /// The summary table printed at the end of a run.
@@ -232,6 +333,21 @@ impl Report {
             }
             let _ = writeln!(md);
         }
+        let _ = writeln!(
+            md,
+            "## Tutorial claims vs measured\n\nEach quantitative claim of the tutorial, the experiment of this run \
+             that measures it, and what it measured.\n\n{}",
+            crate::claims::markdown(&crate::claims::check(self))
+        );
+        if let Some(matrix) = &self.evolution {
+            let _ = writeln!(
+                md,
+                "## Schema evolution\n\nEach format writes three records with schema v1 and reads them with v2 \
+                 (v1 -> v2), and the other way round (v2 -> v1), for each change. **WRONG** marks a decode that \
+                 returned other values without an error.\n\n{}",
+                matrix.markdown()
+            );
+        }
         md
     }
 }
@@ -333,6 +449,51 @@ impl Report {
     }
 }
 
+/// The schema-evolution matrix as an HTML section; WRONG cells stand out.
+fn evolution_section(matrix: &Matrix) -> Section {
+    use flatbox::evolution::{Change, Direction};
+    let mut header = vec!["format".to_owned()];
+    for change in Change::ALL {
+        for direction in Direction::ALL {
+            header.push(format!("{} {}", change.describe(), direction.arrow()));
+        }
+    }
+    header.extend(["ok".to_owned(), "WRONG count".to_owned()]);
+    let rows = matrix
+        .rows
+        .iter()
+        .map(|row| {
+            let mut cells = vec![row.format.clone()];
+            cells.extend(row.cells.iter().map(|c| c.outcome.label().to_owned()));
+            cells.extend([row.correct().to_string(), row.wrong().to_string()]);
+            cells
+        })
+        .collect();
+    let wrong: Vec<String> = matrix
+        .rows
+        .iter()
+        .flat_map(|row| {
+            row.cells
+                .iter()
+                .filter(|c| c.outcome.label() == "WRONG")
+                .map(move |c| format!("{} {} {}: {}", row.format, c.change.describe(), c.direction.arrow(), c.outcome))
+        })
+        .collect();
+    Section {
+        heading: "Schema evolution".into(),
+        blocks: vec![
+            Block::Paragraph(
+                "Each format writes three records with schema v1 and reads them with v2 (v1 -> v2), and the other way \
+                 round (v2 -> v1). ok: the value the change implies; error: refused (safe); WRONG: other values, no \
+                 error (dangerous); n/a: the writer cannot write it."
+                    .into(),
+            ),
+            Block::Table(HtmlTable { header, rows }),
+            Block::List(wrong),
+        ],
+    }
+}
+
 /// `1.2 MB`, `950 B`: decimal units, as throughput is in MB/s.
 pub fn human_bytes(bytes: usize) -> String {
     let b = bytes as f64;
@@ -363,6 +524,62 @@ pub fn human_duration(ns: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn measurement(ns: f64) -> flatbox::profile::Measurement {
+        flatbox::profile::Measurement {
+            median_ns: ns,
+            min_ns: ns * 0.9,
+            max_ns: ns * 1.5,
+            q1_ns: ns * 0.95,
+            q3_ns: ns * 1.05,
+            samples: 10,
+            iterations_per_sample: 1,
+            bytes_per_sec: 0.0,
+        }
+    }
+
+    fn report() -> Report {
+        let rows: Vec<Row> = [("json", 1000, 100.0), ("msgpack", 700, 40.0), ("wire+zstd:3", 200, 60.0)]
+            .iter()
+            .map(|&(format, size, ns)| Row {
+                report: FormatReport { format: format.into(), size, encode: measurement(ns), decode: measurement(ns) },
+                vs_baseline: None,
+            })
+            .collect();
+        let base = rows[0].report.clone();
+        let rows = rows
+            .into_iter()
+            .map(|mut r| {
+                r.vs_baseline = Some(r.report.relative_to(&base));
+                r
+            })
+            .collect();
+        Report {
+            mode: "quick".into(),
+            filter: None,
+            config: ProfileConfig::smoke(),
+            generated_unix_s: 0,
+            elapsed_s: 1.0,
+            machine: Machine::this(),
+            datasets: vec![DatasetReport { name: "msgpack-users".into(), source: "a <test>".into(), rows }],
+            evolution: Some(flatbox::evolution::matrix()),
+        }
+    }
+
+    #[test]
+    fn the_pages_hold_the_chart_the_claims_and_the_matrix() {
+        let report = report();
+        let html = report.html();
+        assert!(html.contains("<svg") && html.contains("a &lt;test&gt;"));
+        assert!(html.contains("<h2>Tutorial claims vs measured</h2>") && html.contains("<h2>Schema evolution</h2>"));
+        assert!(html.contains("<td class=wrong>WRONG</td>"), "the dangerous cells stand out");
+        let md = report.markdown();
+        // msgpack is 30% smaller and 2.5x faster here: the two claims hold.
+        assert!(md.contains("| MessagePack: \"20-50% smaller than JSON\" | every dataset measured as json and msgpack (named fields) | msgpack-users 30% | **holds** |"), "{md}");
+        assert!(md.contains("msgpack-users enc 2.5x dec 2.5x | **holds** |"));
+        assert!(md.contains("## Schema evolution") && md.contains("**WRONG**"));
+        assert_eq!(report.panels()[0].points.len(), 3);
+    }
 
     #[test]
     fn human_units() {

@@ -92,5 +92,6 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         elapsed_s: started.elapsed().as_secs_f64(),
         machine: Machine::this(),
         datasets: reports,
+        evolution: Some(crate::evolution::matrix()),
     })
 }

@@ -136,3 +136,72 @@ fn every_unsafe_block_has_a_safety_comment() {
     }
     assert!(offenders.is_empty(), "`unsafe` blocks without a `// SAFETY:` comment:\n{}", offenders.join("\n"));
 }
+
+/// The paths `ARCHITECTURE.md` names in backticks: a token with a file
+/// extension or a trailing `/`, resolved in the directory of the codemap
+/// section it appears in (a heading such as ### crates/flatbox-wire), then that
+/// directory's `src/`, then the repository root. Generated output
+/// (`target/...`) is skipped.
+fn architecture_paths(text: &str) -> Vec<(Option<String>, String)> {
+    const EXTENSIONS: [&str; 7] = [".rs", ".md", ".toml", ".proto", ".json", ".txt", ".yml"];
+    let mut section: Option<String> = None;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        if let Some(heading) = line.strip_prefix("### ") {
+            section = heading.split('`').nth(1).map(|s| s.trim_end_matches('/').to_owned());
+            continue;
+        }
+        if line.starts_with("## ") {
+            section = None;
+        }
+        for (i, token) in line.split('`').enumerate() {
+            let looks_like_path = !token.is_empty()
+                && token.chars().all(|c| c.is_ascii_alphanumeric() || "_./-".contains(c))
+                && (EXTENSIONS.iter().any(|e| token.ends_with(e)) || token.ends_with('/'))
+                && token != "/"
+                && token.rfind('.') != Some(0);
+            if i % 2 == 1 && looks_like_path && !token.starts_with("target/") {
+                out.push((section.clone(), token.to_owned()));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_path_in_architecture_md_exists() {
+    let root = project_root();
+    let text = fs::read_to_string(root.join("ARCHITECTURE.md")).expect("ARCHITECTURE.md exists");
+    let paths = architecture_paths(&text);
+    assert!(paths.len() > 40, "the codemap names its files; found {}", paths.len());
+    let missing: Vec<String> = paths
+        .iter()
+        .filter(|(section, path)| {
+            let mut bases = Vec::new();
+            if let Some(s) = section {
+                bases.push(root.join(s));
+                bases.push(root.join(s).join("src"));
+            }
+            bases.push(root.clone());
+            !bases.iter().any(|b| b.join(path).exists())
+        })
+        .map(|(section, path)| format!("{path} (in {})", section.as_deref().unwrap_or("the introduction")))
+        .collect();
+    assert!(missing.is_empty(), "ARCHITECTURE.md names paths that do not exist: {missing:?}");
+}
+
+#[test]
+fn architecture_paths_are_found_per_section() {
+    let text = "intro `README.md`\n### `crates/x`\nsee `src/a.rs`, `b.rs`, `Value`, `target/out/`\n## Other\n`proto/`";
+    let found = architecture_paths(text);
+    let x = Some("crates/x".to_owned());
+    assert_eq!(
+        found,
+        [
+            (None, "README.md".to_owned()),
+            (x.clone(), "src/a.rs".to_owned()),
+            (x, "b.rs".to_owned()),
+            (None, "proto/".to_owned())
+        ]
+    );
+}

@@ -170,12 +170,37 @@ pub fn write_parquet<W: Write + Send>(
     batches: &[RecordBatch],
     compression: ParquetCompression,
 ) -> Result<W> {
+    // parquet-rs has no union type and panics on one (ARROW-8817): refuse
+    // it here, as an error.
+    if let Some(field) = schema.fields().iter().find(|f| has_union(f.data_type())) {
+        return Err(Error::parquet(
+            "writing parquet",
+            parquet::errors::ParquetError::NYI(format!(
+                "column {:?} is an Arrow union (a Rust enum), which Parquet cannot store",
+                field.name()
+            )),
+        ));
+    }
     let mut writer = ArrowWriter::try_new(out, schema.clone(), Some(compression.properties()?))
         .map_err(|e| Error::parquet("writing parquet", e))?;
     for (i, batch) in batches.iter().enumerate() {
         writer.write(batch).map_err(|e| Error::parquet(format!("writing parquet: batch {i}"), e))?;
     }
     writer.into_inner().map_err(|e| Error::parquet("writing parquet: footer", e))
+}
+
+/// Whether `data_type` is or contains an Arrow union.
+fn has_union(data_type: &arrow_schema::DataType) -> bool {
+    use arrow_schema::DataType;
+    match data_type {
+        DataType::Union(..) => true,
+        DataType::List(f) | DataType::LargeList(f) | DataType::FixedSizeList(f, _) | DataType::Map(f, _) => {
+            has_union(f.data_type())
+        }
+        DataType::Struct(fields) => fields.iter().any(|f| has_union(f.data_type())),
+        DataType::Dictionary(_, value) => has_union(value),
+        _ => false,
+    }
 }
 
 /// [`write_parquet`] to a new (or truncated) file at `path`.

@@ -26,7 +26,7 @@ pub(crate) struct Cli {
 pub(crate) enum Command {
     /// Measure every format x codec on your data and recommend one.
     #[command(
-        after_help = "Examples:\n  flatbox profile users.json\n  flatbox profile events.ndjson --cross-language --optimize size\n  flatbox profile users.json --proto proto/flatbox/v1/user.proto --message UserList\n  flatbox profile data.csv --json > profile.json\n  flatbox profile table.parquet --optimize size\n\nThe recommendation follows the tutorial's decision tree, driven by the\nneeds you state and the figures measured on your data. Tabular data\n(records of flat fields) is also measured as Arrow IPC and Parquet,\nplain and zstd-compressed inside the file; the tree's columnar branch\n(\"Arrow/Parquet for analytical workloads\") is taken when they measure\nbetter than the branch's other choice."
+        after_help = "Examples:\n  flatbox profile users.json\n  flatbox profile events.ndjson --cross-language --optimize size\n  flatbox profile users.json --proto proto/flatbox/v1/user.proto --message UserList\n  flatbox profile data.csv --json > profile.json\n  flatbox profile big.ndjson --sample 64MiB --html report.html\n  flatbox profile table.parquet --optimize size\n\nThe recommendation follows the tutorial's decision tree, driven by the\nneeds you state and the figures measured on your data. Tabular data\n(records of flat fields) is also measured as Arrow IPC and Parquet,\nplain and zstd-compressed inside the file; the tree's columnar branch\n(\"Arrow/Parquet for analytical workloads\") is taken when they measure\nbetter than the branch's other choice."
     )]
     Profile(ProfileArgs),
     /// Convert between json, ndjson, msgpack, wire, protobuf, arrow, parquet and csv (input), compressed or not.
@@ -95,7 +95,13 @@ pub(crate) struct ProfileArgs {
     /// Print the whole result as JSON.
     #[arg(long)]
     pub(crate) json: bool,
-    /// Careful measurements (20 samples of 25 ms per operation); slower.
+    /// Also write the result as one self-contained HTML page (chart, table, recommendation; nothing fetched from the network).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
+    /// How much of the input to measure: a sample of about this many bytes, drawn from the whole input in runs of consecutive records (e.g. 8MiB, 64MB, 1GiB); sizes are scaled to the whole input.
+    #[arg(long, value_name = "BYTES", default_value = "8MiB", value_parser = flatbox::sample::parse_bytes)]
+    pub(crate) sample: u64,
+    /// Careful measurements (20 samples of 25 ms per operation, timed on the whole sample); slower.
     #[arg(long, conflicts_with = "smoke")]
     pub(crate) thorough: bool,
     /// The fewest, shortest samples: checks that everything works, measures little.

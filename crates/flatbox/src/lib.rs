@@ -23,6 +23,14 @@
 //!   measure through it.
 //! - [`recommend`]: the tutorial's decision tree over measured figures
 //!   (what `flatbox profile` recommends), a pure function.
+//! - `report` (with the `report` feature): the size-against-speed chart
+//!   (plotters, SVG) and the self-contained HTML page of the bench report
+//!   and `flatbox profile --html`.
+//! - [`evolution`]: what each format does when records written with one
+//!   version of a type are read with another, measured.
+//! - [`sample`]: a representative sample of a stream of records, bounded
+//!   in memory and read once, with the factor that scales sizes measured
+//!   on it to the whole input.
 //!
 //! # Examples
 //!
@@ -74,6 +82,7 @@
 #![deny(missing_docs)]
 
 mod error;
+pub mod evolution;
 pub mod format;
 pub mod formats;
 pub mod msgpack;
@@ -81,6 +90,9 @@ mod pipeline;
 pub mod profile;
 pub mod recommend;
 pub mod records;
+#[cfg(feature = "report")]
+pub mod report;
+pub mod sample;
 
 pub use error::{BoxError, Error, Result};
 pub use format::{ArrowIpc, Format, Json, MsgPack, Parquet, Protobuf, Wire};

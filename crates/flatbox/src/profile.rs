@@ -12,8 +12,10 @@
 //!    sample so that a sample lasts about [`ProfileConfig::sample_time`];
 //!    fast operations are batched, slow ones run once per sample.
 //! 3. **Samples**: take [`ProfileConfig::samples`] samples (at least
-//!    [`MIN_SAMPLES`]) and report the per-operation **median**, **min** and
-//!    **max**. The median is the figure to quote: the machines we run on are
+//!    [`MIN_SAMPLES`]) and report the per-operation **median**, **min**,
+//!    **max** and quartiles; [`Measurement::spread`] (the interquartile
+//!    range over the median) says how far to trust the median, and
+//!    [`Measurement::is_noisy`] flags a spread above [`NOISY_SPREAD`]. The median is the figure to quote: the machines we run on are
 //!    noisy and the median ignores a few slow outliers.
 //!
 //! Throughput ([`Measurement::bytes_per_sec`]) is the encoded size divided by
@@ -94,6 +96,13 @@ pub struct Measurement {
     pub min_ns: f64,
     /// Slowest sample's time per operation, in nanoseconds.
     pub max_ns: f64,
+    /// The first quartile of the samples' times per operation, in
+    /// nanoseconds (0 in reports written before quartiles were kept).
+    #[serde(default)]
+    pub q1_ns: f64,
+    /// The third quartile, in nanoseconds.
+    #[serde(default)]
+    pub q3_ns: f64,
     /// How many samples were taken.
     pub samples: usize,
     /// How many operations each sample ran.
@@ -113,6 +122,44 @@ impl Measurement {
     pub fn mb_per_sec(&self) -> f64 {
         self.bytes_per_sec / 1e6
     }
+
+    /// The spread of the samples: the interquartile range over the median
+    /// (0.4 = the middle half of the samples spans 40% of the median).
+    /// A quiet machine gives a few percent.
+    pub fn spread(&self) -> f64 {
+        if self.median_ns > 0.0 { (self.q3_ns - self.q1_ns).max(0.0) / self.median_ns } else { 0.0 }
+    }
+
+    /// Whether [`Measurement::spread`] exceeds [`NOISY_SPREAD`]: the
+    /// figure is not to be trusted to better than that.
+    pub fn is_noisy(&self) -> bool {
+        self.spread() > NOISY_SPREAD
+    }
+
+    /// A warning when the figure is noisy: `noisy: spread 40%, rerun on a
+    /// quiet machine`.
+    pub fn noise_warning(&self) -> Option<String> {
+        self.is_noisy().then(|| format!("noisy: spread {:.0}%, rerun on a quiet machine", self.spread() * 100.0))
+    }
+}
+
+/// The spread ([`Measurement::spread`]) above which a figure is flagged
+/// as noisy: 20%.
+pub const NOISY_SPREAD: f64 = 0.2;
+
+/// Whether two timings, `a` and `b`, differ by less than their noise: the
+/// ranges between their quartiles overlap. Then which is faster is not
+/// established by these measurements.
+///
+/// ```
+/// use flatbox::profile::{measure, within_noise, ProfileConfig};
+///
+/// let m = measure(&ProfileConfig::smoke(), 1, || Ok(std::hint::black_box(1 + 1)))?;
+/// assert!(within_noise(&m, &m));
+/// # Ok::<(), flatbox::Error>(())
+/// ```
+pub fn within_noise(a: &Measurement, b: &Measurement) -> bool {
+    a.q1_ns <= b.q3_ns && b.q1_ns <= a.q3_ns
 }
 
 /// Times `operation` as the module documentation describes.
@@ -136,6 +183,7 @@ impl Measurement {
 /// let m = measure(&ProfileConfig::smoke(), data.len(), || Ok(data.iter().map(|&b| u64::from(b)).sum::<u64>()))?;
 /// assert_eq!(m.samples, 10);
 /// assert!(m.min_ns <= m.median_ns && m.median_ns <= m.max_ns);
+/// assert!(m.min_ns <= m.q1_ns && m.q1_ns <= m.median_ns && m.median_ns <= m.q3_ns && m.q3_ns <= m.max_ns);
 /// # Ok::<(), flatbox::Error>(())
 /// ```
 pub fn measure<R>(
@@ -181,10 +229,22 @@ pub fn measure<R>(
         median_ns,
         min_ns: per_op_ns[0],
         max_ns: per_op_ns[per_op_ns.len() - 1],
+        q1_ns: quantile_of_sorted(&per_op_ns, 0.25),
+        q3_ns: quantile_of_sorted(&per_op_ns, 0.75),
         samples: per_op_ns.len(),
         iterations_per_sample: iterations,
         bytes_per_sec,
     })
+}
+
+/// The `q` quantile of sorted values, linearly interpolated.
+fn quantile_of_sorted(sorted: &[f64], q: f64) -> f64 {
+    let position = q * (sorted.len() - 1) as f64;
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, reason = "0 <= position < len")]
+    let below = position.floor() as usize;
+    let above = (below + 1).min(sorted.len() - 1);
+    let weight = position - below as f64;
+    sorted[below] * (1.0 - weight) + sorted[above] * weight
 }
 
 fn median_of_sorted(sorted: &[f64]) -> f64 {
@@ -282,4 +342,87 @@ pub fn profile<T: PartialEq>(
     let decode = measure(config, size, || format.decode(black_box(&encoded)))?;
 
     Ok(FormatReport { format: format.name().to_owned(), size, encode, decode })
+}
+
+/// [`profile`] for a sample too large to time quickly: checks that `format`
+/// round-trips all of `sample` and reports its encoded size, but times
+/// encoding and decoding `timing`, a smaller part of it (speeds are per
+/// byte, so the part gives them; sizes under compression need the whole
+/// sample). `timing`'s figures are in the report's measurements, whose
+/// `bytes_per_sec` count `timing`'s encoded bytes.
+///
+/// # Errors
+///
+/// As for [`profile`], for either value.
+///
+/// # Examples
+///
+/// ```
+/// use flatbox::profile::{profile_on_sample, ProfileConfig};
+/// use flatbox::Json;
+///
+/// let sample: Vec<u32> = (0..10_000).collect();
+/// let timing: Vec<u32> = sample.iter().copied().step_by(10).collect();
+/// let report = profile_on_sample(&Json, &sample, &timing, &ProfileConfig::smoke())?;
+/// assert_eq!(report.size, serde_json::to_vec(&sample).unwrap().len());
+/// let timed = serde_json::to_vec(&timing).unwrap().len() as f64;
+/// assert!((report.encode.bytes_per_sec - timed / (report.encode.median_ns / 1e9)).abs() < 1.0);
+/// # Ok::<(), flatbox::Error>(())
+/// ```
+pub fn profile_on_sample<T: PartialEq>(
+    format: &(impl Format<T> + ?Sized),
+    sample: &T,
+    timing: &T,
+    config: &ProfileConfig,
+) -> Result<FormatReport> {
+    let mut report = profile(format, timing, config)?;
+    let mut encoded = Vec::new();
+    format.encode(sample, &mut encoded)?;
+    if format.decode(&encoded)? != *sample {
+        return Err(Error::RoundTrip { format: format.name().to_owned(), size: encoded.len() });
+    }
+    report.size = encoded.len();
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn timing(q1_ns: f64, median_ns: f64, q3_ns: f64) -> Measurement {
+        Measurement {
+            median_ns,
+            min_ns: q1_ns,
+            max_ns: q3_ns,
+            q1_ns,
+            q3_ns,
+            samples: MIN_SAMPLES,
+            iterations_per_sample: 1,
+            bytes_per_sec: 0.0,
+        }
+    }
+
+    #[test]
+    fn quartiles_interpolate() {
+        let sorted: Vec<f64> = (1..=10).map(f64::from).collect();
+        assert!((quantile_of_sorted(&sorted, 0.25) - 3.25).abs() < 1e-12);
+        assert!((quantile_of_sorted(&sorted, 0.75) - 7.75).abs() < 1e-12);
+        assert!((quantile_of_sorted(&sorted, 0.5) - median_of_sorted(&sorted)).abs() < 1e-12);
+        assert!((quantile_of_sorted(&[4.0], 0.75) - 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn wide_spreads_are_flagged() {
+        let quiet = timing(98.0, 100.0, 103.0);
+        assert!((quiet.spread() - 0.05).abs() < 1e-12);
+        assert_eq!(quiet.noise_warning(), None);
+        let busy = timing(80.0, 100.0, 120.0);
+        assert_eq!(busy.noise_warning().as_deref(), Some("noisy: spread 40%, rerun on a quiet machine"));
+    }
+
+    #[test]
+    fn overlapping_quartiles_are_within_noise() {
+        assert!(within_noise(&timing(90.0, 100.0, 110.0), &timing(105.0, 112.0, 120.0)));
+        assert!(!within_noise(&timing(90.0, 100.0, 104.0), &timing(105.0, 112.0, 120.0)));
+    }
 }

@@ -53,6 +53,11 @@ pub struct Figures {
     pub encode_ns: f64,
     /// The median decode time, in nanoseconds.
     pub decode_ns: f64,
+    /// The encode time's first and third quartiles, in nanoseconds (the
+    /// median twice when the spread is unknown).
+    pub encode_quartiles_ns: (f64, f64),
+    /// The decode time's first and third quartiles, in nanoseconds.
+    pub decode_quartiles_ns: (f64, f64),
 }
 
 impl Figures {
@@ -64,6 +69,14 @@ impl Figures {
     /// Encode plus decode time, in nanoseconds.
     pub fn time_ns(&self) -> f64 {
         self.encode_ns + self.decode_ns
+    }
+
+    /// Encode plus decode time at the first and third quartiles.
+    fn time_range_ns(&self) -> (f64, f64) {
+        (
+            self.encode_quartiles_ns.0 + self.decode_quartiles_ns.0,
+            self.encode_quartiles_ns.1 + self.decode_quartiles_ns.1,
+        )
     }
 }
 
@@ -101,6 +114,7 @@ pub struct Recommendation {
 /// let row = |format: &str, size: usize, ns: f64| Figures {
 ///     format: format.into(), codec: "none".into(), size, ratio_to_json: size as f64 / 1000.0,
 ///     encode_mb_s: 1.0, decode_mb_s: 1.0, encode_ns: ns / 2.0, decode_ns: ns / 2.0,
+///     encode_quartiles_ns: (ns / 2.0, ns / 2.0), decode_quartiles_ns: (ns / 2.0, ns / 2.0),
 /// };
 /// let rows = [row("json", 1000, 100.0), row("msgpack", 800, 80.0), row("wire", 500, 50.0), row("wire+strings", 400, 70.0)];
 /// let needs = Needs { optimize: Optimize::Speed, ..Needs::default() };
@@ -115,20 +129,16 @@ pub fn recommend(rows: &[Figures], needs: &Needs, have_proto: bool, tabular: Opt
         "Python-specific types? not applicable: the tutorial's Pickle branches become flatbox-wire, Rust's self-describing binary format".to_owned(),
     ];
     let mut notes = Vec::new();
-    let mut family: &[&str];
+    let mut family: &[&'static str];
     let mut family_name: &str;
+    let evolution = needs.schema_evolution.then(|| evolution_step(needs.cross_language, have_proto, tabular.is_some()));
     if needs.cross_language {
         path.push("cross-language? yes (--cross-language)".into());
-        if needs.schema_evolution {
-            path.push("schema evolution? yes (--schema-evolution) -> Protocol Buffers".into());
-            if have_proto {
-                family = &["protobuf"];
-                family_name = "protobuf";
-            } else {
-                notes.push("protobuf was not measured: give --proto FILE --message NAME to measure it on this data; the choice below is the tree's fallback, MessagePack".into());
-                family = &["msgpack", "msgpack-compact"];
-                family_name = "msgpack (the fallback for protobuf)";
-            }
+        if let Some(step) = &evolution {
+            path.push(step.question.clone());
+            notes.extend(step.notes.iter().cloned());
+            family = &step.family;
+            family_name = &step.family_name;
         } else if needs.human_readable {
             path.push("schema evolution? no -> human-readable? yes (--human-readable) -> JSON".into());
             family = &["json"];
@@ -140,7 +150,12 @@ pub fn recommend(rows: &[Figures], needs: &Needs, have_proto: bool, tabular: Opt
         }
     } else {
         path.push("cross-language? no (no --cross-language): Rust on both ends".into());
-        if needs.human_readable {
+        if let Some(step) = &evolution {
+            path.push(step.question.clone());
+            notes.extend(step.notes.iter().cloned());
+            family = &step.family;
+            family_name = &step.family_name;
+        } else if needs.human_readable {
             path.push("human-readable? yes (--human-readable) -> JSON (the tree's readable choice)".into());
             family = &["json"];
             family_name = "json";
@@ -185,6 +200,11 @@ pub fn recommend(rows: &[Figures], needs: &Needs, have_proto: bool, tabular: Opt
             "tabular data ({records} records x {fields} flat fields)? yes -> the tutorial's \"Arrow/Parquet for analytical workloads\""
         );
         match (best_of(COLUMNAR_FAMILY), best_of(family)) {
+            _ if evolution.as_ref().is_some_and(|step| !step.family.iter().any(|f| COLUMNAR_FAMILY.contains(f))) => {
+                path.push(format!(
+                    "{question}: not taken, the schema-evolution step above measured Arrow IPC and Parquet below {family_name}"
+                ));
+            }
             _ if needs.human_readable => {
                 path.push(format!(
                     "{question}: not taken, the columnar formats are binary and --human-readable was asked"
@@ -238,6 +258,13 @@ pub fn recommend(rows: &[Figures], needs: &Needs, have_proto: bool, tabular: Opt
     let figures = describe(best);
     if let Some(second) = candidates.get(1) {
         notes.push(format!("runner-up: {}", describe(second)));
+        if let Some(why) = within_noise_of(best, second, needs.optimize) {
+            notes.push(format!(
+                "the choice is within the noise: {} and {} {why}; rerun with --thorough on a quiet machine to separate them",
+                best.name(),
+                second.name()
+            ));
+        }
     }
     let mut all: Vec<&Figures> = rows.iter().collect();
     all.sort_by(|a, b| score(a).total_cmp(&score(b)));
@@ -251,6 +278,98 @@ pub fn recommend(rows: &[Figures], needs: &Needs, have_proto: bool, tabular: Opt
     }
     notes.push("golden rule: these are your data's figures on this machine; serialization matters only if profiling your program shows it as a bottleneck".into());
     Recommendation { choice: best.name(), family: family_name.into(), path, figures, notes }
+}
+
+/// The decision tree's "need schema evolution?" step, answered by the
+/// measured matrix ([`crate::evolution`]) instead of the formats'
+/// reputations.
+struct EvolutionStep {
+    question: String,
+    family: Vec<&'static str>,
+    family_name: String,
+    notes: Vec<String>,
+}
+
+/// The formats `flatbox profile` measures that the evolution matrix covers,
+/// and whether other languages read them.
+const EVOLVING: [(&str, bool); 8] = [
+    ("json", true),
+    ("msgpack", true),
+    ("msgpack-compact", true),
+    ("wire", false),
+    ("wire+strings", false),
+    ("protobuf", true),
+    ("arrow-ipc", true),
+    ("parquet", true),
+];
+
+/// Among the formats measured (cross-language ones only with
+/// `cross_language`), those that decode the most changes correctly in the
+/// matrix, then the fewest wrongly without an error; the formats with
+/// silently wrong cells are named in a note.
+fn evolution_step(cross_language: bool, have_proto: bool, tabular: bool) -> EvolutionStep {
+    let matrix = crate::evolution::matrix();
+    let cells = crate::evolution::Change::ALL.len() * crate::evolution::Direction::ALL.len();
+    let measured = |name: &str| match name {
+        "protobuf" => have_proto,
+        "arrow-ipc" | "parquet" => tabular,
+        _ => true,
+    };
+    let mut candidates: Vec<(&'static str, usize, usize)> = EVOLVING
+        .iter()
+        .filter(|(name, other_languages)| (*other_languages || !cross_language) && measured(name))
+        .filter_map(|(name, _)| matrix.row(name).map(|r| (*name, r.wrong(), r.correct())))
+        .collect();
+    candidates.sort_by_key(|&(_, wrong, correct)| (std::cmp::Reverse(correct), wrong));
+    let best = candidates.first().map(|&(_, w, c)| (w, c));
+    let family: Vec<&'static str> =
+        candidates.iter().filter(|&&(_, w, c)| Some((w, c)) == best).map(|&(name, _, _)| name).collect();
+    let scores: Vec<String> =
+        candidates.iter().map(|(name, w, c)| format!("{name} {c}/{cells} correct, {w} silently wrong")).collect();
+    let mut notes = Vec::new();
+    let dangerous: Vec<String> =
+        candidates.iter().filter(|(_, w, _)| *w > 0).map(|(name, w, _)| format!("{name} ({w})")).collect();
+    if !dangerous.is_empty() {
+        notes.push(format!(
+            "schema evolution: these decode some changed records WRONGLY without an error: {} (`flatbox profile --schema-evolution --json` lists every cell; the bench report shows the matrix)",
+            dangerous.join(", ")
+        ));
+    }
+    if !have_proto {
+        notes.push("protobuf was not measured: give --proto FILE --message NAME to measure it on this data (it keeps field tags stable across versions)".into());
+    }
+    let family_name = family.join(" / ");
+    EvolutionStep {
+        question: format!(
+            "schema evolution? yes (--schema-evolution): measured on 6 changes x 2 directions (flatbox::evolution): {} -> {family_name}",
+            scores.join("; ")
+        ),
+        family,
+        family_name,
+        notes,
+    }
+}
+
+/// Why `best` and `second` are not separated by the measurements, if they
+/// are not: by size, never (sizes are exact); by speed, when their encode
+/// and decode timings overlap between the quartiles; balanced, when the
+/// ranges of size x time overlap.
+fn within_noise_of(best: &Figures, second: &Figures, optimize: Optimize) -> Option<&'static str> {
+    let overlap = |a: (f64, f64), b: (f64, f64)| a.0 <= b.1 && b.0 <= a.1;
+    match optimize {
+        Optimize::Size => None,
+        Optimize::Speed => (overlap(best.encode_quartiles_ns, second.encode_quartiles_ns)
+            && overlap(best.decode_quartiles_ns, second.decode_quartiles_ns))
+        .then_some("have overlapping encode and decode times (between the quartiles of their samples)"),
+        Optimize::Balanced => {
+            let range = |r: &Figures| {
+                let (lo, hi) = r.time_range_ns();
+                (r.ratio_to_json * lo, r.ratio_to_json * hi)
+            };
+            overlap(range(best), range(second))
+                .then_some("have overlapping size x time scores (between the quartiles of their samples)")
+        }
+    }
 }
 
 fn describe(r: &Figures) -> String {

@@ -13,8 +13,9 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use comfy_table::{Cell, CellAlignment, Table as TextTable, presets};
 use flatbox::codec::Codec;
-use flatbox::profile::{FormatReport, ProfileConfig, profile};
+use flatbox::profile::{FormatReport, ProfileConfig, profile_on_sample};
 use flatbox::recommend::{self, Figures, Needs, Recommendation};
+use flatbox::sample::{Reservoir, SampleStats};
 use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
 use flatbox_arrow::{IpcCompression, ParquetCompression};
 use prost::Message as _;
@@ -47,6 +48,10 @@ pub(crate) struct Row {
     pub(crate) encode_mb_s: f64,
     /// JSON-equivalent megabytes decoded per second.
     pub(crate) decode_mb_s: f64,
+    /// The encode timing's spread: interquartile range over the median.
+    pub(crate) encode_spread: f64,
+    /// The decode timing's spread.
+    pub(crate) decode_spread: f64,
     /// The harness's full report.
     pub(crate) report: FormatReport,
 }
@@ -63,6 +68,8 @@ impl Row {
             decode_mb_s: self.decode_mb_s,
             encode_ns: self.report.encode.median_ns,
             decode_ns: self.report.decode.median_ns,
+            encode_quartiles_ns: (self.report.encode.q1_ns, self.report.encode.q3_ns),
+            decode_quartiles_ns: (self.report.decode.q1_ns, self.report.decode.q3_ns),
         }
     }
 }
@@ -77,6 +84,10 @@ struct InputSummary {
     tabular: bool,
     columns: Vec<String>,
     json_bytes: usize,
+    /// What was measured of the input.
+    sample: SampleStats,
+    /// The sample in words: "measured on 8.0 MiB of 1.00 GB; sizes scaled".
+    sample_note: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,40 +110,49 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
     let mut input = Input::open(&args.file)?;
     let format = input.detect(args.input, &args.file)?;
     let compressed = input.codec.map(|c| c.to_string());
-    let records = format.reader(input, schema.as_ref())?;
-    let stream = records.stream;
-    let (value, count) = records.collect()?;
     let name = args.file.display().to_string();
+    let (value, stream, sample) = read_sample(format, input, schema.as_ref(), args.sample)?;
+    let count = usize::try_from(sample.input_records).unwrap_or(usize::MAX);
 
-    let (mode, config) = if args.smoke {
-        ("smoke", ProfileConfig::smoke())
+    let (mode, config, timing_budget) = if args.smoke {
+        ("smoke", ProfileConfig::smoke(), SMOKE_TIMING_BYTES)
     } else if args.thorough {
-        ("thorough", ProfileConfig::thorough())
+        ("thorough", ProfileConfig::thorough(), u64::MAX)
     } else {
-        ("quick", ProfileConfig::quick())
+        ("quick", ProfileConfig::quick(), TIMING_BYTES)
     };
+    let timing = timing_part(&value, timing_budget);
 
-    let json_bytes = serde_json::to_vec(&value).map_or(0, |v| v.len()).max(1);
+    let json_bytes = json_len(&value).max(1);
+    let timing_json_bytes = timing.as_ref().map_or(json_bytes, |t| json_len(t).max(1));
+    let scale = Scale { sample: sample.clone(), json_bytes, timing_json_bytes };
     let table = as_table(&value);
+    let timing_table = timing.as_ref().and_then(as_table);
     let codecs = Codec::standard_set();
     let with_proto = usize::from(schema.is_some());
     let columnar_steps = if table.is_some() { COLUMNAR.len() } else { 0 };
     let progress = Progress::bar(quiet || args.json, ((5 + with_proto) * codecs.len() + columnar_steps) as u64);
     let mut rows = Vec::new();
     let mut skipped = Vec::new();
-    match &table {
-        Some(t) => {
-            measure_serde(t, &config, json_bytes, &progress, &mut rows, &mut skipped);
-            measure_columnar(t, &config, json_bytes, &progress, &mut rows, &mut skipped);
-        }
-        None => measure_serde(&value, &config, json_bytes, &progress, &mut rows, &mut skipped),
+    if let Some(t) = &table {
+        let data = Data { sample: t, timing: timing_table.as_ref().unwrap_or(t) };
+        measure_serde(data, &config, &scale, &progress, &mut rows, &mut skipped);
+        measure_columnar(data, &config, &scale, &progress, &mut rows, &mut skipped);
+    } else {
+        let data = Data { sample: &value, timing: timing.as_ref().unwrap_or(&value) };
+        measure_serde(data, &config, &scale, &progress, &mut rows, &mut skipped);
     }
     if let Some(schema) = &schema {
         let descriptor = schema.schema.message(&schema.message)?;
-        let messages = to_messages(&descriptor, &value, stream)
-            .with_context(|| format!("{name}: the data as protobuf {}", schema.message))?;
-        let proto = DynProto { descriptor, delimited: messages.delimited };
-        measure_one(&proto, "protobuf", &messages, &config, json_bytes, &progress, &mut rows, &mut skipped);
+        let to = |v: &Value| {
+            to_messages(&descriptor, v, stream)
+                .with_context(|| format!("{name}: the data as protobuf {}", schema.message))
+        };
+        let messages = to(&value)?;
+        let timing_messages = timing.as_ref().map(to).transpose()?;
+        let proto = DynProto { descriptor: descriptor.clone(), delimited: messages.delimited };
+        let data = Data { sample: &messages, timing: timing_messages.as_ref().unwrap_or(&messages) };
+        measure_one(&proto, "protobuf", data, &config, &scale, &progress, &mut rows, &mut skipped);
     }
     progress.finish();
     if rows.is_empty() {
@@ -160,7 +180,9 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
             records: count,
             tabular: table.is_some(),
             columns: table.as_ref().map(|t| t.columns.iter().map(|c| (*c).to_owned()).collect()).unwrap_or_default(),
-            json_bytes,
+            json_bytes: usize::try_from(sample.extrapolate(json_bytes)).unwrap_or(usize::MAX),
+            sample_note: sample.note(),
+            sample,
         },
         needs,
         mode,
@@ -168,33 +190,139 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
         skipped,
         recommendation,
     };
+    if let Some(path) = &args.html {
+        std::fs::write(path, html_page(&output))
+            .map_err(|e| crate::error::usage_error(format!("{}: cannot write: {e}", path.display())))?;
+    }
     let text = if args.json { serde_json::to_string_pretty(&output)? + "\n" } else { render(&output) };
     std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes())?;
     Ok(())
 }
 
-fn measure_serde<T: PartialEq + Serialize + DeserializeOwned>(
-    value: &T,
-    config: &ProfileConfig,
+/// Bytes of the sample timed in the default (quick) mode: speeds are per
+/// byte, so a part of the sample gives them; sizes use all of it.
+const TIMING_BYTES: u64 = 1 << 20;
+/// Bytes timed with `--smoke`.
+const SMOKE_TIMING_BYTES: u64 = 64 << 10;
+
+/// Reads a sample of about `budget` bytes of the input, once, as a stream
+/// (`flatbox::sample`): NDJSON lines are sampled before they are parsed;
+/// other record streams record by record; a single document is read whole.
+/// Returns the sample as one value (an array for a stream), whether the
+/// input was a stream, and how the sample relates to the input.
+fn read_sample(
+    format: FormatKind,
+    input: Input,
+    schema: Option<&ProtoSchema>,
+    budget: u64,
+) -> anyhow::Result<(Value, bool, SampleStats)> {
+    if format == FormatKind::Ndjson {
+        let name = input.name.clone();
+        let sample = flatbox::sample::sample_lines(input.reader, budget).with_context(|| format!("{name}: reading"))?;
+        let records = sample
+            .records
+            .iter()
+            .map(|line| {
+                serde_json::from_slice(&line.bytes).map_err(|e| {
+                    let e = e.to_string().replace(" at line 1 column ", " at column ");
+                    anyhow::anyhow!("{name}: line {}: expected one JSON value per line: {e}", line.number)
+                })
+            })
+            .collect::<anyhow::Result<Vec<Value>>>()?;
+        return Ok((Value::Array(records), true, sample.stats));
+    }
+    let records = format.reader(input, schema)?;
+    if !records.stream {
+        let (value, count) = records.collect()?;
+        let bytes = json_len(&value) as u64;
+        let count = count as u64;
+        let stats =
+            SampleStats { input_records: count, input_bytes: bytes, sample_records: count, sample_bytes: bytes };
+        return Ok((value, false, stats));
+    }
+    let mut reservoir = Reservoir::new(budget);
+    for record in records.iter {
+        let record = record?;
+        let bytes = json_len(&record) as u64;
+        reservoir.push(record, bytes);
+    }
+    let sample = reservoir.finish();
+    Ok((Value::Array(sample.records), true, sample.stats))
+}
+
+/// The length of `value` as compact JSON, counted without building it.
+fn json_len(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).map_or(0, |()| count.0)
+}
+
+/// The part of a sampled array that is timed: records spread evenly over
+/// it, about `budget` bytes of JSON. `None` when the whole sample is timed.
+fn timing_part(value: &Value, budget: u64) -> Option<Value> {
+    let records = value.as_array()?;
+    let bytes = json_len(value) as u64;
+    if bytes <= budget || records.len() < 2 {
+        return None;
+    }
+    let stride = usize::try_from(bytes.div_ceil(budget)).unwrap_or(usize::MAX).max(1);
+    Some(Value::Array(records.iter().step_by(stride).cloned().collect()))
+}
+
+/// The whole sample (for sizes and the round-trip check) and the part of it
+/// that is timed.
+struct Data<'a, T> {
+    sample: &'a T,
+    timing: &'a T,
+}
+
+impl<T> Clone for Data<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T> Copy for Data<'_, T> {}
+
+/// How figures measured on the sample scale to the input.
+struct Scale {
+    sample: SampleStats,
+    /// The sample's size as JSON.
     json_bytes: usize,
+    /// The timed part's size as JSON.
+    timing_json_bytes: usize,
+}
+
+fn measure_serde<T: PartialEq + Serialize + DeserializeOwned>(
+    data: Data<'_, T>,
+    config: &ProfileConfig,
+    scale: &Scale,
     progress: &Progress,
     rows: &mut Vec<Row>,
     skipped: &mut Vec<String>,
 ) {
-    measure_one(&Json, "json", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&MsgPack::named(), "msgpack", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&MsgPack::compact(), "msgpack-compact", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&Wire::new(), "wire", value, config, json_bytes, progress, rows, skipped);
-    measure_one(&Wire::strings(), "wire+strings", value, config, json_bytes, progress, rows, skipped);
+    measure_one(&Json, "json", data, config, scale, progress, rows, skipped);
+    measure_one(&MsgPack::named(), "msgpack", data, config, scale, progress, rows, skipped);
+    measure_one(&MsgPack::compact(), "msgpack-compact", data, config, scale, progress, rows, skipped);
+    measure_one(&Wire::new(), "wire", data, config, scale, progress, rows, skipped);
+    measure_one(&Wire::strings(), "wire+strings", data, config, scale, progress, rows, skipped);
 }
 
 #[allow(clippy::too_many_arguments, reason = "one call per format, read side by side")]
 fn measure_one<T: PartialEq, F: Format<T> + Clone>(
     format: &F,
     name: &str,
-    value: &T,
+    data: Data<'_, T>,
     config: &ProfileConfig,
-    json_bytes: usize,
+    scale: &Scale,
     progress: &Progress,
     rows: &mut Vec<Row>,
     skipped: &mut Vec<String>,
@@ -203,10 +331,10 @@ fn measure_one<T: PartialEq, F: Format<T> + Clone>(
     for codec in Codec::standard_set() {
         let pipeline = Pipeline::new(format.clone(), codec);
         progress.step(Format::<T>::name(&pipeline));
-        match profile(&pipeline, value, config) {
+        match profile_on_sample(&pipeline, data.sample, data.timing, config) {
             Ok(report) => {
                 let plain = *plain_size.get_or_insert(report.size);
-                rows.push(Row::new(name, &codec.to_string(), plain, json_bytes, report));
+                rows.push(Row::new(name, &codec.to_string(), plain, scale, report));
             }
             Err(e) => skipped.push(format!("{}: {e}", Format::<T>::name(&pipeline))),
         }
@@ -214,16 +342,21 @@ fn measure_one<T: PartialEq, F: Format<T> + Clone>(
 }
 
 impl Row {
-    fn new(format: &str, codec: &str, plain_size: usize, json_bytes: usize, report: FormatReport) -> Row {
-        let mb = |ns: f64| if ns > 0.0 { json_bytes as f64 / ns * 1e3 } else { f64::INFINITY };
+    /// A row from the harness's report on the sample: sizes extrapolated
+    /// to the whole input, speeds in JSON-equivalent MB/s of the timed part.
+    fn new(format: &str, codec: &str, plain_size: usize, scale: &Scale, report: FormatReport) -> Row {
+        let mb = |ns: f64| if ns > 0.0 { scale.timing_json_bytes as f64 / ns * 1e3 } else { f64::INFINITY };
+        let scaled = |n: usize| usize::try_from(scale.sample.extrapolate(n)).unwrap_or(usize::MAX);
         Row {
             format: format.to_owned(),
             codec: codec.to_owned(),
-            plain_size,
-            size: report.size,
-            ratio_to_json: report.size as f64 / json_bytes as f64,
+            plain_size: scaled(plain_size),
+            size: scaled(report.size),
+            ratio_to_json: report.size as f64 / scale.json_bytes as f64,
             encode_mb_s: mb(report.encode.median_ns),
             decode_mb_s: mb(report.decode.median_ns),
+            encode_spread: report.encode.spread(),
+            decode_spread: report.decode.spread(),
             report,
         }
     }
@@ -282,13 +415,14 @@ impl Format<Table> for Columnar {
 }
 
 fn measure_columnar(
-    table: &Table,
+    data: Data<'_, Table>,
     config: &ProfileConfig,
-    json_bytes: usize,
+    scale: &Scale,
     progress: &Progress,
     rows: &mut Vec<Row>,
     skipped: &mut Vec<String>,
 ) {
+    let table = data.sample;
     let samples: Vec<RowRef<'_>> = table.rows.iter().map(|values| RowRef { columns: &table.columns, values }).collect();
     let fields = match flatbox_arrow::fields_from_samples(&samples) {
         Ok(fields) => Arc::new(fields),
@@ -312,10 +446,10 @@ fn measure_columnar(
         }
         progress.step(name);
         let columnar = Columnar { name, parquet, zstd, fields: fields.clone() };
-        match profile(&columnar, table, config) {
+        match profile_on_sample(&columnar, data.sample, data.timing, config) {
             Ok(report) => {
                 let plain = *plain_size.get_or_insert(report.size);
-                rows.push(Row::new(format, codec, plain, json_bytes, report));
+                rows.push(Row::new(format, codec, plain, scale, report));
             }
             Err(e) => skipped.push(format!("{name}: {e}")),
         }
@@ -490,7 +624,7 @@ fn render(o: &ProfileOutput) -> String {
     let i = &o.input;
     let _ = writeln!(
         s,
-        "{} ({}{}): {} record{}{}, {} as JSON; {} measurements",
+        "{} ({}{}): {} record{}{}, {} as JSON; {} measurements, {}",
         i.file,
         i.format.name(),
         i.compressed.as_ref().map(|c| format!(", {c}-compressed")).unwrap_or_default(),
@@ -499,6 +633,7 @@ fn render(o: &ProfileOutput) -> String {
         if i.tabular { format!(", tabular ({} flat fields)", i.columns.len()) } else { String::new() },
         bytes(i.json_bytes),
         o.mode,
+        i.sample_note,
     );
     let mut table = TextTable::new();
     table.load_preset(presets::UTF8_FULL_CONDENSED);
@@ -511,11 +646,36 @@ fn render(o: &ProfileOutput) -> String {
             Cell::new(if r.codec == "none" { "-".to_owned() } else { bytes(r.size) })
                 .set_alignment(CellAlignment::Right),
             Cell::new(format!("{:.1}%", r.ratio_to_json * 100.0)).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{:.0}", r.encode_mb_s)).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{:.0}", r.decode_mb_s)).set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0} ±{:.0}%", r.encode_mb_s, r.encode_spread * 50.0))
+                .set_alignment(CellAlignment::Right),
+            Cell::new(format!("{:.0} ±{:.0}%", r.decode_mb_s, r.decode_spread * 50.0))
+                .set_alignment(CellAlignment::Right),
         ]);
     }
     let _ = writeln!(s, "{table}");
+    let noisy: Vec<String> = o
+        .rows
+        .iter()
+        .flat_map(|r| {
+            [("encode", &r.report.encode), ("decode", &r.report.decode)]
+                .into_iter()
+                .filter(|(_, m)| m.is_noisy())
+                .map(|(op, m)| format!("{} {op} {:.0}%", r.figures().name(), m.spread() * 100.0))
+        })
+        .collect();
+    let _ = writeln!(s, "±: half the interquartile range of the timing samples, over the median.");
+    if !noisy.is_empty() {
+        let worst =
+            o.rows.iter().flat_map(|r| [r.report.encode.spread(), r.report.decode.spread()]).fold(0.0_f64, f64::max);
+        let _ = writeln!(
+            s,
+            "noisy: spread {:.0}%, rerun on a quiet machine ({} of {} timings: {})",
+            worst * 100.0,
+            noisy.len(),
+            o.rows.len() * 2,
+            noisy.join(", ")
+        );
+    }
     let _ = writeln!(
         s,
         "MB/s: megabytes of the data's JSON form per second (JSON size / median time), so rows compare directly."
@@ -533,4 +693,81 @@ fn render(o: &ProfileOutput) -> String {
         let _ = writeln!(s, "  note: {note}");
     }
     s
+}
+
+/// `--html`: the chart, the table, the recommendation with its branch and
+/// the sample note, as one self-contained page (`flatbox::report`).
+fn html_page(o: &ProfileOutput) -> String {
+    use flatbox::report::{Block, Panel, Point, Section, Table, chart_svg, html};
+    let i = &o.input;
+    let json = o.rows.iter().find(|r| r.format == "json" && r.codec == "none");
+    let points = json.map_or_else(Vec::new, |base| {
+        o.rows
+            .iter()
+            .map(|r| Point {
+                format: r.figures().name(),
+                size_ratio: r.size as f64 / base.size as f64,
+                encode_speedup: base.report.encode.median_ns / r.report.encode.median_ns,
+                decode_speedup: base.report.decode.median_ns / r.report.decode.median_ns,
+            })
+            .collect()
+    });
+    let table = Table {
+        header: ["format", "codec", "size", "vs JSON", "encode MB/s", "± encode", "decode MB/s", "± decode"]
+            .map(str::to_owned)
+            .to_vec(),
+        rows: o
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    r.format.clone(),
+                    r.codec.clone(),
+                    bytes(r.size),
+                    format!("{:.1}%", r.ratio_to_json * 100.0),
+                    format!("{:.0}", r.encode_mb_s),
+                    format!("{:.0}%", r.encode_spread * 50.0),
+                    format!("{:.0}", r.decode_mb_s),
+                    format!("{:.0}%", r.decode_spread * 50.0),
+                ]
+            })
+            .collect(),
+    };
+    let r = &o.recommendation;
+    let recommendation = vec![
+        Block::Paragraph(format!("Recommendation: {} ({})", r.choice, r.figures)),
+        Block::List(r.path.iter().enumerate().map(|(n, s)| format!("{}. {s}", n + 1)).collect()),
+        Block::List(r.notes.clone()),
+    ];
+    let sections = [
+        Section {
+            heading: "Input".into(),
+            blocks: vec![Block::Paragraph(format!(
+                "{} ({}): {} records, {} as JSON; {} measurements, {}.",
+                i.file,
+                i.format.name(),
+                i.records,
+                bytes(i.json_bytes),
+                o.mode,
+                i.sample_note
+            ))],
+        },
+        Section { heading: "Recommendation".into(), blocks: recommendation },
+        Section {
+            heading: "Size against speed, relative to JSON".into(),
+            blocks: vec![Block::Svg(chart_svg(&[Panel { title: i.file.clone(), points }]))],
+        },
+        Section {
+            heading: "Every format and codec".into(),
+            blocks: vec![
+                Block::Table(table),
+                Block::Paragraph(
+                    "MB/s: megabytes of the data's JSON form per second. ±: half the interquartile range of the timing samples, over the median."
+                        .into(),
+                ),
+                Block::List(o.skipped.iter().map(|s| format!("not measured: {s}")).collect()),
+            ],
+        },
+    ];
+    html(&format!("flatbox profile: {}", i.file), &sections)
 }

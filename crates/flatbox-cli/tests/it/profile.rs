@@ -93,3 +93,46 @@ fn protobuf_is_measured_with_a_schema_and_chosen_for_schema_evolution() {
     let result = profile_json(&["--message", "User", "--proto", proto.to_str().unwrap()], &lines);
     assert!(result["rows"].as_array().unwrap().iter().any(|r| r["format"] == "protobuf"));
 }
+
+#[test]
+fn a_large_input_is_sampled_and_its_sizes_scaled() {
+    let dir = Scratch::new();
+    let lines = ndjson(&records(4000));
+    let input = dir.write("big.ndjson", &lines);
+    let html = dir.path("report.html");
+    let result = profile_json(&["--sample", "32kB", "--html", html.to_str().unwrap()], &input);
+    let sample = &result["input"]["sample"];
+    assert_eq!(sample["input_records"], 4000);
+    assert_eq!(sample["input_bytes"].as_u64().unwrap(), lines.len() as u64);
+    let kept = sample["sample_records"].as_u64().unwrap();
+    assert!(kept > 50 && kept < 1000, "{sample}");
+    let note = result["input"]["sample_note"].as_str().unwrap();
+    assert!(note.contains(&format!("({kept} of 4000 records)")) && note.ends_with("; sizes scaled"), "{note}");
+    // JSON measured on the sample and scaled is about the input's size.
+    let rows = result["rows"].as_array().unwrap();
+    let json = rows.iter().find(|r| r["format"] == "json" && r["codec"] == "none").unwrap()["size"].as_u64().unwrap();
+    let ratio = json as f64 / lines.len() as f64;
+    assert!((0.9..1.1).contains(&ratio), "json scaled to {json} of {} bytes", lines.len());
+    // Each timing carries its spread.
+    assert!(
+        rows.iter().all(|r| r["encode_spread"].as_f64().is_some() && r["report"]["decode"]["q3_ns"].as_f64().is_some())
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    for needle in ["<svg", "sizes scaled", "Recommendation", "wire+strings"] {
+        assert!(page.contains(needle), "{needle} missing from the page");
+    }
+    assert!(!page.contains("src=") && !page.contains("href=") && !page.contains("<script"), "nothing is fetched");
+}
+
+#[test]
+fn schema_evolution_is_answered_by_the_measured_matrix() {
+    let dir = Scratch::new();
+    let input = dir.write("log.ndjson", ndjson(&records(50)));
+    let result = profile_json(&["--schema-evolution"], &input);
+    let path = result["recommendation"]["path"].as_array().unwrap();
+    let step = path.iter().filter_map(Value::as_str).find(|s| s.starts_with("schema evolution? yes")).unwrap();
+    assert!(step.contains("msgpack-compact ") && step.contains("/12 correct"), "{step}");
+    assert!(step.contains("silently wrong"), "{step}");
+    let notes = result["recommendation"]["notes"].to_string();
+    assert!(notes.contains("WRONGLY without an error"), "{notes}");
+}

@@ -18,6 +18,8 @@ fn row(name: &str, size: usize, ns: f64) -> Figures {
         decode_mb_s: 1.0,
         encode_ns: ns * 0.25,
         decode_ns: ns * 0.75,
+        encode_quartiles_ns: (ns * 0.25, ns * 0.25),
+        decode_quartiles_ns: (ns * 0.75, ns * 0.75),
     }
 }
 
@@ -47,7 +49,6 @@ fn each_branch_of_the_tree_leads_to_its_family() {
         (needs(true, false, false, Optimize::Size), false, "msgpack", "msgpack-compact"),
         (needs(true, false, false, Optimize::Speed), false, "msgpack", "msgpack"),
         (needs(true, false, true, Optimize::Speed), true, "protobuf", "protobuf"),
-        (needs(true, false, true, Optimize::Speed), false, "msgpack (the fallback for protobuf)", "msgpack"),
         (needs(false, true, false, Optimize::Speed), false, "json", "json"),
         (needs(false, false, false, Optimize::Speed), false, "wire", "wire"),
         (needs(false, false, false, Optimize::Size), false, "wire", "wire+zstd:3"),
@@ -57,8 +58,45 @@ fn each_branch_of_the_tree_leads_to_its_family() {
         assert_eq!((r.family.as_str(), r.choice.as_str()), (family, choice), "{needs:?} (proto {have_proto})");
         assert!(r.path.last().unwrap().starts_with(&format!("within {family}")), "{:?}", r.path);
     }
-    let fallback = recommend(&rows, &needs(true, false, true, Optimize::Size), false, None);
-    assert!(fallback.notes[0].starts_with("protobuf was not measured"), "{:?}", fallback.notes);
+}
+
+#[test]
+fn schema_evolution_is_decided_by_the_measured_matrix() {
+    // Without protobuf, the cross-language formats measured here that
+    // decode the most changed records correctly (then the fewest wrongly
+    // without an error) in flatbox::evolution's matrix form the family.
+    let matrix = flatbox::evolution::matrix();
+    let score = |name: &str| {
+        let row = matrix.row(name).expect("the matrix covers the format");
+        (std::cmp::Reverse(row.correct()), row.wrong())
+    };
+    let candidates = ["json", "msgpack", "msgpack-compact"];
+    let best = candidates.iter().map(|n| score(n)).min().unwrap();
+    let family: Vec<&str> = candidates.iter().copied().filter(|n| score(n) == best).collect();
+    let r = recommend(&rows(), &needs(true, false, true, Optimize::Size), false, None);
+    assert_eq!(r.family, family.join(" / "), "{:?}", r.path);
+    assert!(r.path.iter().any(|p| p.contains("flatbox::evolution")), "{:?}", r.path);
+    assert!(r.notes.iter().any(|n| n.starts_with("protobuf was not measured")), "{:?}", r.notes);
+    // With protobuf measured, it wins: it decodes more changes correctly.
+    let with_proto = recommend(&rows(), &needs(true, false, true, Optimize::Size), true, None);
+    assert_eq!(with_proto.family, "protobuf");
+}
+
+#[test]
+fn a_winner_within_the_runner_ups_noise_is_flagged() {
+    let mut rows = rows();
+    for r in &mut rows {
+        // Wide quartiles: every timing overlaps every other.
+        r.encode_quartiles_ns = (0.0, 1e9);
+        r.decode_quartiles_ns = (0.0, 1e9);
+    }
+    let noisy = recommend(&rows, &needs(false, false, false, Optimize::Speed), false, None);
+    assert!(noisy.notes.iter().any(|n| n.starts_with("the choice is within the noise")), "{:?}", noisy.notes);
+    let exact = recommend(&self::rows(), &needs(false, false, false, Optimize::Speed), false, None);
+    assert!(exact.notes.iter().all(|n| !n.contains("within the noise")), "{:?}", exact.notes);
+    // Sizes are exact: never within the noise.
+    let size = recommend(&rows, &needs(false, false, false, Optimize::Size), false, None);
+    assert!(size.notes.iter().all(|n| !n.contains("within the noise")), "{:?}", size.notes);
 }
 
 #[test]
