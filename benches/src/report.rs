@@ -260,35 +260,7 @@ impl Report {
              except where JSON does not apply); × columns are speedups over the baseline (2.00 = twice as fast). \
              Every format's decode was checked once against the original value.\n"
         );
-        let vs = self.vs_postcard();
-        if !vs.is_empty() {
-            let _ = writeln!(
-                md,
-                "## Against postcard\n\nPer format, over every dataset with a postcard row: the geometric mean and \
-                 the worst dataset of its size, encode time and decode time over postcard's (1.00x = the same; above \
-                 = larger or slower). Rows named `(one-shot)` call the crates' public one-shot functions \
-                 (`flatbox_wire::to_vec` / `from_slice`, `postcard::to_allocvec` / `from_bytes`, \
-                 `rmp_serde::to_vec_named` / `from_slice`), each encode returning a fresh `Vec`, and their encode is \
-                 compared with `postcard (one-shot)`; the other rows encode into a reused buffer through the facade's \
-                 `Format` and are compared with `postcard`, which does too. Every row decodes with its crate's \
-                 one-shot call (bitcode's serde API has only `bitcode::serialize` / `deserialize`, so its row is \
-                 one-shot both ways). `wire (borrowed)` decodes into `&str` fields, compared with postcard's owned \
-                 decode.\n\n| format | datasets | size / postcard | encode / postcard | decode / postcard |\n\
-                 |---|---:|---:|---:|---:|"
-            );
-            for v in &vs {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} |",
-                    v.format,
-                    v.datasets,
-                    v.size.cell(),
-                    v.encode.cell(),
-                    v.decode.cell()
-                );
-            }
-            let _ = writeln!(md);
-        }
+        self.vs_postcard_markdown(&mut md);
         for dataset in &self.datasets {
             let _ = writeln!(md, "## {}\n\n_{}_\n", dataset.name, dataset.source);
             let _ = writeln!(
@@ -349,6 +321,39 @@ impl Report {
             );
         }
         md
+    }
+
+    /// The "Against postcard" section of [`Report::markdown`].
+    fn vs_postcard_markdown(&self, md: &mut String) {
+        let vs = self.vs_postcard();
+        if !vs.is_empty() {
+            let _ = writeln!(
+                md,
+                "## Against postcard\n\nPer format, over every dataset with a postcard row: the geometric mean and \
+             the worst dataset of its size, encode time and decode time over postcard's (1.00x = the same; above \
+             = larger or slower). Rows named `(one-shot)` call the crates' public one-shot functions \
+             (`flatbox_wire::to_vec` / `from_slice`, `postcard::to_allocvec` / `from_bytes`, \
+             `rmp_serde::to_vec_named` / `from_slice`), each encode returning a fresh `Vec`, and their encode is \
+             compared with `postcard (one-shot)`; the other rows encode into a reused buffer through the facade's \
+             `Format` and are compared with `postcard`, which does too. Every row decodes with its crate's \
+             one-shot call (bitcode's serde API has only `bitcode::serialize` / `deserialize`, so its row is \
+             one-shot both ways). `wire (borrowed)` decodes into `&str` fields, compared with postcard's owned \
+             decode.\n\n| format | datasets | size / postcard | encode / postcard | decode / postcard |\n\
+             |---|---:|---:|---:|---:|"
+            );
+            for v in &vs {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    v.format,
+                    v.datasets,
+                    v.size.cell(),
+                    v.encode.cell(),
+                    v.decode.cell()
+                );
+            }
+            let _ = writeln!(md);
+        }
     }
 }
 
