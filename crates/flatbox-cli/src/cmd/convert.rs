@@ -69,6 +69,15 @@ pub(crate) fn run(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
         }
         return result;
     }
+    if from.is_columnar() && matches!(to, FormatKind::Wire | FormatKind::Msgpack) {
+        // Rows of the record model: nothing the batch holds is lost.
+        let output = Output::create(&args.output, codec)?;
+        let result = batches_to_records(input, from, to, output, quiet, &args.output);
+        if result.is_err() && args.output != Path::new("-") {
+            let _ = std::fs::remove_file(&args.output);
+        }
+        return result;
+    }
     if from == FormatKind::Ndjson && matches!(to, FormatKind::Wire | FormatKind::Msgpack) {
         // The fast path: each line parsed and encoded in one pass.
         let output = Output::create(&args.output, codec)?;
@@ -189,6 +198,91 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
     }
     progress.finish();
     output.finish()
+}
+
+/// Arrow IPC / Parquet to wire or MessagePack: each batch becomes rows of the
+/// record model ([`flatbox_arrow::records::to_records`]), each row one
+/// record, batch by batch. A value the output cannot hold is an error naming
+/// the row, the column and the type; rows are counted in and out.
+fn batches_to_records(
+    input: Input,
+    from: FormatKind,
+    to: FormatKind,
+    mut output: Output,
+    quiet: bool,
+    out_path: &Path,
+) -> anyhow::Result<()> {
+    let name = input.name.clone();
+    let out_name = out_path.display().to_string();
+    let BatchSource { batches, declared_rows, .. } = match from {
+        FormatKind::Arrow => columnar::ipc_batches(&name, input.path, input.reader)?,
+        FormatKind::Parquet => columnar::parquet_batches(&name, input.path, input.reader)?,
+        other => anyhow::bail!("{name}: {other} is not read as batches"),
+    };
+    let progress = Progress::spinner(quiet, "rows");
+    let (mut rows_in, mut rows_out) = (0_u64, 0_u64);
+    let mut buf = Vec::new();
+    let result = (|| {
+        for (i, batch) in batches.enumerate() {
+            let batch = batch?;
+            let rows = flatbox_arrow::records::to_records(&batch)
+                .with_context(|| format!("{name}: batch {i} (rows from {})", rows_in + 1))?;
+            rows_in += batch.num_rows() as u64;
+            for row in &rows {
+                buf.clear();
+                encode_record(row, to, &mut buf)
+                    .with_context(|| format!("{out_name}: row {} of {name}", rows_out + 1))?;
+                output.write_all(&buf).with_context(|| format!("{out_name}: writing"))?;
+                rows_out += 1;
+            }
+            progress.set(rows_out);
+        }
+        anyhow::Ok(())
+    })();
+    progress.finish();
+    result?;
+    if rows_out != rows_in {
+        anyhow::bail!("{out_name}: {rows_in} rows read from {name} but {rows_out} written");
+    }
+    if let Some(declared) = declared_rows
+        && declared != rows_in
+    {
+        anyhow::bail!(
+            "{name}: the file declares {declared} rows but {rows_in} were read (a column the reader could not assemble into rows?)"
+        );
+    }
+    output.finish()
+}
+
+/// One record of the record model in wire or MessagePack, appended to
+/// `buf`. When a row (a map of columns) cannot be written, the error names
+/// the column whose value the format cannot hold.
+fn encode_record(record: &flatbox::wire::Value, to: FormatKind, buf: &mut Vec<u8>) -> anyhow::Result<()> {
+    let encode = |value: &flatbox::wire::Value, buf: &mut Vec<u8>| -> anyhow::Result<()> {
+        if to == FormatKind::Wire {
+            flatbox::wire::to_writer(&mut *buf, value)?;
+        } else {
+            buf.extend_from_slice(&flatbox::records::to_msgpack(value)?);
+        }
+        Ok(())
+    };
+    match encode(record, buf) {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            if let flatbox::wire::Value::Map(entries) = record {
+                for (key, value) in entries {
+                    if let Err(inner) = encode(value, &mut Vec::new()) {
+                        let column = match key {
+                            flatbox::wire::Value::String(s) => s.clone(),
+                            other => format!("{other:?}"),
+                        };
+                        return Err(anyhow!("column {column:?}: {} cannot hold it: {inner}", to.name()));
+                    }
+                }
+            }
+            Err(e.context(format!("{} cannot hold the record", to.name())))
+        }
+    }
 }
 
 /// Where batches go: a columnar writer, or arrow-json's.

@@ -9,5 +9,6 @@ mod help;
 mod inspect;
 mod interop;
 mod profile;
+mod records;
 mod store;
 mod support;
