@@ -13,7 +13,7 @@ use anyhow::{Context, bail};
 
 /// The Python packages the interop tests (and the bench's peers) use,
 /// pinned. Changing this list rebuilds the venv on the next run.
-pub(crate) const PYTHON_PACKAGES: [&str; 2] = ["pyarrow==26.0.1", "duckdb==1.5.6"];
+pub(crate) const PYTHON_PACKAGES: [&str; 3] = ["pyarrow==26.0.1", "duckdb==1.5.6", "numpy==2.4.6"];
 
 /// The command-line tools the codec interop tests run, and the Debian
 /// package that provides each.

@@ -132,14 +132,18 @@ pub fn recommend(rows: &[Figures], needs: &Needs, have_proto: bool, tabular: Opt
     let mut family: &[&'static str];
     let mut family_name: &str;
     let evolution = needs.schema_evolution.then(|| evolution_step(needs.cross_language, have_proto, tabular.is_some()));
-    if needs.cross_language {
-        path.push("cross-language? yes (--cross-language)".into());
-        if let Some(step) = &evolution {
-            path.push(step.question.clone());
-            notes.extend(step.notes.iter().cloned());
-            family = &step.family;
-            family_name = &step.family_name;
-        } else if needs.human_readable {
+    path.push(if needs.cross_language {
+        "cross-language? yes (--cross-language)".into()
+    } else {
+        "cross-language? no (no --cross-language): Rust on both ends".into()
+    });
+    if let Some(step) = &evolution {
+        path.push(step.question.clone());
+        notes.extend(step.notes.iter().cloned());
+        family = &step.family;
+        family_name = &step.family_name;
+    } else if needs.cross_language {
+        if needs.human_readable {
             path.push("schema evolution? no -> human-readable? yes (--human-readable) -> JSON".into());
             family = &["json"];
             family_name = "json";
@@ -148,32 +152,24 @@ pub fn recommend(rows: &[Figures], needs: &Needs, have_proto: bool, tabular: Opt
             family = &["msgpack", "msgpack-compact"];
             family_name = "msgpack";
         }
+    } else if needs.human_readable {
+        path.push("human-readable? yes (--human-readable) -> JSON (the tree's readable choice)".into());
+        family = &["json"];
+        family_name = "json";
+    } else if needs.optimize == Optimize::Speed {
+        path.push("maximum performance? yes (--optimize speed) -> custom binary + zero-copy: flatbox-wire".into());
+        family = &["wire", "wire+strings"];
+        family_name = "wire";
     } else {
-        path.push("cross-language? no (no --cross-language): Rust on both ends".into());
-        if let Some(step) = &evolution {
-            path.push(step.question.clone());
-            notes.extend(step.notes.iter().cloned());
-            family = &step.family;
-            family_name = &step.family_name;
-        } else if needs.human_readable {
-            path.push("human-readable? yes (--human-readable) -> JSON (the tree's readable choice)".into());
-            family = &["json"];
-            family_name = "json";
-        } else if needs.optimize == Optimize::Speed {
-            path.push("maximum performance? yes (--optimize speed) -> custom binary + zero-copy: flatbox-wire".into());
-            family = &["wire", "wire+strings"];
-            family_name = "wire";
-        } else {
-            path.push(format!(
-                "maximum performance? no (--optimize {}) -> the tree's \"Pickle with compression\": flatbox-wire with a codec",
-                match needs.optimize {
-                    Optimize::Size => "size",
-                    _ => "balanced",
-                }
-            ));
-            family = &["wire", "wire+strings"];
-            family_name = "wire";
-        }
+        path.push(format!(
+            "maximum performance? no (--optimize {}) -> the tree's \"Pickle with compression\": flatbox-wire with a codec",
+            match needs.optimize {
+                Optimize::Size => "size",
+                _ => "balanced",
+            }
+        ));
+        family = &["wire", "wire+strings"];
+        family_name = "wire";
     }
     let json = rows.iter().find(|r| r.format == "json" && r.codec == "none");
     let score = |r: &Figures| -> f64 {
