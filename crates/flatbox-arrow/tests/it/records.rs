@@ -154,6 +154,23 @@ fn nested_paths_in_errors() {
 }
 
 #[test]
+fn a_null_union_member_under_a_non_nullable_struct_child_is_an_error() {
+    // A union has no validity of its own; a null in its chosen child is a
+    // null of the union, which a non-nullable struct child cannot hold.
+    let union = DataType::Union(
+        UnionFields::try_new(vec![3], vec![Field::new("x", DataType::Utf8, true)]).unwrap(),
+        UnionMode::Sparse,
+    );
+    let s = schema(vec![Field::new("c0", DataType::Struct(Fields::from(vec![Field::new("b", union, false)])), true)]);
+    let rows = [row(vec![("c0", row(vec![("b", Value::Union { type_id: 3, value: Box::new(Value::Null) })]))])];
+    let e = from_records(&s, &rows).unwrap_err().to_string();
+    assert!(e.contains("column c0") && e.contains("non-nullable") && e.contains("\"b\""), "{e}");
+    let ok =
+        [row(vec![("c0", row(vec![("b", Value::Union { type_id: 3, value: Box::new(Value::String("v".into())) })]))])];
+    assert_eq!(to_records(&from_records(&s, &ok).unwrap()).unwrap(), ok);
+}
+
+#[test]
 fn dictionaries_and_run_ends_read_as_their_values() {
     let dict: DictionaryArray<Int8Type> = ["a", "b", "a"].into_iter().map(Some).chain([None]).collect();
     let values = to_values(&dict).unwrap();
@@ -218,7 +235,8 @@ fn data_type() -> impl Strategy<Value = DataType> {
             item.clone().prop_map(DataType::ListView),
             item.clone().prop_map(|f| DataType::FixedSizeList(f, 2)),
             (inner.clone(), inner.clone(), any::<bool>()).prop_map(|(a, b, strict)| {
-                DataType::Struct(Fields::from(vec![Field::new("a", a, true), Field::new("b", b, strict_ok(strict))]))
+                let nullable = strict_ok(strict) || only_nulls_possible(&b);
+                DataType::Struct(Fields::from(vec![Field::new("a", a, true), Field::new("b", b, nullable)]))
             }),
             (prop_oneof![Just(DataType::Utf8), Just(DataType::Int32), Just(DataType::Date32)], inner.clone()).prop_map(
                 |(k, v)| {
@@ -239,6 +257,17 @@ fn data_type() -> impl Strategy<Value = DataType> {
 /// nullable one half of the time.
 fn strict_ok(strict: bool) -> bool {
     !strict
+}
+
+/// Whether a value of `dt` can be null however it is generated (a `Null`
+/// column, or a union with a `Null` child): such a struct child must be
+/// nullable.
+fn only_nulls_possible(dt: &DataType) -> bool {
+    match dt {
+        DataType::Null => true,
+        DataType::Union(fields, _) => fields.iter().any(|(_, f)| only_nulls_possible(f.data_type())),
+        _ => false,
+    }
 }
 
 fn unit_of(u: ArrowUnit) -> TimeUnit {
@@ -344,11 +373,14 @@ fn value_of(dt: &DataType, nullable: bool) -> BoxedStrategy<Value> {
                 .prop_map(Value::Map)
                 .boxed()
         }
+        // A union has no validity of its own: its nulls are its
+        // children's, so a non-nullable union field holds none (arrow-rs
+        // checks a struct's non-nullable children by their logical nulls).
         DataType::Union(fields, _) => {
             let choices: Vec<BoxedStrategy<Value>> = fields
                 .iter()
                 .map(|(id, f)| {
-                    value_of(f.data_type(), true)
+                    value_of(f.data_type(), nullable && f.is_nullable())
                         .prop_map(move |v| Value::Union { type_id: id, value: Box::new(v) })
                         .boxed()
                 })
@@ -374,12 +406,10 @@ fn table() -> impl Strategy<Value = (SchemaRef, Vec<Value>)> {
             .collect();
         let s = schema(fields);
         let names: Vec<String> = s.fields().iter().map(|f| f.name().clone()).collect();
-        let row = s
-            .fields()
-            .iter()
-            .map(|f| value_of(f.data_type(), f.is_nullable() && !matches!(f.data_type(), DataType::Union(..))))
-            .collect::<Vec<_>>()
-            .prop_map(move |vs| Value::Map(names.iter().zip(vs).map(|(n, v)| (Value::String(n.clone()), v)).collect()));
+        let row =
+            s.fields().iter().map(|f| value_of(f.data_type(), f.is_nullable())).collect::<Vec<_>>().prop_map(
+                move |vs| Value::Map(names.iter().zip(vs).map(|(n, v)| (Value::String(n.clone()), v)).collect()),
+            );
         (Just(s), prop::collection::vec(row, 0..6))
     })
 }
