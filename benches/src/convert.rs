@@ -249,16 +249,16 @@ impl ColumnarRow {
     }
 }
 
-/// The Python to run DuckDB with: `FLATBOX_PYTHON`, else the venv `cargo
-/// xtask test` provisions under `target/`, else `python3`.
+/// The Python to run DuckDB with: `FLATBOX_PYTHON` (which `cargo xtask
+/// bench` sets to the peers' venv it provisions under `target/`), else the
+/// venv itself when it exists, else `python3`.
 fn python() -> String {
     if let Ok(p) = std::env::var("FLATBOX_PYTHON") {
         return p;
     }
-    for venv in ["target/interop-venv/bin/python", "target/venv/bin/python"] {
-        if Path::new(venv).exists() {
-            return venv.to_owned();
-        }
+    let venv = "target/flatbox-peers/venv/bin/python";
+    if Path::new(venv).exists() {
+        return venv.to_owned();
     }
     "python3".to_owned()
 }

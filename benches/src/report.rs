@@ -101,6 +101,9 @@ impl Report {
             .with_context(|| format!("writing {}", svg_path.display()))?;
         let html_path = dir.join("report.html");
         std::fs::write(&html_path, self.html()).with_context(|| format!("writing {}", html_path.display()))?;
+        let readme_path = dir.join("readme.md");
+        std::fs::write(&readme_path, self.readme_markdown())
+            .with_context(|| format!("writing {}", readme_path.display()))?;
         Ok(())
     }
 
@@ -323,6 +326,85 @@ impl Report {
         md
     }
 
+    /// The README's results: one table of the datasets and formats a
+    /// newcomer compares first, the summary against postcard, and the
+    /// tutorial claims' verdicts, all from this run, with links to the full
+    /// report under `docs/results/` (where `cargo xtask bench --publish`
+    /// copies it).
+    pub fn readme_markdown(&self) -> String {
+        let mut md = String::new();
+        let c = &self.config;
+        let _ = writeln!(
+            md,
+            "One `cargo xtask bench` run ({} mode: {} samples of about {} ms per operation after a {} ms warm-up), \
+             on {} {} with {} cores. Medians; \"vs JSON\" is the size relative to serde_json's, and the \
+             speedups are serde_json's median time over the format's (2.00 = twice as fast). `(one-shot)` rows \
+             call the crates' own `to_vec` / `from_slice`; `wire (borrowed)` decodes into `&str` fields. Every \
+             dataset, format and codec is in the [full report](docs/results/report.md) \
+             ([chart](docs/results/chart.svg), [`flatbox convert` and `flatbox profile` on 1 GB](docs/results/convert.md)).\n",
+            self.mode,
+            c.samples,
+            c.sample_time.as_millis(),
+            c.warm_up.as_millis(),
+            self.machine.os,
+            self.machine.arch,
+            self.machine.cores,
+        );
+        let _ =
+            writeln!(md, "| dataset | format | size | vs JSON | encode × | decode × |\n|---|---|---:|---:|---:|---:|");
+        for dataset in self.datasets.iter().filter(|d| README_DATASETS.contains(&d.name.as_str())) {
+            let rows = dataset.rows.iter().filter(|r| README_FORMATS.contains(&r.report.format.as_str()));
+            for (i, row) in rows.enumerate() {
+                let Some(v) = row.vs_baseline.as_ref().filter(|v| v.baseline == "json") else { continue };
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {:.0}% | {:.2} | {:.2} |",
+                    if i == 0 { dataset.name.as_str() } else { "" },
+                    row.report.format,
+                    human_bytes(row.report.size),
+                    v.size_ratio * 100.0,
+                    v.encode_speedup,
+                    v.decode_speedup,
+                );
+            }
+        }
+        let vs = self.vs_postcard();
+        let wire: Vec<_> = vs.iter().filter(|v| v.format.starts_with("wire")).collect();
+        if !wire.is_empty() {
+            let _ = writeln!(
+                md,
+                "\nflatbox-wire against postcard over every dataset with a postcard row (geometric mean, and the \
+                 worst dataset; above 1.00x = larger or slower):\n\n\
+                 | format | datasets | size / postcard | encode / postcard | decode / postcard |\n\
+                 |---|---:|---:|---:|---:|"
+            );
+            for v in wire {
+                let _ = writeln!(
+                    md,
+                    "| {} | {} | {} | {} | {} |",
+                    v.format,
+                    v.datasets,
+                    v.size.cell(),
+                    v.encode.cell(),
+                    v.decode.cell()
+                );
+            }
+        }
+        let claims = crate::claims::check(self);
+        let count = |verdict| claims.iter().filter(|c| c.verdict == verdict).count();
+        let _ = writeln!(
+            md,
+            "\nThe tutorial's {} quantitative claims, checked by this run: {} hold, {} partly, {} do not hold, {} \
+             not measured ([each claim and its figures](docs/results/report.md#tutorial-claims-vs-measured)).",
+            claims.len(),
+            count(crate::claims::Verdict::Holds),
+            count(crate::claims::Verdict::Partly),
+            count(crate::claims::Verdict::DoesNotHold),
+            count(crate::claims::Verdict::NotMeasured),
+        );
+        md
+    }
+
     /// The "Against postcard" section of [`Report::markdown`].
     fn vs_postcard_markdown(&self, md: &mut String) {
         let vs = self.vs_postcard();
@@ -356,6 +438,25 @@ impl Report {
         }
     }
 }
+
+/// The datasets of the README's table ([`Report::readme_markdown`]): the
+/// tutorial's users and table, our HTTP log, and two shapes nobody tuned for.
+pub const README_DATASETS: [&str; 5] = ["msgpack-users", "http-log-10k", "social-timeline", "geojson", "table-100k"];
+
+/// The formats of the README's table, where a dataset measured them.
+pub const README_FORMATS: [&str; 11] = [
+    "json",
+    "msgpack (one-shot)",
+    "protobuf",
+    "wire (one-shot)",
+    "wire (borrowed)",
+    "wire+strings",
+    "wire+zstd:3",
+    "postcard (one-shot)",
+    "bitcode",
+    "parquet+zstd",
+    crate::columnar::MMAP_READ,
+];
 
 /// The reference every format is compared with in [`Report::vs_postcard`].
 pub const POSTCARD: &str = "postcard";
@@ -584,6 +685,29 @@ mod tests {
         assert!(md.contains("msgpack-users enc 2.5x dec 2.5x | **holds** |"));
         assert!(md.contains("## Schema evolution") && md.contains("**WRONG**"));
         assert_eq!(report.panels()[0].points.len(), 3);
+        let readme = report.readme_markdown();
+        assert!(readme.contains("| msgpack-users | json | 1000 B | 100% | 1.00 | 1.00 |"), "{readme}");
+        assert!(!readme.contains("| msgpack |"), "only the README's formats: {readme}");
+        assert!(readme.contains("claims, checked by this run:") && readme.contains("docs/results/report.md"));
+    }
+
+    /// README.md's results section is `readme_markdown` of the committed
+    /// report (`cargo xtask bench --publish` writes both): no figure in the
+    /// README that the published run did not measure.
+    #[test]
+    fn the_readme_results_are_those_of_the_published_report() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let json = std::fs::read(root.join("docs/results/report.json")).expect("docs/results/report.json is committed");
+        let published: Report = serde_json::from_slice(&json).expect("docs/results/report.json is a report");
+        let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+        let begin = readme.find("<!-- results: generated by").expect("README.md has the results begin marker");
+        let begin = begin + readme[begin..].find('\n').unwrap();
+        let end = readme.find("<!-- end of results -->").expect("README.md has the results end marker");
+        assert_eq!(
+            readme[begin..end].trim(),
+            published.readme_markdown().trim(),
+            "README.md's results are stale: run `cargo xtask bench --publish`"
+        );
     }
 
     #[test]

@@ -8,8 +8,13 @@ use std::sync::OnceLock;
 use flatbox_proto::Schema;
 use libfuzzer_sys::fuzz_target;
 
-const MESSAGES: [&str; 5] =
-    ["flatbox.v1.UserList", "flatbox.v1.User", "flatbox.v1.HttpLogEntry", "flatbox.v1.NetworkEvent", "flatbox.v1.Showcase"];
+const MESSAGES: [&str; 5] = [
+    "flatbox.v1.UserList",
+    "flatbox.v1.User",
+    "flatbox.v1.HttpLogEntry",
+    "flatbox.v1.NetworkEvent",
+    "flatbox.v1.Showcase",
+];
 
 fuzz_target!(|data: &[u8]| {
     static SCHEMA: OnceLock<Schema> = OnceLock::new();

@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 
 /// Every target in `fuzz/fuzz_targets/`, in the order they run.
-pub(crate) const TARGETS: [&str; 15] = [
+pub(crate) const TARGETS: [&str; 16] = [
     "wire_value",
     "wire_struct",
     "wire_reader",
@@ -25,6 +25,7 @@ pub(crate) const TARGETS: [&str; 15] = [
     "arrow_ipc_stream",
     "parquet_read",
     "store_open",
+    "formats_sniff",
 ];
 
 /// What `cargo xtask fuzz` was asked.
@@ -36,6 +37,8 @@ pub(crate) struct Options<'a> {
     pub(crate) sanitizer: &'a str,
     /// Seconds one input may take before it counts as a hang.
     pub(crate) timeout: u32,
+    /// An unoptimized build (`cargo fuzz --dev`) instead of release.
+    pub(crate) dev: bool,
 }
 
 pub(crate) fn run(root: &Path, target_dir: &Path, options: &Options<'_>) -> anyhow::Result<()> {
@@ -50,11 +53,15 @@ pub(crate) fn run(root: &Path, target_dir: &Path, options: &Options<'_>) -> anyh
         ensure_cargo_fuzz()?;
         let started = Instant::now();
         // One build for every target (they share their dependencies).
-        let mut build = cargo_fuzz(root, target_dir, "build", options.sanitizer);
+        let mut build = cargo_fuzz(root, target_dir, "build", options);
         if let [one] = fuzz_targets[..] {
             build.arg(one);
         }
-        eprintln!("building the fuzz targets (cargo fuzz build, sanitizer {})...", options.sanitizer);
+        eprintln!(
+            "building the fuzz targets (cargo fuzz build, {}, sanitizer {})...",
+            if options.dev { "dev" } else { "release" },
+            options.sanitizer
+        );
         let status = build.status().context("starting cargo fuzz")?;
         if !status.success() {
             bail!("cargo fuzz build failed ({status})");
@@ -104,7 +111,7 @@ fn run_target(
     let seeds = root.join("fuzz").join("corpus").join(name);
     let log_path = logs.join(format!("{name}.log"));
     let log = std::fs::File::create(&log_path)?;
-    let mut cmd = cargo_fuzz(root, target_dir, "run", options.sanitizer);
+    let mut cmd = cargo_fuzz(root, target_dir, "run", options);
     cmd.arg(name)
         .arg(&work)
         .arg(&seeds)
@@ -145,12 +152,13 @@ fn summarize(log: &str) -> String {
 }
 
 /// `cargo fuzz <sub>` on `fuzz/`, building into `target/fuzz`.
-fn cargo_fuzz(root: &Path, target_dir: &Path, sub: &str, sanitizer: &str) -> Command {
+fn cargo_fuzz(root: &Path, target_dir: &Path, sub: &str, options: &Options<'_>) -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
+    let profile = if options.dev { "--dev" } else { "--release" };
     cmd.current_dir(root)
         .env("RUSTC_BOOTSTRAP", "1")
-        .args(["fuzz", sub, "--fuzz-dir", "fuzz", "--release", "--debug-assertions", "--sanitizer", sanitizer])
+        .args(["fuzz", sub, "--fuzz-dir", "fuzz", profile, "--debug-assertions", "--sanitizer", options.sanitizer])
         .arg("--target-dir")
         .arg(target_dir.join("fuzz"));
     cmd

@@ -41,7 +41,7 @@ struct Cli {
 enum Task {
     /// Reproduce the tutorial's experiments, with the Rust peers side by side.
     #[command(
-        after_help = "Examples:\n  cargo xtask bench\n  cargo xtask bench --quick\n  cargo xtask bench --filter http\n  cargo xtask bench --convert-only --quick"
+        after_help = "Examples:\n  cargo xtask bench\n  cargo xtask bench --quick\n  cargo xtask bench --filter http\n  cargo xtask bench --convert-only --quick\n  cargo xtask bench --publish"
     )]
     Bench {
         /// Fewer, shorter samples: finishes in under a minute on 2 cores.
@@ -54,6 +54,10 @@ enum Task {
         /// wire+zstd; 50 MB with --quick): peak memory, speed vs `serde_json`.
         #[arg(long)]
         convert_only: bool,
+        /// After a full run (no --quick, no --filter): copy the report into
+        /// docs/results/ and regenerate README.md's results section from it.
+        #[arg(long, conflicts_with_all = ["quick", "filter", "convert_only"])]
+        publish: bool,
     },
     /// The whole test suite with the interop tests against the real peers:
     /// provisions pyarrow and duckdb in a venv under target/ and checks the
@@ -75,10 +79,10 @@ enum Task {
     #[command(
         after_help = "Targets: wire_value wire_struct wire_reader wire_inspect wire_differential codec_decompress \
 codec_decompress_limit codec_decoder proto_raw proto_messages proto_dynamic arrow_ipc_file arrow_ipc_stream \
-parquet_read store_open, and crash-loop (the crash loop alone).\n\nEach target runs with -rss_limit_mb=2048, \
+parquet_read store_open formats_sniff, and crash-loop (the crash loop alone).\n\nEach target runs with -rss_limit_mb=2048, \
 -malloc_limit_mb=2048 and a per-input timeout, so out-of-memory and hangs are findings; findings are written \
 to fuzz/artifacts/<target>/.\n\nExamples:\n  cargo xtask fuzz\n  cargo xtask fuzz --target parquet_read --seconds 600\n  \
-cargo xtask fuzz --seconds 15 --kills 50        (what CI runs)\n  cargo xtask fuzz --target crash-loop --kills 1000"
+cargo xtask fuzz --dev --seconds 10 --kills 50  (what CI runs)\n  cargo xtask fuzz --target crash-loop --kills 1000"
     )]
     Fuzz {
         /// Only this target (or `crash-loop`).
@@ -99,6 +103,12 @@ cargo xtask fuzz --seconds 15 --kills 50        (what CI runs)\n  cargo xtask fu
         /// Seconds one input may take before it counts as a hang.
         #[arg(long, value_name = "N", default_value_t = 10)]
         timeout: u32,
+        /// Build the targets without optimizations (`cargo fuzz --dev`):
+        /// about a third of the release build's time, far fewer
+        /// executions per second. For short runs over the committed
+        /// corpus (CI); campaigns use the default release build.
+        #[arg(long)]
+        dev: bool,
     },
     /// The crash loop's child process (run by `cargo xtask fuzz`).
     #[command(hide = true)]
@@ -118,13 +128,17 @@ cargo xtask fuzz --seconds 15 --kills 50        (what CI runs)\n  cargo xtask fu
 
 fn main() -> anyhow::Result<()> {
     match Cli::parse().task {
-        Task::Bench { quick, filter, convert_only } => bench(quick, filter.as_deref(), convert_only),
+        Task::Bench { quick, filter, convert_only, publish } => {
+            bench(quick, filter.as_deref(), convert_only)?;
+            if publish { publish_results(&project_root()) } else { Ok(()) }
+        }
         Task::Codegen { check } => codegen::run(check),
         Task::Test { no_install, cargo_args } => test(!no_install, &cargo_args),
-        Task::Fuzz { target, seconds, kills, sanitizer, timeout } => {
+        Task::Fuzz { target, seconds, kills, sanitizer, timeout, dev } => {
             let root = project_root();
             let target_dir = target_dir(&root);
-            let options = fuzz::Options { target: target.as_deref(), seconds, kills, sanitizer: &sanitizer, timeout };
+            let options =
+                fuzz::Options { target: target.as_deref(), seconds, kills, sanitizer: &sanitizer, timeout, dev };
             fuzz::run(&root, &target_dir, &options)
         }
         Task::CrashChild { dir, seed } => crash_loop::child(&dir, seed),
@@ -158,6 +172,14 @@ fn bench(quick: bool, filter: Option<&str>, convert_only: bool) -> anyhow::Resul
     }
     let flatbox = target.join("release").join(format!("flatbox{}", std::env::consts::EXE_SUFFIX));
     let mut cmd = Command::new(cargo);
+    // DuckDB is the convert measurement's peer: the same venv `cargo xtask
+    // test` provisions. Without it the run goes on and says so.
+    match peers::python_venv(&target) {
+        Ok(python) => {
+            cmd.env(peers::PYTHON_ENV, python);
+        }
+        Err(e) => eprintln!("warning: no DuckDB peer for the convert measurement: {e:#}"),
+    }
     cmd.current_dir(&root)
         .args(["run", "--release", "--package", "flatbox-bench", "--bin", "flatbox-bench", "--"])
         .arg("--out")
@@ -181,6 +203,44 @@ fn bench(quick: bool, filter: Option<&str>, convert_only: bool) -> anyhow::Resul
     Ok(())
 }
 
+/// The files of a bench run that `--publish` copies into `docs/results/`.
+const PUBLISHED: [&str; 5] = ["report.md", "report.json", "report.html", "chart.svg", "convert.md"];
+
+/// The README's generated results section lies between these lines.
+pub(crate) const RESULTS_BEGIN: &str =
+    "<!-- results: generated by `cargo xtask bench --publish` from docs/results/report.json; do not edit -->";
+pub(crate) const RESULTS_END: &str = "<!-- end of results -->";
+
+/// `cargo xtask bench --publish`: the run's report into `docs/results/`,
+/// and its `readme.md` into README.md between the results markers.
+fn publish_results(root: &Path) -> anyhow::Result<()> {
+    let out = target_dir(root).join("flatbox-report");
+    let docs = root.join("docs").join("results");
+    std::fs::create_dir_all(&docs).with_context(|| format!("creating {}", docs.display()))?;
+    for name in PUBLISHED {
+        let from = out.join(name);
+        std::fs::copy(&from, docs.join(name)).with_context(|| format!("copying {}", from.display()))?;
+    }
+    let section = std::fs::read_to_string(out.join("readme.md")).context("reading the run's readme.md")?;
+    let readme_path = root.join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).context("reading README.md")?;
+    let updated = replace_results(&readme, &section)?;
+    std::fs::write(&readme_path, updated).context("writing README.md")?;
+    eprintln!("published the report to {} and README.md's results section", docs.display());
+    Ok(())
+}
+
+/// `readme` with the text between [`RESULTS_BEGIN`] and [`RESULTS_END`]
+/// replaced by `section`.
+pub(crate) fn replace_results(readme: &str, section: &str) -> anyhow::Result<String> {
+    let begin = readme.find(RESULTS_BEGIN).context("README.md has no results begin marker")?;
+    let end = readme.find(RESULTS_END).context("README.md has no results end marker")?;
+    if end < begin {
+        bail!("README.md's results markers are out of order");
+    }
+    Ok(format!("{}{RESULTS_BEGIN}\n\n{}\n{}", &readme[..begin], section.trim_end(), &readme[end..]))
+}
+
 fn test(install: bool, cargo_args: &[String]) -> anyhow::Result<()> {
     let root = project_root();
     let target = target_dir(&root);
@@ -199,4 +259,19 @@ fn test(install: bool, cargo_args: &[String]) -> anyhow::Result<()> {
         bail!("the tests failed ({status})");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn publishing_replaces_only_the_results_section() {
+        let readme = format!("# t\n\n{RESULTS_BEGIN}\n\nold table\n{RESULTS_END}\n\n## After\n");
+        let updated = replace_results(&readme, "new table\n\n").unwrap();
+        assert_eq!(updated, format!("# t\n\n{RESULTS_BEGIN}\n\nnew table\n{RESULTS_END}\n\n## After\n"));
+        assert!(replace_results("no markers", "x").is_err());
+        let swapped = format!("{RESULTS_END}\n{RESULTS_BEGIN}\n");
+        assert!(replace_results(&swapped, "x").unwrap_err().to_string().contains("out of order"));
+    }
 }

@@ -49,9 +49,10 @@ pub enum Error {
         expected: String,
     },
     /// A Parquet file's metadata is damaged in a way the parquet crate
-    /// would panic on or read past the file for (a column chunk's byte
-    /// range negative or outside the file). Found by flatbox-arrow's own
-    /// checks before the parquet crate reads the column chunks.
+    /// would panic on, hang on or read past the file for (a footer whose
+    /// Thrift structure declares a container longer than the bytes left, a
+    /// column chunk's byte range negative or outside the file). Found by
+    /// flatbox-arrow's own checks before the parquet crate reads them.
     #[error("{input}: malformed parquet at byte {offset}: expected {expected}")]
     MalformedParquet {
         /// The file path or `<memory>`.

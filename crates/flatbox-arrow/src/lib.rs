@@ -82,6 +82,15 @@
 //! - parquet's byte-array dictionary decoder divides by zero (`byte_array.rs`;
 //!   contained).
 //!
+//! A hang cannot be contained, so it is checked for first: parquet's Thrift
+//! decoder skips an unknown field's list by trusting its declared length,
+//! taking each boolean element to occupy no bytes, so a footer of a few
+//! hundred bytes declaring a list of 2^32 booleans spins for minutes
+//! (`parquet_thrift.rs` `skip_till_depth`; found by the `parquet_read`
+//! fuzz target). The footer's Thrift structure is walked before the parquet
+//! crate sees it, and a container longer than the bytes left is
+//! [`Error::MalformedParquet`].
+//!
 //! A program that installs its own panic hook after flatbox-arrow's first
 //! read replaces the silent one: contained panics then print, but are still
 //! returned as errors. Built with `panic = "abort"`, nothing is contained.
@@ -135,6 +144,7 @@ mod parquet;
 pub mod records;
 mod rows;
 mod stream;
+mod thrift;
 mod write;
 
 pub use batch_writer::{BatchFormat, BatchWriter, DEFAULT_ROW_GROUP_ROWS};

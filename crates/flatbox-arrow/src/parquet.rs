@@ -269,8 +269,9 @@ impl ParquetReader {
     /// # Errors
     ///
     /// [`Error::Parquet`] when it is not Parquet or its footer is damaged;
-    /// [`Error::MalformedParquet`] when a column chunk's byte range lies
-    /// outside the file; [`Error::Panicked`] when the parquet crate panics on it.
+    /// [`Error::MalformedParquet`] when the footer's Thrift structure is
+    /// damaged (a container longer than the bytes left, say) or a column
+    /// chunk's byte range lies outside the file; [`Error::Panicked`] when the parquet crate panics on it.
     pub fn from_bytes(bytes: bytes::Bytes, batch_rows: usize) -> Result<Self> {
         Self::start("<memory>".to_owned(), bytes, batch_rows)
     }
@@ -290,6 +291,7 @@ impl ParquetReader {
     fn start<R: ChunkReader + 'static>(input: String, data: R, batch_rows: usize) -> Result<Self> {
         let file_len = data.len();
         let footer = || format!("{input}: footer");
+        check_footer(&input, &data, file_len)?;
         let builder = contain(footer, PARQUET, || ParquetRecordBatchReaderBuilder::try_new(data))?
             .map_err(|e| Error::parquet(footer(), e))?;
         check_chunks(&input, builder.metadata(), file_len)?;
@@ -333,6 +335,24 @@ impl Iterator for ParquetReader {
         }
         item
     }
+}
+
+/// The footer's Thrift bytes are structurally sound ([`crate::thrift`]),
+/// so the parquet crate's skipping of unknown fields is bounded. Files too
+/// short for a footer, or without the plain `PAR1` footer, are left to the
+/// parquet crate's own errors.
+fn check_footer<R: ChunkReader>(input: &str, data: &R, file_len: u64) -> Result<()> {
+    let Some(tail_start) = file_len.checked_sub(8) else { return Ok(()) };
+    let read =
+        |start: u64, len: usize| data.get_bytes(start, len).map_err(|e| Error::parquet(format!("{input}: footer"), e));
+    let tail = read(tail_start, 8)?;
+    if tail.len() != 8 || &tail[4..] != b"PAR1" {
+        return Ok(());
+    }
+    let len = u64::from(u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]));
+    let Some(start) = tail_start.checked_sub(len) else { return Ok(()) };
+    let footer = read(start, usize::try_from(len).unwrap_or(usize::MAX))?;
+    crate::thrift::check_footer(input, &footer, start)
 }
 
 /// Every column chunk's byte range is non-negative and inside the file

@@ -342,5 +342,36 @@ fn main() -> Result {
     proto(&corpus)?;
     arrow(&corpus, golden.as_deref())?;
     store(&corpus)?;
+    sniff(&corpus)?;
+    Ok(())
+}
+
+/// `formats_sniff`: one input of each format the registry knows, the binary
+/// ones taken from the seeds written above.
+fn sniff(corpus: &Corpus) -> Result {
+    let texts: [(&str, &[u8]); 5] = [
+        ("json", b"{\"id\": 1, \"tags\": [\"a\", \"b\"]}"),
+        ("ndjson", b"{\"id\":1}\n{\"id\":2}\n"),
+        ("ndjson-bom", b"\xef\xbb\xbf{\"id\":1}\n{\"id\":2}\n"),
+        ("json-array", b"[1, 2.5, null, \"x\"]"),
+        ("csv", b"id,name\n1,ann\n2,bo\n"),
+    ];
+    for (name, bytes) in texts {
+        corpus.put("formats_sniff", name, bytes)?;
+    }
+    let record = serde_json::json!({"id": 7, "name": "ann", "scores": [1.5, 2.5]});
+    corpus.put("formats_sniff", "msgpack", &rmp_serde::to_vec_named(&record)?)?;
+    for (name, from) in [
+        ("wire", "wire_value"),
+        ("protobuf", "proto_messages"),
+        ("arrow-file", "arrow_ipc_file"),
+        ("arrow-stream", "arrow_ipc_stream"),
+        ("parquet", "parquet_read"),
+    ] {
+        let mut seeds: Vec<_> = std::fs::read_dir(corpus.root.join(from))?.collect::<std::io::Result<_>>()?;
+        seeds.sort_by_key(std::fs::DirEntry::file_name);
+        let first = seeds.first().ok_or_else(|| format!("no seeds in {from}"))?;
+        corpus.put("formats_sniff", name, &std::fs::read(first.path())?)?;
+    }
     Ok(())
 }
