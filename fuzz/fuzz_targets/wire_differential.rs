@@ -1,7 +1,11 @@
 //! flatbox-wire, differential: `from_slice`, `from_reader` and `inspect`
 //! agree on one value. `from_slice` Ok <=> `from_reader` Ok (the same value)
-//! <=> `inspect` Ok; on a structural error, all three fail at the same byte
-//! offset. (Errors that are `Value`'s own judgement of well-formed bytes,
+//! <=> `inspect` Ok; on a structural error, all three fail, `from_slice` and
+//! `inspect` at the same byte offset. (`from_reader` cannot check a declared
+//! length against what remains, since a stream has no known end: where
+//! `from_slice` reports `LengthExceedsInput` at the declaration, the reader
+//! reads on and reports where the input ran out, so its offset is only
+//! required not to come before `from_slice`'s.) (Errors that are `Value`'s own judgement of well-formed bytes,
 //! a malformed payload behind a `$flatbox_wire::` name, are not the
 //! disassembler's business and are only required of the two decoders.)
 #![no_main]
@@ -34,11 +38,11 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e @ (Error::Custom { .. } | Error::Message(_))) => {
             let r = reader.as_ref().expect_err("from_reader accepts what from_slice refuses");
-            assert_eq!(r.offset(), e.offset(), "from_slice: {e}; from_reader: {r}");
+            assert!(r.offset() >= e.offset(), "from_slice: {e}; from_reader: {r}");
         }
         Err(e) => {
             let r = reader.as_ref().expect_err("from_reader accepts what from_slice refuses");
-            assert_eq!(r.offset(), e.offset(), "from_slice: {e}; from_reader: {r}");
+            assert!(r.offset() >= e.offset(), "from_slice: {e}; from_reader: {r}");
             let i = listing.as_ref().expect_err("inspect accepts what from_slice refuses");
             assert_eq!(i.offset(), e.offset(), "from_slice: {e}; inspect: {i}");
         }

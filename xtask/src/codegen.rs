@@ -45,6 +45,11 @@ pub(crate) fn generate(root: &Path) -> anyhow::Result<Vec<(PathBuf, Vec<u8>)>> {
     config
         .out_dir(&scratch)
         .compile_well_known_types()
+        // Map fields as BTreeMap: entries are written in key order, so the
+        // same message always encodes to the same bytes (a HashMap's order
+        // changes from one encode to the next; the proto_messages fuzz
+        // target found that).
+        .btree_map(["."])
         // The same messages go through JSON, MessagePack and flatbox-wire.
         .type_attribute(".", "#[derive(serde::Serialize, serde::Deserialize)]");
     config.compile_fds(descriptors.clone()).context("generating Rust with prost-build")?;

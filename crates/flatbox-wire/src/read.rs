@@ -57,7 +57,9 @@ impl<R: Read> Walker<'_, R> {
         (&mut *self.reader).take(n as u64).read_to_end(&mut self.buf)?;
         let got = self.buf.len() - before;
         if got < n {
-            return Err(self.eof(n - got, what));
+            // Where the cut-off bytes start, as `from_slice` and `inspect`
+            // report it (not where the stream ended).
+            return Err(Error::Eof { offset: before, needed: n - got, what });
         }
         Ok(())
     }
@@ -168,8 +170,12 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
         pending = pending.saturating_add(children);
         let room = (w.limit - w.buf.len()) as u64;
         if pending > room {
+            // Where the count was declared: the varint after the tag, or
+            // the tag itself for inline counts and shape references (the
+            // offset `from_slice` reports for a count it cannot back).
+            let declared_at = if matches!(t, tag::ARRAY | tag::MAP | tag::SHAPE_DEFINE) { at + 1 } else { at };
             return Err(Error::LengthExceedsInput {
-                offset: at,
+                offset: declared_at,
                 what: "element count (Limits::max_reader_bytes)",
                 declared: children,
                 remaining: w.limit - w.buf.len(),

@@ -88,14 +88,17 @@ pub struct Showcase {
     #[prost(message, optional, tag = "4")]
     pub location: ::core::option::Option<showcase::Location>,
     /// Labels by name.
-    #[prost(map = "string, string", tag = "7")]
-    pub labels: ::std::collections::HashMap<
+    #[prost(btree_map = "string, string", tag = "7")]
+    pub labels: ::prost::alloc::collections::BTreeMap<
         ::prost::alloc::string::String,
         ::prost::alloc::string::String,
     >,
     /// Counters by name.
-    #[prost(map = "string, int64", tag = "8")]
-    pub counters: ::std::collections::HashMap<::prost::alloc::string::String, i64>,
+    #[prost(btree_map = "string, int64", tag = "8")]
+    pub counters: ::prost::alloc::collections::BTreeMap<
+        ::prost::alloc::string::String,
+        i64,
+    >,
     /// Samples, packed on the wire.
     #[prost(double, repeated, tag = "9")]
     pub samples: ::prost::alloc::vec::Vec<f64>,

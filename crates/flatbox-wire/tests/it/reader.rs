@@ -69,5 +69,22 @@ fn a_stream_of_values_read_one_byte_at_a_time() {
 fn a_truncated_stream_is_an_error_with_the_offset() {
     let bytes = flatbox_wire::to_vec(&("a long enough string to need a length", 5_u8)).unwrap();
     let e = flatbox_wire::from_reader::<_, (String, u8)>(OneByte(&bytes[..10])).unwrap_err();
-    assert!(matches!(e, flatbox_wire::Error::Eof { offset: 10, .. }), "{e:?}");
+    // Where the cut-off string starts and how much of it is missing, as
+    // `from_slice` says it (the `wire_differential` fuzz target found the
+    // reader naming the end of the stream instead).
+    // (`from_slice` refuses the declared length itself, at byte 2: it knows
+    // what remains, a stream does not.)
+    assert!(matches!(e, flatbox_wire::Error::Eof { offset: 3, needed: 30, .. }), "{e:?}");
+    let slice = flatbox_wire::from_slice::<(String, u8)>(&bytes[..10]).unwrap_err();
+    assert!(matches!(slice, flatbox_wire::Error::LengthExceedsInput { offset: 2, declared: 37, remaining: 7, .. }));
+    // The fuzz target's input: a string tag declaring 18 bytes, then one.
+    let e = flatbox_wire::from_reader::<_, Value>(OneByte(&[0x52, 0xE2])).unwrap_err();
+    assert_eq!(e.to_string(), flatbox_wire::from_slice::<Value>(&[0x52, 0xE2]).unwrap_err().to_string());
+    assert!(matches!(e, flatbox_wire::Error::Eof { offset: 1, needed: 17, .. }), "{e:?}");
+    // A map declaring 2^33 - 1 entries in a 6-byte input (the target's next
+    // finding): both name the count's varint at byte 1, not the tag.
+    let map = [0xEC, 0xFF, 0xFF, 0xFF, 0xFF, 0x1F];
+    let slice = flatbox_wire::from_slice::<Value>(&map).unwrap_err();
+    let reader = flatbox_wire::from_reader::<_, Value>(OneByte(&map)).unwrap_err();
+    assert_eq!((slice.offset(), reader.offset()), (Some(1), Some(1)), "{slice}; {reader}");
 }
