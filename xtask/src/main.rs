@@ -82,7 +82,7 @@ codec_decompress_limit codec_decoder proto_raw proto_messages proto_dynamic arro
 parquet_read store_open formats_sniff, and crash-loop (the crash loop alone).\n\nEach target runs with -rss_limit_mb=2048, \
 -malloc_limit_mb=2048 and a per-input timeout, so out-of-memory and hangs are findings; findings are written \
 to fuzz/artifacts/<target>/.\n\nExamples:\n  cargo xtask fuzz\n  cargo xtask fuzz --target parquet_read --seconds 600\n  \
-cargo xtask fuzz --dev --seconds 10 --kills 50  (what CI runs)\n  cargo xtask fuzz --target crash-loop --kills 1000"
+cargo xtask fuzz --dev --seconds 5 --kills 50   (what CI runs)\n  cargo xtask fuzz --target crash-loop --kills 1000"
     )]
     Fuzz {
         /// Only this target (or `crash-loop`).
