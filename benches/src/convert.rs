@@ -294,14 +294,16 @@ fn run_measured(command: &mut Command) -> anyhow::Result<(f64, u64, String)> {
 }
 
 /// DuckDB's `COPY`, timed inside Python: prints the seconds.
-const DUCKDB: &str = r"
+const DUCKDB: &str = r#"
 import sys, time, duckdb
 query = sys.argv[1]
 con = duckdb.connect()
+# No progress bar: it draws on stdout, where the seconds are read.
+con.execute("SET enable_progress_bar = false")
 start = time.perf_counter()
 con.execute(query)
 print(time.perf_counter() - start)
-";
+"#;
 
 /// NDJSON -> Parquet+zstd and Parquet -> NDJSON by `flatbox convert` and
 /// by DuckDB's Python package, on the access log (`flat`) and on the
@@ -350,7 +352,9 @@ pub fn measure_columnar(flatbox: &Path, dir: &Path, bytes: u64) -> anyhow::Resul
                     format!("COPY (FROM '{}') TO '{}' (FORMAT json)", parquet.display(), peer_back.display())
                 };
                 let (_, rss, out) = run_measured(Command::new(&python).args(["-c", DUCKDB, &query]))?;
-                let seconds: f64 = out.trim().parse().with_context(|| format!("duckdb printed {out:?}"))?;
+                // The seconds are the last line (nothing else should print).
+                let last = out.lines().last().unwrap_or_default().trim();
+                let seconds: f64 = last.parse().with_context(|| format!("duckdb printed {out:?}"))?;
                 (Some(seconds), Some(rss))
             } else {
                 (None, None)
