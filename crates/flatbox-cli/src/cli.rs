@@ -122,7 +122,7 @@ pub(crate) struct ConvertArgs {
     /// The output's format, when its extension does not tell.
     #[arg(long, value_name = "FORMAT", value_parser = format_kind)]
     pub(crate) to: Option<FormatKind>,
-    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix). For arrow: the IPC body compression, none, lz4 or zstd; for parquet: none, snappy, gzip[:LEVEL], brotli[:LEVEL], lz4 (raw LZ4 blocks) or zstd[:LEVEL].
+    /// Compress the output: none, lz4, zstd, zstd:LEVEL, gzip, gzip:LEVEL (default: from a .zst, .lz4 or .gz suffix). For arrow: the IPC body compression, none, lz4 or zstd; for parquet: none, snappy, gzip, gzip:LEVEL, brotli, brotli:LEVEL, lz4 (raw LZ4 blocks), zstd or zstd:LEVEL.
     #[arg(long, value_name = "CODEC")]
     pub(crate) codec: Option<String>,
     /// NDJSON to arrow or parquet: infer the schema from the first N lines (default 8192), or from every line of a file (`all`).
