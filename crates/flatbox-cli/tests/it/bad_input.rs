@@ -199,5 +199,6 @@ fn arrow_and_parquet_fuzz_findings_exit_1_without_a_panic_message() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 13);
+    // 13 shared findings, and the footer hang this session's campaign found.
+    assert_eq!(checked, 14);
 }
