@@ -17,7 +17,11 @@
 //! inference could help.
 //!
 //! **Writing** ([`NdjsonWriter`]) is arrow-json's `LineDelimitedWriter`
-//! (or its array writer for a JSON document), one line per row.
+//! (or its array writer for a JSON document), one line per row. Two things
+//! arrow-json's writer does not take are handled first: a map whose keys are
+//! integers is written with each key as its decimal text (`{"7": ...}`,
+//! `serde_json`'s convention for integer keys), and a union, which JSON has no
+//! form for, is an error naming the column.
 
 use std::io::{BufRead, Cursor, Read, Seek, Write};
 use std::sync::Arc;
@@ -445,9 +449,10 @@ impl<W: Write> NdjsonWriter<W> {
     /// [`Error::Arrow`] for a type arrow-json cannot write, or a failed
     /// write.
     pub fn write(&mut self, batch: &RecordBatch) -> Result<()> {
+        let batch = json_ready(batch)?;
         let result = match &mut self.inner {
-            JsonOut::Lines(w) => w.write(batch),
-            JsonOut::Array(w) => w.write(batch),
+            JsonOut::Lines(w) => w.write(&batch),
+            JsonOut::Array(w) => w.write(&batch),
         };
         result.map_err(|e| Error::arrow(format!("writing json: rows from {}", self.rows), e))?;
         self.rows += batch.num_rows() as u64;
@@ -484,4 +489,69 @@ impl<W: Write> NdjsonWriter<W> {
             }
         }
     }
+}
+
+/// The batch with every integer-keyed map's keys cast to strings (arrow-cast),
+/// the form arrow-json's writer takes; the batch itself when there are none.
+fn json_ready(batch: &RecordBatch) -> Result<RecordBatch> {
+    let schema = batch.schema();
+    let mut changed = false;
+    let mut fields = Vec::with_capacity(schema.fields().len());
+    let mut columns = Vec::with_capacity(batch.num_columns());
+    for (field, column) in schema.fields().iter().zip(batch.columns()) {
+        let json_type = json_type(field.data_type()).map_err(|reason| Error::Record {
+            column: field.name().clone(),
+            row: 0,
+            reason,
+        })?;
+        if let Some(to) = json_type {
+            changed = true;
+            let cast = arrow_cast::cast(column, &to)
+                .map_err(|e| Error::arrow(format!("column {}: map keys as strings", field.name()), e))?;
+            fields.push(Arc::new(field.as_ref().clone().with_data_type(to)));
+            columns.push(cast);
+        } else {
+            fields.push(field.clone());
+            columns.push(column.clone());
+        }
+    }
+    if !changed {
+        return Ok(batch.clone());
+    }
+    let schema = Arc::new(Schema::new_with_metadata(fields, schema.metadata().clone()));
+    RecordBatch::try_new(schema, columns).map_err(|e| Error::arrow("map keys as strings", e))
+}
+
+/// The type to write `dt` as: `Some` with integer map keys made strings,
+/// `None` when it is written as it is; the reason when JSON has no form.
+fn json_type(dt: &DataType) -> std::result::Result<Option<DataType>, String> {
+    let child = |f: &FieldRef| -> std::result::Result<Option<FieldRef>, String> {
+        Ok(json_type(f.data_type())?.map(|t| Arc::new(f.as_ref().clone().with_data_type(t))))
+    };
+    Ok(match dt {
+        DataType::Union(..) => return Err(format!("JSON has no form for a union ({dt}); write MessagePack or wire")),
+        DataType::List(f) => child(f)?.map(DataType::List),
+        DataType::LargeList(f) => child(f)?.map(DataType::LargeList),
+        DataType::FixedSizeList(f, n) => child(f)?.map(|f| DataType::FixedSizeList(f, *n)),
+        DataType::Struct(fields) => {
+            let mapped: Vec<Option<FieldRef>> = fields.iter().map(child).collect::<std::result::Result<_, _>>()?;
+            mapped.iter().any(Option::is_some).then(|| {
+                DataType::Struct(
+                    fields.iter().zip(mapped).map(|(f, m)| m.unwrap_or_else(|| f.clone())).collect::<Vec<_>>().into(),
+                )
+            })
+        }
+        DataType::Map(entries, sorted) => {
+            let DataType::Struct(kv) = entries.data_type() else { return Ok(None) };
+            let (Some(key), Some(value)) = (kv.first(), kv.get(1)) else { return Ok(None) };
+            let new_key =
+                key.data_type().is_integer().then(|| Arc::new(key.as_ref().clone().with_data_type(DataType::Utf8)));
+            let new_value = child(value)?;
+            (new_key.is_some() || new_value.is_some()).then(|| {
+                let kv = vec![new_key.unwrap_or_else(|| key.clone()), new_value.unwrap_or_else(|| value.clone())];
+                DataType::Map(Arc::new(entries.as_ref().clone().with_data_type(DataType::Struct(kv.into()))), *sorted)
+            })
+        }
+        _ => None,
+    })
 }

@@ -67,6 +67,9 @@ use flatbox_wire::{Decimal, Interval, TimeUnit, Value};
 
 use crate::{Error, Result};
 
+mod infer;
+pub use infer::infer_schema;
+
 /// The rows of a batch: one [`Value::Map`] per row, a `(name, value)` entry
 /// per column in the schema's order.
 ///
@@ -324,7 +327,8 @@ fn list<O: OffsetSizeTrait>(a: &GenericListArray<O>) -> Result<Vec<Value>> {
 ///
 /// Values must fit exactly; nothing is cast. Widening that loses nothing is
 /// allowed: an f16 or f32 into a wider float column, an f32 into a
-/// float16 column when the f16 holds it exactly, a [`Value::Timestamp`] (an
+/// float16 column when the f16 holds it exactly, an integer into a float64
+/// column when within ±2^53 (so exact), a [`Value::Timestamp`] (an
 /// instant, as MessagePack's timestamp extension brings) into a timestamp
 /// column when the unit holds it exactly (a column without a zone takes the
 /// instant's UTC wall clock, Arrow's convention).
@@ -630,6 +634,10 @@ fn build_type(dt: &DataType, items: &[Item<'_>]) -> Result<ArrayRef> {
             Value::F16(f) => Some(f.to_f64()),
             Value::F32(f) => Some(f64::from(*f)),
             Value::F64(f) => Some(*f),
+            // An integer among floats (JSON's `1` beside `1.5`), when an
+            // f64 holds it exactly.
+            #[allow(clippy::cast_precision_loss, reason = "within 2^53, exact")]
+            Value::Integer(n) if n.abs() <= infer::F64_EXACT => Some(*n as f64),
             _ => None,
         })?,
         DataType::Timestamp(u, tz) => {

@@ -9,8 +9,11 @@
 //!   Standard input and compressed inputs are read into memory first (an
 //!   IPC file or Parquet footer is at the end).
 //! - **Writing rows** ([`ColumnarSink`]): records of a row format (JSON,
-//!   MessagePack, wire, CSV) become batches of [`BATCH_ROWS`] rows, with the
-//!   schema inferred from the first batch; later rows must fit it.
+//!   MessagePack, wire, CSV, protobuf) become batches of [`BATCH_ROWS`]
+//!   rows through the record model: the schema is inferred from the first
+//!   batch ([`flatbox_arrow::records::infer_schema`]) and every batch built
+//!   with [`flatbox_arrow::records::from_records`], which casts nothing;
+//!   a later row that does not fit is an error naming its row and column.
 //!   Batches from a columnar input or NDJSON do not pass through here: they
 //!   go straight to the writer (see `cmd::convert`).
 //! - **Compression** is the formats' own: IPC body compression
@@ -28,13 +31,14 @@ use arrow_array::RecordBatch;
 use arrow_schema::{FieldRef, Schema, SchemaRef};
 use flatbox::codec::Codec;
 use flatbox::formats::{FormatKind, IPC_CONTINUATION};
+use flatbox::wire::Value;
+use flatbox_arrow::records::{from_records, infer_schema, to_records};
 use flatbox_arrow::{
     BatchFormat, BatchWriter, IpcCompression, IpcFile, IpcStreamReader, ParquetCompression, ParquetReader,
 };
 use parquet::basic::Compression;
 use parquet::file::metadata::ParquetMetaData;
 use parquet::file::statistics::Statistics;
-use serde_json::Value;
 
 use crate::error::{usage, usage_error};
 use crate::formats::{Output, Records, Sink};
@@ -183,7 +187,7 @@ pub(crate) fn parquet_batches(
     Ok(BatchSource { schema, batches: Box::new(batches), declared_rows: u64::try_from(declared).ok() })
 }
 
-/// The rows of an Arrow IPC file or stream, as JSON values.
+/// The rows of an Arrow IPC file or stream, as records.
 ///
 /// # Errors
 ///
@@ -197,7 +201,7 @@ pub(crate) fn ipc_records(
     Ok(Records::stream(Box::new(BatchRows::new(name, source.batches))))
 }
 
-/// The rows of a Parquet file, as JSON values.
+/// The rows of a Parquet file, as records.
 ///
 /// # Errors
 ///
@@ -245,13 +249,15 @@ impl<I: Iterator<Item = anyhow::Result<RecordBatch>>> Iterator for BatchRows<I> 
                     return Some(Err(e));
                 }
             };
-            match flatbox_arrow::from_batch::<Value>(&batch) {
+            match to_records(&batch) {
                 Ok(rows) => self.current = rows.into_iter(),
                 Err(e) => {
                     self.done = true;
                     return Some(Err(anyhow!(e).context(format!(
-                        "{}: batch {} (rows from {}): expected columns with a JSON form",
-                        self.name, self.index, self.first_row
+                        "{}: batch {} (rows from {})",
+                        self.name,
+                        self.index,
+                        self.first_row + 1
                     ))));
                 }
             }
@@ -271,7 +277,7 @@ pub(crate) struct ColumnarSink {
     stream: bool,
     output: Option<Output>,
     writer: Option<BatchWriter<Output>>,
-    fields: Vec<FieldRef>,
+    schema: Option<SchemaRef>,
     pending: Vec<Value>,
     /// Rows written before `pending`.
     written: u64,
@@ -286,19 +292,19 @@ impl ColumnarSink {
             stream,
             output: Some(output),
             writer: None,
-            fields: Vec::new(),
+            schema: None,
             pending: Vec::new(),
             written: 0,
         }
     }
 
     fn push(&mut self, row: &Value) -> anyhow::Result<()> {
-        if !row.is_object() {
+        if !matches!(row, Value::Map(_)) {
             anyhow::bail!(
-                "{}: row {}: expected a JSON object (one row of named columns), got {}",
+                "{}: row {}: expected a map (one row of named columns), got {}",
                 self.name,
                 self.written + self.pending.len() as u64 + 1,
-                crate::text::json_type(row)
+                row.type_name()
             );
         }
         self.pending.push(row.clone());
@@ -321,33 +327,48 @@ impl ColumnarSink {
             return Ok(());
         }
         let (first, last) = (self.written + 1, self.written + self.pending.len() as u64);
-        if self.writer.is_none() {
-            let mut fields = flatbox_arrow::fields_from_samples(&self.pending).with_context(|| {
-                format!("{}: rows {first} to {last}: expected rows whose columns keep one type", self.name)
-            })?;
-            // Columns in the order of the first row's keys (the inference
-            // sorts them by name); keys only later rows have go last.
-            if let Some(Value::Object(first_row)) = self.pending.first() {
-                fields.sort_by_key(|f| first_row.keys().position(|k| k == f.name()).unwrap_or(usize::MAX));
-            }
-            self.fields = fields;
-            let schema = Arc::new(Schema::new(self.fields.clone()));
+        let name = self.name.clone();
+        let schema = if let Some(schema) = &self.schema {
+            schema.clone()
+        } else {
+            let schema = Arc::new(
+                infer_schema(&self.pending)
+                    .map_err(|e| row_error(e, self.written))
+                    .with_context(|| format!("{name}: inferring the columns from rows {first} to {last}"))?,
+            );
+            self.schema = Some(schema.clone());
             self.start(&schema)?;
-        }
-        let batch = flatbox_arrow::to_batch_with_fields(&self.fields, &self.pending).with_context(|| {
-            format!(
-                "{}: rows {first} to {last}: expected rows that fit the schema inferred from the first {} rows ({})",
-                self.name,
-                BATCH_ROWS,
-                describe_fields(&self.fields)
-            )
-        })?;
+            schema
+        };
+        let batch =
+            from_records(&schema, &self.pending).map_err(|e| row_error(e, self.written)).with_context(|| {
+                format!(
+                    "{name}: expected rows that fit the schema inferred from the first {BATCH_ROWS} rows ({})",
+                    describe_fields(schema.fields())
+                )
+            })?;
         if let Some(writer) = &mut self.writer {
             writer.write(&batch).with_context(|| format!("{}: writing rows {first} to {last}", self.name))?;
         }
         self.written = last;
         self.pending.clear();
         Ok(())
+    }
+}
+
+/// A record error with its row counted from 1 over the whole input
+/// (`before` rows came before the batch).
+fn row_error(e: flatbox_arrow::Error, before: u64) -> anyhow::Error {
+    match e {
+        flatbox_arrow::Error::Record { column, row, reason } => {
+            let row = before + row as u64 + 1;
+            if column.is_empty() {
+                anyhow!("row {row}: {reason}")
+            } else {
+                anyhow!("row {row}, column {column}: {reason}")
+            }
+        }
+        e => anyhow!(e),
     }
 }
 

@@ -7,12 +7,14 @@
 //! - its writer ([`FormatIo::writer`]): a [`Sink`] that takes records one
 //!   at a time.
 //!
-//! Records are `serde_json::Value`s: every format here maps to and from
-//! JSON's data model (MessagePack binaries, non-string keys and wire
-//! timestamps have no JSON form and are reported as errors naming the
-//! record). Arrow IPC and Parquet (from `flatbox-arrow`) are tables: a record
-//! is a row, a JSON object; their reading and writing, batch by batch, is
-//! in [`crate::columnar`].
+//! Records are values of the record model, [`flatbox::wire::Value`], which
+//! holds everything the formats hold (bytes, keys of any type, timestamps,
+//! decimals; flatbox-arrow's RECORDS.md has the mapping table). Each format
+//! converts to and from it with the libraries' own calls
+//! ([`flatbox::records`] for JSON, MessagePack and protobuf); a value the
+//! output cannot hold is an error naming its type. Arrow IPC and Parquet
+//! (from `flatbox-arrow`) are tables: a record is a row, a map of columns;
+//! their reading and writing, batch by batch, is in [`crate::columnar`].
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Write};
@@ -21,10 +23,10 @@ use std::sync::mpsc::{SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use anyhow::{Context as _, anyhow};
-use flatbox::Format as _;
 use flatbox::codec::{Codec, CodecKind, Decoder, Encoder, Limits};
 use flatbox::proto::Schema;
-use serde_json::Value;
+use flatbox::records;
+use flatbox::wire::Value;
 
 use crate::cli::ProtoArgs;
 use crate::columnar;
@@ -69,8 +71,9 @@ impl FormatIo for FormatKind {
                 let mut bytes = Vec::new();
                 let mut reader = reader;
                 reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
-                let value: Value =
-                    serde_json::from_slice(&bytes).with_context(|| format!("{name}: expected one JSON document"))?;
+                let text = std::str::from_utf8(&bytes)
+                    .map_err(|e| anyhow!("{name}: expected one JSON document (UTF-8 text): {e}"))?;
+                let value = records::from_json(text).with_context(|| format!("{name}: expected one JSON document"))?;
                 Ok(Records::document(value))
             }
             FormatKind::Ndjson => {
@@ -96,11 +99,9 @@ impl FormatIo for FormatKind {
                 let mut bytes = Vec::new();
                 let mut reader = reader;
                 reader.read_to_end(&mut bytes).with_context(|| format!("{name}: reading"))?;
-                let json = schema
-                    .schema
-                    .protobuf_to_json(&schema.message, &bytes)
+                let message = schema.schema.message(&schema.message)?;
+                let value = records::from_protobuf(&message, &bytes)
                     .with_context(|| format!("{name}: expected a protobuf {}", schema.message))?;
-                let value = serde_json::from_str(&json).with_context(|| format!("{name}: protobuf as JSON"))?;
                 Ok(Records::document(value))
             }
             FormatKind::Csv => {
@@ -112,11 +113,11 @@ impl FormatIo for FormatKind {
                         Some(p) => anyhow!("{name}: line {}: expected a CSV row like the header: {e}", p.line()),
                         None => anyhow!("{name}: expected a CSV row: {e}"),
                     })?;
-                    let mut object = serde_json::Map::with_capacity(headers.len());
-                    for (key, field) in headers.iter().zip(row.iter()) {
-                        object.insert(key.clone(), csv_field(field));
-                    }
-                    Ok(Value::Object(object))
+                    let row = headers
+                        .iter()
+                        .zip(row.iter())
+                        .map(|(key, field)| (Value::String(key.clone()), csv_field(field)));
+                    Ok(Value::Map(row.collect()))
                 });
                 Ok(Records::stream(Box::new(rows)))
             }
@@ -158,8 +159,8 @@ impl FormatIo for FormatKind {
         })
     }
 }
-/// A CSV field as a JSON value: empty is null, then booleans, integers and
-/// finite floats, else a string.
+/// A CSV field as a value: empty is null, then booleans, 64-bit integers
+/// and finite floats, else a string.
 fn csv_field(field: &str) -> Value {
     match field {
         "" => Value::Null,
@@ -167,11 +168,11 @@ fn csv_field(field: &str) -> Value {
         "false" => Value::Bool(false),
         _ => {
             if let Ok(n) = field.parse::<u64>() {
-                n.into()
+                Value::Integer(n.into())
             } else if let Ok(n) = field.parse::<i64>() {
-                n.into()
-            } else if let Some(n) = field.parse::<f64>().ok().and_then(serde_json::Number::from_f64) {
-                Value::Number(n)
+                Value::Integer(n.into())
+            } else if let Some(f) = field.parse::<f64>().ok().filter(|f| f.is_finite()) {
+                Value::F64(f)
             } else {
                 Value::String(field.to_owned())
             }
@@ -379,7 +380,7 @@ impl Records {
             Ok((Value::Array(records), count))
         } else {
             let value = records.into_iter().next().unwrap_or(Value::Null);
-            let count = value.as_array().map_or(1, Vec::len);
+            let count = if let Value::Array(items) = &value { items.len() } else { 1 };
             Ok((value, count))
         }
     }
@@ -407,7 +408,10 @@ impl Iterator for NdjsonReader {
             if self.buf.trim_ascii().is_empty() {
                 continue;
             }
-            return Some(serde_json::from_slice(trim_newline(&self.buf)).map_err(|e| {
+            let parsed = std::str::from_utf8(trim_newline(&self.buf))
+                .map_err(|e| e.to_string())
+                .and_then(|text| records::from_json(text).map_err(|e| e.to_string()));
+            return Some(parsed.map_err(|e| {
                 anyhow!("{}: line {}: expected one JSON value per line: {}", self.name, self.line, within_line(&e))
             }));
         }
@@ -438,13 +442,11 @@ impl BinaryReader {
         #[allow(clippy::single_match_else, reason = "one arm per binary format")]
         match self.format {
             FormatKind::Wire => {
-                let value: flatbox::wire::Value =
-                    flatbox::wire::from_reader(&mut self.reader).map_err(|e| match e {
-                        flatbox::wire::Error::Io(io) => anyhow!(io),
-                        e => what(&format_args!("expected a flatbox-wire value (offsets within the value): {e}")),
-                    })?;
-                let json = Value::try_from(value).map_err(|e| what(&format_args!("no JSON form: {e}")))?;
-                Ok(Some(json))
+                let value: Value = flatbox::wire::from_reader(&mut self.reader).map_err(|e| match e {
+                    flatbox::wire::Error::Io(io) => anyhow!(io),
+                    e => what(&format_args!("expected a flatbox-wire value (offsets within the value): {e}")),
+                })?;
+                Ok(Some(value))
             }
             _ => {
                 let bytes = match msgpack::read_value(&mut self.reader, start) {
@@ -453,8 +455,8 @@ impl BinaryReader {
                     Err(msgpack::WalkError::Io(e)) => return Err(anyhow!(e)),
                     Err(e) => return Err(anyhow!("{}: {e}", self.name)),
                 };
-                let json: Value = rmp_serde::from_slice(&bytes).map_err(|e| what(&format_args!("{e}")))?;
-                Ok(Some(json))
+                let value = records::from_msgpack(&bytes).map_err(|e| what(&format_args!("{e}")))?;
+                Ok(Some(value))
             }
         }
     }
@@ -614,7 +616,7 @@ impl Sink for JsonSink {
         if self.stream {
             out.write_all(if self.count == 0 { b"[\n" } else { b",\n" })?;
         }
-        serde_json::to_writer(&mut *out, record)?;
+        out.write_all(records::to_json(record)?.as_bytes())?;
         if !self.stream {
             out.write_all(b"\n")?;
         }
@@ -643,8 +645,9 @@ impl Sink for NdjsonSink {
             _ => std::slice::from_ref(record),
         };
         for item in items {
-            serde_json::to_writer(&mut self.output, item)?;
-            self.output.write_all(b"\n")?;
+            let mut line = records::to_json(item)?;
+            line.push('\n');
+            self.output.write_all(line.as_bytes())?;
         }
         Ok(())
     }
@@ -664,9 +667,9 @@ impl Sink for BinarySink {
     fn write(&mut self, record: &Value) -> anyhow::Result<()> {
         self.buf.clear();
         if self.format == FormatKind::Wire {
-            flatbox::Wire::new().encode(record, &mut self.buf)?;
+            flatbox::wire::to_writer(&mut self.buf, record)?;
         } else {
-            flatbox::MsgPack::named().encode(record, &mut self.buf)?;
+            self.buf = records::to_msgpack(record)?;
         }
         self.output.write_all(&self.buf)?;
         Ok(())
@@ -693,11 +696,9 @@ impl Sink for ProtobufSink {
                 self.schema.message
             ));
         }
-        let bytes = self
-            .schema
-            .schema
-            .json_to_protobuf(&self.schema.message, &record.to_string())
-            .with_context(|| format!("record {}: expected JSON for a {}", self.count, self.schema.message))?;
+        let message = self.schema.schema.message(&self.schema.message)?;
+        let bytes = records::to_protobuf(&message, record)
+            .with_context(|| format!("record {}: expected the fields of a {}", self.count, self.schema.message))?;
         self.output.write_all(&bytes)?;
         Ok(())
     }
@@ -705,6 +706,17 @@ impl Sink for ProtobufSink {
     fn finish(self: Box<Self>) -> anyhow::Result<()> {
         self.output.finish()
     }
+}
+
+/// A record as a `serde_json::Value`, in the record model's JSON convention
+/// ([`records::to_json`]: bytes as hex, temporal values as text), for the
+/// commands that measure or show JSON (`profile`, `inspect`).
+///
+/// # Errors
+///
+/// A value JSON cannot hold, named by its type.
+pub(crate) fn json_value(record: &Value) -> anyhow::Result<serde_json::Value> {
+    Ok(serde_json::from_str(&records::to_json(record)?)?)
 }
 
 /// A line without its `\n` (or `\r\n`).

@@ -39,6 +39,9 @@ pub mod raw;
 
 pub use dynamic::Schema;
 pub use error::{Error, Result};
+/// prost-reflect, whose descriptors and dynamic messages [`Schema`] hands
+/// out.
+pub use prost_reflect;
 
 /// Generated types, one module per protobuf package (their paths refer to
 /// each other as `super::super::google::protobuf`).

@@ -1,4 +1,4 @@
-//! The record model ([`Value`]) in JSON and MessagePack, following the
+//! The record model ([`Value`]) in JSON, MessagePack and protobuf, following the
 //! [mapping table](flatbox_arrow::mapping).
 //!
 //! - **JSON** ([`to_json`], [`from_json`]) follows arrow-json's writer, so
@@ -7,7 +7,9 @@
 //!   strings, decimals as bare numbers (`12.34`), datetimes, dates, times,
 //!   durations and intervals as the quoted text of arrow-cast's display
 //!   (`"2022-01-20T11:40:00Z"`, `"PT90S"`). What JSON cannot hold is an
-//!   error naming the type: maps whose keys are not strings, unions,
+//!   error naming the type: maps whose keys are neither strings nor
+//!   integers (an integer key is written as its decimal text, `{"7": 1}`,
+//!   `serde_json`'s convention, as arrow-json's writer gets it), unions,
 //!   extensions, integers beyond 64 bits, NaN and infinities (arrow-json
 //!   writes `null` for those; the record model refuses to lose them
 //!   silently). Struct fields that are null are written as `null` (arrow-json
@@ -23,6 +25,10 @@
 //!   the union marker, a union being the array `[ext 26 (type id), value]`
 //!   as in flatbox-wire. Integers beyond 64 bits and application extensions
 //!   are errors naming the type.
+//! - **protobuf** ([`to_protobuf`], [`from_protobuf`]) goes through a
+//!   message descriptor (`flatbox::proto::Schema::message`): a record is a
+//!   map of the message's fields, by name; values must fit their field's
+//!   type exactly (see [`to_protobuf`]).
 //!
 //! # Examples
 //!
@@ -47,6 +53,9 @@ use flatbox_wire::{PackedArray, TimeUnit, Value};
 use rmp::Marker;
 
 use crate::{Error, Result};
+
+mod protobuf;
+pub use protobuf::{from_protobuf, to_protobuf};
 
 /// Nesting deeper than this is refused when reading MessagePack.
 pub const MAX_DEPTH: usize = 128;
@@ -120,16 +129,25 @@ fn write_json(value: &Value, out: &mut String) -> Result<()> {
         Value::Map(entries) => {
             out.push('{');
             for (i, (k, v)) in entries.iter().enumerate() {
-                let Value::String(k) = k else {
-                    return Err(unrepresentable(
-                        "json",
-                        format!("map with {} keys (JSON keys are strings)", k.type_name()),
-                    ));
-                };
                 if i > 0 {
                     out.push(',');
                 }
-                json_string(k, out);
+                match k {
+                    Value::String(k) => json_string(k, out),
+                    // serde_json's convention: an integer key as its text.
+                    Value::Integer(n) if i64::try_from(*n).is_ok() || u64::try_from(*n).is_ok() => {
+                        let _ = write!(out, "\"{n}\"");
+                    }
+                    _ => {
+                        return Err(unrepresentable(
+                            "json",
+                            format!(
+                                "map with {} keys (JSON keys are strings, or integers written as text)",
+                                k.type_name()
+                            ),
+                        ));
+                    }
+                }
                 out.push(':');
                 write_json(v, out)?;
             }

@@ -7,9 +7,9 @@ use std::sync::mpsc::sync_channel;
 use anyhow::{Context as _, anyhow};
 use arrow_array::RecordBatch;
 use flatbox::codec::Codec;
+use flatbox::wire::Value;
 use flatbox_arrow::BatchWriter;
 use flatbox_arrow::ndjson::{Inference, NdjsonReader, NdjsonWriter};
-use serde_json::Value;
 
 use crate::cli::{ConvertArgs, InferRows};
 use crate::columnar;
@@ -257,8 +257,8 @@ fn batches_to_records(
 /// One record of the record model in wire or MessagePack, appended to
 /// `buf`. When a row (a map of columns) cannot be written, the error names
 /// the column whose value the format cannot hold.
-fn encode_record(record: &flatbox::wire::Value, to: FormatKind, buf: &mut Vec<u8>) -> anyhow::Result<()> {
-    let encode = |value: &flatbox::wire::Value, buf: &mut Vec<u8>| -> anyhow::Result<()> {
+fn encode_record(record: &Value, to: FormatKind, buf: &mut Vec<u8>) -> anyhow::Result<()> {
+    let encode = |value: &Value, buf: &mut Vec<u8>| -> anyhow::Result<()> {
         if to == FormatKind::Wire {
             flatbox::wire::to_writer(&mut *buf, value)?;
         } else {
@@ -269,11 +269,11 @@ fn encode_record(record: &flatbox::wire::Value, to: FormatKind, buf: &mut Vec<u8
     match encode(record, buf) {
         Ok(()) => Ok(()),
         Err(e) => {
-            if let flatbox::wire::Value::Map(entries) = record {
+            if let Value::Map(entries) = record {
                 for (key, value) in entries {
                     if let Err(inner) = encode(value, &mut Vec::new()) {
                         let column = match key {
-                            flatbox::wire::Value::String(s) => s.clone(),
+                            Value::String(s) => s.clone(),
                             other => format!("{other:?}"),
                         };
                         return Err(anyhow!("column {column:?}: {} cannot hold it: {inner}", to.name()));

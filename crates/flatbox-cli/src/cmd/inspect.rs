@@ -93,6 +93,7 @@ pub(crate) fn run(args: &InspectArgs) -> anyhow::Result<()> {
             let records = format.reader(input, None)?;
             let stream = records.stream;
             let (value, count) = records.collect()?;
+            let value = crate::formats::json_value(&value)?;
             let kind = if stream { "records" } else { "document" };
             let top = match &value {
                 serde_json::Value::Array(items) => format!("an array of {} items", items.len()),

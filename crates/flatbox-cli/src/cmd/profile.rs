@@ -234,6 +234,7 @@ fn read_sample(
     let records = format.reader(input, schema)?;
     if !records.stream {
         let (value, count) = records.collect()?;
+        let value = crate::formats::json_value(&value)?;
         let bytes = json_len(&value) as u64;
         let count = count as u64;
         let stats =
@@ -242,7 +243,7 @@ fn read_sample(
     }
     let mut reservoir = Reservoir::new(budget);
     for record in records.iter {
-        let record = record?;
+        let record = crate::formats::json_value(&record?)?;
         let bytes = json_len(&record) as u64;
         reservoir.push(record, bytes);
     }
@@ -367,17 +368,36 @@ impl Row {
 const COLUMNAR: [(&str, &str); 4] =
     [("arrow-ipc", "none"), ("arrow-ipc", "zstd"), ("parquet", "none"), ("parquet", "zstd:3")];
 
-/// Arrow IPC or Parquet of a [`Table`]: the rows become one record batch
-/// (the schema inferred once from the data, as `convert` does) and one
-/// file, written and read in memory by flatbox-arrow. The facade's
-/// `ArrowIpc` / `Parquet` formats trace the schema from a Rust row type;
-/// the rows here are only known at run time, hence this format.
+/// Arrow IPC or Parquet of a [`Table`]: the rows become records of the
+/// record model and one record batch (the schema inferred once from the
+/// data, as `convert` does: `flatbox_arrow::records`), and one file,
+/// written and read in memory by flatbox-arrow. The facade's `ArrowIpc` /
+/// `Parquet` formats trace the schema from a Rust row type; the rows here
+/// are only known at run time, hence this format.
 #[derive(Clone)]
 struct Columnar {
     name: &'static str,
     parquet: bool,
     zstd: bool,
-    fields: Arc<Vec<arrow_schema::FieldRef>>,
+    schema: arrow_schema::SchemaRef,
+}
+
+/// The rows of a [`Table`] as records (maps of columns).
+fn table_records(table: &Table) -> Vec<flatbox::wire::Value> {
+    table
+        .rows
+        .iter()
+        .map(|values| {
+            flatbox::wire::Value::Map(
+                table
+                    .columns
+                    .iter()
+                    .zip(values)
+                    .map(|(c, v)| (flatbox::wire::Value::String((*c).to_owned()), v.clone().into()))
+                    .collect(),
+            )
+        })
+        .collect()
 }
 
 impl Format<Table> for Columnar {
@@ -387,9 +407,7 @@ impl Format<Table> for Columnar {
 
     fn encode(&self, value: &Table, out: &mut Vec<u8>) -> flatbox::Result<()> {
         let err = |e| flatbox::Error::encode(self.name, e);
-        let rows: Vec<RowRef<'_>> =
-            value.rows.iter().map(|values| RowRef { columns: &value.columns, values }).collect();
-        let batch = flatbox_arrow::to_batch_with_fields(&self.fields, &rows).map_err(err)?;
+        let batch = flatbox_arrow::records::from_records(&self.schema, &table_records(value)).map_err(err)?;
         let schema = batch.schema();
         let batches = std::slice::from_ref(&batch);
         if self.parquet {
@@ -409,8 +427,15 @@ impl Format<Table> for Columnar {
         } else {
             flatbox_arrow::IpcFile::from_bytes(bytes).and_then(|f| f.batches()).map_err(err)?
         };
-        let rows: Vec<RowValues> = flatbox_arrow::from_batches(&batches).map_err(err)?;
-        Ok(Table { columns: Vec::new(), rows: rows.into_iter().map(|r| r.0).collect() })
+        let mut rows = Vec::new();
+        for batch in &batches {
+            for record in flatbox_arrow::records::to_records(batch).map_err(err)? {
+                let flatbox::wire::Value::Map(entries) = record else { continue };
+                let values = entries.into_iter().map(|(_, v)| Value::try_from(v)).collect::<Result<Vec<_>, _>>();
+                rows.push(values.map_err(|e| flatbox::Error::decode(self.name, e))?);
+            }
+        }
+        Ok(Table { columns: Vec::new(), rows })
     }
 }
 
@@ -423,9 +448,8 @@ fn measure_columnar(
     skipped: &mut Vec<String>,
 ) {
     let table = data.sample;
-    let samples: Vec<RowRef<'_>> = table.rows.iter().map(|values| RowRef { columns: &table.columns, values }).collect();
-    let fields = match flatbox_arrow::fields_from_samples(&samples) {
-        Ok(fields) => Arc::new(fields),
+    let schema = match flatbox_arrow::records::infer_schema(&table_records(table)) {
+        Ok(schema) => Arc::new(schema),
         Err(e) => {
             skipped.push(format!("arrow-ipc and parquet: {e}"));
             return;
@@ -445,7 +469,7 @@ fn measure_columnar(
             plain_size = None;
         }
         progress.step(name);
-        let columnar = Columnar { name, parquet, zstd, fields: fields.clone() };
+        let columnar = Columnar { name, parquet, zstd, schema: schema.clone() };
         match profile_on_sample(&columnar, data.sample, data.timing, config) {
             Ok(report) => {
                 let plain = *plain_size.get_or_insert(report.size);

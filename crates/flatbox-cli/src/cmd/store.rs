@@ -9,10 +9,10 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, anyhow, bail};
-use flatbox::Format as _;
 use flatbox::codec::{Codec, Compressor, Decompressor, Limits};
+use flatbox::records;
 use flatbox::store::{OpenReport, RecordId, RecordLog};
-use serde_json::Value;
+use flatbox::wire::Value;
 
 use crate::cli::{StoreAction, StoreArgs};
 use crate::error::{usage, usage_error};
@@ -81,8 +81,7 @@ pub(crate) fn run(args: &StoreArgs) -> anyhow::Result<()> {
                 bail!("{name}: no record {id} (the log holds {} records, ids from 0)", log.len());
             };
             let value = decode(bytes).with_context(|| format!("{name}: record {id}"))?;
-            serde_json::to_writer(&mut out, &value)?;
-            writeln!(out)?;
+            writeln!(out, "{}", records::to_json(&value).with_context(|| format!("{name}: record {id}"))?)?;
         }
         StoreAction::Scan { from, to, limit, ids } => {
             let (log, _) = open(dir, false)?;
@@ -94,11 +93,11 @@ pub(crate) fn run(args: &StoreArgs) -> anyhow::Result<()> {
                     break;
                 }
                 let value = decode(bytes).with_context(|| format!("{name}: record {}", id.0))?;
+                let json = records::to_json(&value).with_context(|| format!("{name}: record {}", id.0))?;
                 if *ids {
                     write!(out, "{}\t", id.0)?;
                 }
-                serde_json::to_writer(&mut out, &value)?;
-                writeln!(out)?;
+                writeln!(out, "{json}")?;
             }
         }
         StoreAction::Verify => {
@@ -170,7 +169,7 @@ fn write_report(out: &mut impl Write, report: &OpenReport) -> anyhow::Result<()>
 
 fn encode(record: &Value, codec: Codec, compressor: &mut Compressor) -> anyhow::Result<Vec<u8>> {
     let mut wire = Vec::new();
-    flatbox::Wire::new().encode(record, &mut wire)?;
+    flatbox::wire::to_writer(&mut wire, record)?;
     if codec == Codec::None {
         wire.insert(0, PLAIN);
         return Ok(wire);
@@ -191,8 +190,7 @@ fn decode(bytes: &[u8]) -> anyhow::Result<Value> {
         }
         other => bail!("header byte {other} is neither 0 (wire) nor 1 (compressed wire)"),
     };
-    let value: flatbox::wire::Value = flatbox::wire::from_slice(wire).context("expected a flatbox-wire value")?;
-    Ok(Value::try_from(value)?)
+    flatbox::wire::from_slice(wire).context("expected a flatbox-wire value")
 }
 
 fn disk_usage(dir: &Path) -> anyhow::Result<(u64, u64)> {

@@ -139,7 +139,8 @@ fn half_f16(f: f32) -> flatbox::wire::half::f16 {
 #[test]
 fn json_refuses_what_it_cannot_hold_naming_the_type() {
     let cases = [
-        (Value::Map(vec![(Value::Integer(1), Value::Null)]), "map with integer keys"),
+        (Value::Map(vec![(Value::Bool(true), Value::Null)]), "map with bool keys"),
+        (Value::Map(vec![(Value::Integer(i128::MAX), Value::Null)]), "map with integer keys"),
         (Value::Union { type_id: 1, value: Box::new(Value::Null) }, "union variant 1"),
         (Value::F64(f64::NAN), "f64 NaN"),
         (Value::Integer(i128::MAX), "beyond 64 bits"),
@@ -150,6 +151,20 @@ fn json_refuses_what_it_cannot_hold_naming_the_type() {
         assert!(matches!(e, flatbox::Error::Unrepresentable { format: "json", .. }), "{e}");
         assert!(e.to_string().contains(needle), "{e} should name {needle}");
     }
+}
+
+#[test]
+fn json_writes_integer_keys_as_their_text() {
+    let map = Value::Map(vec![
+        (Value::Integer(7), Value::Bool(true)),
+        (Value::Integer(-1), Value::Null),
+        (Value::Integer(u64::MAX.into()), Value::Integer(2)),
+    ]);
+    assert_eq!(to_json(&map).unwrap(), format!(r#"{{"7":true,"-1":null,"{}":2}}"#, u64::MAX));
+    // serde_json writes the same text for a map with integer keys.
+    let serde: std::collections::BTreeMap<i64, i64> = [(3, 4)].into();
+    let ours = Value::Map(vec![(Value::Integer(3), Value::Integer(4))]);
+    assert_eq!(to_json(&ours).unwrap(), serde_json::to_string(&serde).unwrap());
 }
 
 #[test]
