@@ -17,11 +17,13 @@
 //! inference could help.
 //!
 //! **Writing** ([`NdjsonWriter`]) is arrow-json's `LineDelimitedWriter`
-//! (or its array writer for a JSON document), one line per row. Two things
-//! arrow-json's writer does not take are handled first: a map whose keys are
-//! integers is written with each key as its decimal text (`{"7": ...}`,
-//! `serde_json`'s convention for integer keys), and a union, which JSON has no
-//! form for, is an error naming the column.
+//! (or its array writer for a JSON document), one line per row. What
+//! arrow-json's writer does not take, or gets wrong, is handled first: a map
+//! whose keys are integers is written with each key as its decimal text
+//! (`{"7": ...}`, `serde_json`'s convention for integer keys); dictionary and
+//! run-end encoded columns are cast to their plain values (arrow-json 60
+//! writes a null dictionary slot as its key's value, `""` or `0`); and a
+//! union, which JSON has no form for, is an error naming the column.
 
 use std::io::{BufRead, Cursor, Read, Seek, Write};
 use std::sync::Arc;
@@ -530,6 +532,12 @@ fn json_type(dt: &DataType) -> std::result::Result<Option<DataType>, String> {
     };
     Ok(match dt {
         DataType::Union(..) => return Err(format!("JSON has no form for a union ({dt}); write MessagePack or wire")),
+        // arrow-json writes a null dictionary slot as its key's value
+        // (often `""`): the plain values it stands for keep the nulls.
+        DataType::Dictionary(_, values) => Some(json_type(values)?.unwrap_or_else(|| values.as_ref().clone())),
+        DataType::RunEndEncoded(_, values) => {
+            Some(json_type(values.data_type())?.unwrap_or_else(|| values.data_type().clone()))
+        }
         DataType::List(f) => child(f)?.map(DataType::List),
         DataType::LargeList(f) => child(f)?.map(DataType::LargeList),
         DataType::FixedSizeList(f, n) => child(f)?.map(|f| DataType::FixedSizeList(f, *n)),
