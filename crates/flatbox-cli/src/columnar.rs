@@ -17,9 +17,9 @@
 //!   Batches from a columnar input or NDJSON do not pass through here: they
 //!   go straight to the writer (see `cmd::convert`).
 //! - **Compression** is the formats' own: IPC body compression
-//!   (`LZ4_FRAME`, `ZSTD`), Parquet column-chunk compression (`SNAPPY`,
-//!   `LZ4_RAW`, `ZSTD(level)`); an outer `.zst` / `.lz4` / `.gz` frame is
-//!   refused.
+//!   (`LZ4_FRAME`, `ZSTD`), Parquet column-chunk compression (every codec
+//!   arrow-rs writes: `SNAPPY`, `GZIP(level)`, `BROTLI(level)`, `LZ4_RAW`,
+//!   `ZSTD(level)`); an outer `.zst` / `.lz4` / `.gz` frame is refused.
 
 use std::fmt::Write as _;
 use std::io::{BufRead, Read};
@@ -51,9 +51,13 @@ pub(crate) const BATCH_ROWS: usize = 64 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Inner {
     None,
-    Snappy,
+    /// Parquet: every codec arrow-rs writes (snappy, gzip, brotli, `LZ4_RAW`,
+    /// zstd), with its level.
+    Parquet(ParquetCompression),
+    /// IPC: `LZ4_FRAME` body compression.
     Lz4,
-    Zstd(i32),
+    /// IPC: `ZSTD` body compression.
+    Zstd,
 }
 
 /// Maps `--codec` (and a compression suffix on the output's name) to the
@@ -76,21 +80,17 @@ pub(crate) fn inner_compression(
         );
     }
     let Some(codec) = codec else { return Ok(Inner::None) };
-    if codec.eq_ignore_ascii_case("snappy") {
-        if format == FormatKind::Parquet {
-            return Ok(Inner::Snappy);
-        }
-        usage!("--codec snappy: {} compresses with lz4 or zstd only", format.name());
+    if format == FormatKind::Parquet {
+        let compression: ParquetCompression = codec.parse().map_err(|e| usage_error(format!("--codec: {e}")))?;
+        return Ok(Inner::Parquet(compression));
     }
-    match codec.parse::<Codec>().map_err(|e| usage_error(format!("--codec: {e}")))? {
+    match codec.parse::<Codec>().map_err(|e| {
+        usage_error(format!("--codec {codec}: {} compresses with lz4 or zstd only ({e})", format.name()))
+    })? {
         Codec::None => Ok(Inner::None),
         Codec::Lz4 => Ok(Inner::Lz4),
-        Codec::Zstd { level } => Ok(Inner::Zstd(level)),
-        other @ Codec::Gzip { .. } => usage!(
-            "--codec {other}: {} compresses with {} only",
-            format.name(),
-            if format == FormatKind::Parquet { "snappy, lz4 or zstd" } else { "lz4 or zstd" }
-        ),
+        Codec::Zstd { .. } => Ok(Inner::Zstd),
+        other @ Codec::Gzip { .. } => usage!("--codec {other}: {} compresses with lz4 or zstd only", format.name()),
     }
 }
 
@@ -99,16 +99,16 @@ pub(crate) fn inner_compression(
 pub(crate) fn batch_format(format: FormatKind, output: &str, compression: Inner) -> BatchFormat {
     if format == FormatKind::Parquet {
         return BatchFormat::parquet(match compression {
+            Inner::Parquet(c) => c,
             Inner::None => ParquetCompression::None,
-            Inner::Snappy => ParquetCompression::Snappy,
             Inner::Lz4 => ParquetCompression::Lz4Raw,
-            Inner::Zstd(level) => ParquetCompression::Zstd(level),
+            Inner::Zstd => ParquetCompression::Zstd(3),
         });
     }
     let ipc = match compression {
-        Inner::None | Inner::Snappy => IpcCompression::None,
+        Inner::None | Inner::Parquet(_) => IpcCompression::None,
         Inner::Lz4 => IpcCompression::Lz4Frame,
-        Inner::Zstd(_) => IpcCompression::Zstd,
+        Inner::Zstd => IpcCompression::Zstd,
     };
     if Path::new(output).extension().is_some_and(|e| e.eq_ignore_ascii_case("arrows")) {
         BatchFormat::IpcStream(ipc)

@@ -44,6 +44,9 @@ fn json_to_arrow_and_parquet_to_json_is_the_input() {
         ("a.parquet", None, b"PAR1"),
         ("b.parquet", Some("zstd:5"), b"PAR1"),
         ("c.parquet", Some("lz4"), b"PAR1"),
+        ("d.parquet", Some("gzip:9"), b"PAR1"),
+        ("e.parquet", Some("brotli:5"), b"PAR1"),
+        ("f.parquet", Some("snappy"), b"PAR1"),
     ] {
         let mut cmd = flatbox();
         cmd.arg("convert").arg(&input).arg(dir.path(mid));
@@ -53,6 +56,13 @@ fn json_to_arrow_and_parquet_to_json_is_the_input() {
         cmd.assert().success();
         let bytes = std::fs::read(dir.path(mid)).unwrap();
         assert!(bytes.starts_with(magic), "{mid} starts with its magic");
+        if let Some(codec) = codec.filter(|_| mid.ends_with(".parquet")) {
+            // Each column chunk says the codec asked for.
+            let inspect = flatbox().arg("inspect").arg(dir.path(mid)).output().unwrap();
+            let text = String::from_utf8_lossy(&inspect.stdout).to_lowercase();
+            let name = codec.split(':').next().unwrap();
+            assert!(text.contains(name), "{mid}: inspect names {name}: {text}");
+        }
         convert(&[os(&dir.path(mid)), os(&dir.path("back.json"))]);
         assert_eq!(read_json(&dir.path("back.json")), Value::Array(rows.clone()), "through {mid}");
     }
@@ -166,9 +176,11 @@ fn rows_that_do_not_fit_and_outer_codecs_are_refused() {
     let input = dir.write("ok.ndjson", ndjson(&records(3)));
     let out = flatbox().arg("convert").arg(&input).arg(dir.path("o.arrow.zst")).output().unwrap();
     assert_fails(&out, 2, &["compresses inside the file", "--codec zstd"]);
-    let out =
-        flatbox().arg("convert").arg(&input).arg(dir.path("o.parquet")).args(["--codec", "gzip"]).output().unwrap();
+    let out = flatbox().arg("convert").arg(&input).arg(dir.path("o.arrow")).args(["--codec", "gzip"]).output().unwrap();
     assert_fails(&out, 2, &["lz4 or zstd"]);
+    let out =
+        flatbox().arg("convert").arg(&input).arg(dir.path("o.parquet")).args(["--codec", "gzip:12"]).output().unwrap();
+    assert_fails(&out, 2, &["--codec", "gzip levels are 0 to 9"]);
 }
 
 #[test]

@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use arrow_integration_test::ArrowJson;
 use flatbox::wire::Value;
 use flatbox_arrow::IpcFile;
-use flatbox_arrow::records;
 use flatbox_arrow::arrow_array::RecordBatch;
+use flatbox_arrow::records;
 
 use crate::support::{Scratch, flatbox};
 
@@ -144,7 +144,10 @@ fn same_values(ext: &str, out: &Path, rows: &[Value]) -> Result<(), String> {
                 text.lines().map(|l| serde_json::from_str(l).map_err(|e| e.to_string())).collect::<Result<_, _>>()?;
             let expected: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|r| serde_json::from_str(&flatbox::records::to_json(r).map_err(|e| e.to_string())?).map_err(|e| e.to_string()))
+                .map(|r| {
+                    serde_json::from_str(&flatbox::records::to_json(r).map_err(|e| e.to_string())?)
+                        .map_err(|e| e.to_string())
+                })
                 .collect::<Result<_, String>>()?;
             if lines.len() != expected.len() {
                 return Err(format!("{} lines for {} rows", lines.len(), expected.len()));
