@@ -4,6 +4,7 @@
 mod bad_input;
 mod columnar;
 mod convert;
+mod foreign_parquet;
 mod golden;
 mod help;
 mod inspect;
