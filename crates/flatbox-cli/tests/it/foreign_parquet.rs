@@ -1,7 +1,7 @@
 //! Parquet shaped the way other writers shape it, which pyarrow does not
 //! write: parquet-mr's repeated groups with no LIST annotation (the shape
 //! of parquet-testing's `repeated_no_annotation.parquet`) and decimals
-//! stored as BYTE_ARRAY (Spark, Impala). The files are written here with the
+//! stored as `BYTE_ARRAY` (Spark, Impala). The files are written here with the
 //! parquet crate's low-level column writers, levels by hand, and read back
 //! through `flatbox convert` with every row and value.
 

@@ -101,7 +101,7 @@ fn wire_and_msgpack_rows_become_typed_columns_and_come_back() {
         .map(|i| {
             row(vec![
                 ("id", Value::Integer(i.into())),
-                ("blob", if i == 2 { Value::Null } else { Value::Bytes(vec![i as u8, 0xFF]) }),
+                ("blob", if i == 2 { Value::Null } else { Value::Bytes(vec![u8::try_from(i).unwrap(), 0xFF]) }),
                 (
                     "at",
                     Value::DateTime { value: i * 1000, unit: flatbox::wire::TimeUnit::Millisecond, tz: paris.clone() },
