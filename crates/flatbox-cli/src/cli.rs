@@ -98,7 +98,7 @@ pub(crate) struct ProfileArgs {
     /// Also write the result as one self-contained HTML page (chart, table, recommendation; nothing fetched from the network).
     #[arg(long, value_name = "FILE")]
     pub(crate) html: Option<PathBuf>,
-    /// How much of the input to measure: a sample of about this many bytes, drawn from the whole input in runs of consecutive records (e.g. 8MiB, 64MB, 1GiB); sizes are scaled to the whole input.
+    /// How much of the input to measure: a sample of about this many bytes, drawn from the whole input in runs of consecutive records (a file: runs at evenly spaced offsets, without reading it all; a stream: reservoir-sampled runs) (e.g. 8MiB, 64MB, 1GiB); sizes are scaled to the whole input.
     #[arg(long, value_name = "BYTES", default_value = "8MiB", value_parser = flatbox::sample::parse_bytes)]
     pub(crate) sample: u64,
     /// Careful measurements (20 samples of 25 ms per operation, timed on the whole sample); slower.

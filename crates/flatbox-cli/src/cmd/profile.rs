@@ -218,14 +218,28 @@ fn read_sample(
 ) -> anyhow::Result<(Value, bool, SampleStats)> {
     if format == FormatKind::Ndjson {
         let name = input.name.clone();
-        let sample = flatbox::sample::sample_lines(input.reader, budget).with_context(|| format!("{name}: reading"))?;
+        // A plain file is sampled at evenly spaced offsets, without reading
+        // all of it; a pipe or a compressed input is read once, as a stream.
+        let sample = match &input.path {
+            Some(path) => {
+                let file = std::fs::File::open(path).with_context(|| format!("{name}: opening"))?;
+                flatbox::sample::sample_file_lines(std::io::BufReader::with_capacity(1 << 20, file), budget)
+            }
+            None => flatbox::sample::sample_lines(input.reader, budget),
+        }
+        .with_context(|| format!("{name}: reading"))?;
         let records = sample
             .records
             .iter()
             .map(|line| {
                 serde_json::from_slice(&line.bytes).map_err(|e| {
                     let e = e.to_string().replace(" at line 1 column ", " at column ");
-                    anyhow::anyhow!("{name}: line {}: expected one JSON value per line: {e}", line.number)
+                    let at = if line.number > 0 {
+                        format!("line {}", line.number)
+                    } else {
+                        format!("the line at byte {}", line.offset)
+                    };
+                    anyhow::anyhow!("{name}: {at}: expected one JSON value per line: {e}")
                 })
             })
             .collect::<anyhow::Result<Vec<Value>>>()?;
@@ -237,8 +251,13 @@ fn read_sample(
         let value = crate::formats::json_value(&value)?;
         let bytes = json_len(&value) as u64;
         let count = count as u64;
-        let stats =
-            SampleStats { input_records: count, input_bytes: bytes, sample_records: count, sample_bytes: bytes };
+        let stats = SampleStats {
+            input_records: count,
+            input_records_exact: true,
+            input_bytes: bytes,
+            sample_records: count,
+            sample_bytes: bytes,
+        };
         return Ok((value, false, stats));
     }
     let mut reservoir = Reservoir::new(budget);
@@ -455,7 +474,25 @@ fn measure_columnar(
             return;
         }
     };
-    let mut plain_size = None;
+    // Every other run of the sample (the sample's records come in RUNS runs
+    // of about equal bytes): the second point of the columnar sizes'
+    // extrapolation (`SampleStats::extrapolate_marginal`), which counts a
+    // file's fixed costs once rather than once per sample.
+    let chunk = table.rows.len().div_ceil(usize::try_from(flatbox::sample::RUNS).unwrap_or(8)).max(1);
+    let half = Table {
+        columns: table.columns.clone(),
+        rows: table.rows.chunks(chunk).step_by(2).flatten().cloned().collect(),
+    };
+    #[allow(clippy::cast_precision_loss, reason = "a fraction of row counts")]
+    let fraction = half.rows.len() as f64 / table.rows.len().max(1) as f64;
+    let marginal = |size: usize, part: Option<usize>| {
+        let scaled = match part {
+            Some(part) => scale.sample.extrapolate_marginal(size, part, fraction),
+            None => scale.sample.extrapolate(size),
+        };
+        usize::try_from(scaled).unwrap_or(usize::MAX)
+    };
+    let (mut plain_size, mut plain_part) = (None, None);
     for (format, codec) in COLUMNAR {
         let parquet = format == "parquet";
         let zstd = codec != "none";
@@ -467,13 +504,21 @@ fn measure_columnar(
         };
         if !zstd {
             plain_size = None;
+            plain_part = None;
         }
         progress.step(name);
         let columnar = Columnar { name, parquet, zstd, schema: schema.clone() };
         match profile_on_sample(&columnar, data.sample, data.timing, config) {
             Ok(report) => {
+                let mut buf = Vec::new();
+                let part = columnar.encode(&half, &mut buf).ok().map(|()| buf.len());
                 let plain = *plain_size.get_or_insert(report.size);
-                rows.push(Row::new(format, codec, plain, scale, report));
+                let plain_from = *plain_part.get_or_insert(part);
+                let size = report.size;
+                let mut row = Row::new(format, codec, plain, scale, report);
+                row.size = marginal(size, part);
+                row.plain_size = marginal(plain, plain_from);
+                rows.push(row);
             }
             Err(e) => skipped.push(format!("{name}: {e}")),
         }
