@@ -42,16 +42,21 @@ pub struct ConvertFigures {
     pub flatbox_s: f64,
     /// `serde_json`'s seconds to read and parse every line.
     pub serde_json_s: f64,
-    /// `flatbox_s / serde_json_s`: at most 2 meets the target.
+    /// `flatbox_s / serde_json_s`: at most [`MAX_TIME_RATIO`] meets the
+    /// target.
     pub time_ratio: f64,
     /// The child's peak resident set in bytes.
     pub peak_rss_bytes: u64,
 }
 
+/// The most `flatbox convert` NDJSON -> wire+zstd may take, in multiples of
+/// `serde_json`'s parse of the same lines (issue 12 keeps it at its 1.4x).
+pub const MAX_TIME_RATIO: f64 = 1.4;
+
 impl ConvertFigures {
     /// Whether both targets are met.
     pub fn meets_targets(&self) -> bool {
-        self.peak_rss_bytes < 100_000_000 && self.time_ratio <= 2.0
+        self.peak_rss_bytes < 100_000_000 && self.time_ratio <= MAX_TIME_RATIO
     }
 
     /// A paragraph for the console and the report.
@@ -59,7 +64,7 @@ impl ConvertFigures {
         let mb = |b: u64| b as f64 / 1e6;
         format!(
             "flatbox convert, {:.0} MB of NDJSON ({} lines) -> wire+zstd:3 ({:.1} MB): {:.2} s ({:.0} MB/s); \
-             serde_json parsing the same lines: {:.2} s ({:.0} MB/s); time ratio {:.2} (target <= 2); \
+             serde_json parsing the same lines: {:.2} s ({:.0} MB/s); time ratio {:.2} (target <= {MAX_TIME_RATIO}); \
              peak RSS {:.1} MB (target < 100 MB): {}",
             mb(self.input_bytes),
             self.lines,
