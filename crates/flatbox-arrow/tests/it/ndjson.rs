@@ -155,3 +155,50 @@ proptest! {
         prop_assert_eq!(back[0].column(0).null_count(), ids.iter().filter(|v| v.is_none()).count());
     }
 }
+
+proptest! {
+    /// Decoding on several threads gives the sequential reader's batches,
+    /// in order, and its error for a line that does not fit.
+    #[test]
+    fn parallel_decoding_is_the_sequential_decoding(
+        values in proptest::collection::vec(proptest::option::of(-1000_i64..1000), 0..200),
+        bad in proptest::option::of(0_usize..200),
+        workers in 1_usize..4,
+        batch_rows in 1_usize..20,
+    ) {
+        let mut text = String::new();
+        for (i, v) in values.iter().enumerate() {
+            match (bad == Some(i), v) {
+                (true, _) => { let _ = writeln!(text, "{{\"v\":\"not a number\"}}"); }
+                (false, Some(v)) => { let _ = writeln!(text, "{{\"v\":{v}}}"); }
+                (false, None) => { let _ = writeln!(text, "{{\"v\":null}}\n"); }
+            }
+        }
+        let schema = Arc::new(Schema::new(vec![Field::new("v", DataType::Int64, true)]));
+        let reader = || {
+            NdjsonReader::with_schema("p.ndjson", std::io::Cursor::new(text.clone().into_bytes()), schema.clone(), Inference::Sample(10))
+                .unwrap()
+                .with_batch_rows(batch_rows)
+                .unwrap()
+        };
+        let sequential: Vec<_> = reader().map(|b| b.map_err(|e| e.to_string())).collect();
+        let mut parallel = reader().into_parallel(workers).unwrap();
+        let got: Vec<_> = parallel.by_ref().map(|b| b.map_err(|e| e.to_string())).collect();
+        prop_assert_eq!(&got, &sequential);
+        let rows: usize = sequential.iter().filter_map(|b| b.as_ref().ok()).map(RecordBatch::num_rows).sum();
+        prop_assert_eq!(parallel.rows(), rows as u64);
+    }
+}
+
+#[test]
+fn dropping_the_parallel_batches_early_stops_the_threads() {
+    let text: String = (0..10_000).map(|i| format!("{{\"v\":{i}}}\n")).collect();
+    let mut batches = NdjsonReader::new("p", std::io::Cursor::new(text.into_bytes()), Inference::default())
+        .unwrap()
+        .with_batch_rows(10)
+        .unwrap()
+        .into_parallel(2)
+        .unwrap();
+    assert_eq!(batches.next().unwrap().unwrap().num_rows(), 10);
+    drop(batches);
+}
