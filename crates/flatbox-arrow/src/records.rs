@@ -346,13 +346,7 @@ pub fn from_records(schema: &SchemaRef, rows: &[Value]) -> Result<RecordBatch> {
     let fields = schema.fields();
     let mut columns: Vec<Vec<Item<'_>>> = fields.iter().map(|_| Vec::with_capacity(rows.len())).collect();
     for (row, value) in rows.iter().enumerate() {
-        let Value::Map(entries) = value else {
-            return Err(Error::Record {
-                column: String::new(),
-                row,
-                reason: format!("expected a row (a map with string keys), found {}", value.type_name()),
-            });
-        };
+        let Value::Map(entries) = value else { return Err(not_a_row(row, value)) };
         split_struct(fields, entries, row, &mut columns)?;
     }
     let mut arrays = Vec::with_capacity(fields.len());
@@ -397,6 +391,11 @@ impl Item<'_> {
     fn masked(row: usize) -> Self {
         Item { value: None, row }
     }
+}
+
+/// The error for a row that is not a map of columns.
+fn not_a_row(row: usize, value: &Value) -> Error {
+    record(row, format!("expected a row (a map with string keys), found {}", value.type_name()))
 }
 
 fn record(row: usize, reason: String) -> Error {

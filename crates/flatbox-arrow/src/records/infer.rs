@@ -9,6 +9,7 @@ use std::sync::Arc;
 use arrow_schema::{DataType, Field, Fields, IntervalUnit, Schema, TimeUnit as ArrowUnit};
 use flatbox_wire::{Interval, PackedArray, TimeUnit, Value};
 
+use super::{not_a_row, record};
 use crate::{Error, Result};
 
 /// The largest integer magnitude an `f64` holds exactly (2^53).
@@ -69,13 +70,7 @@ pub(super) const F64_EXACT: i128 = 1 << 53;
 pub fn infer_schema(rows: &[Value]) -> Result<Schema> {
     let mut columns: Vec<(String, Column)> = Vec::new();
     for (row, value) in rows.iter().enumerate() {
-        let Value::Map(entries) = value else {
-            return Err(Error::Record {
-                column: String::new(),
-                row,
-                reason: format!("expected a row (a map with string keys), found {}", value.type_name()),
-            });
-        };
+        let Value::Map(entries) = value else { return Err(not_a_row(row, value)) };
         merge_fields(&mut columns, entries, row, row > 0)?;
     }
     Ok(Schema::new(columns.into_iter().map(|(name, c)| c.field(name)).collect::<Vec<_>>()))
@@ -373,10 +368,6 @@ fn arrow_unit(u: TimeUnit) -> ArrowUnit {
         TimeUnit::Microsecond => ArrowUnit::Microsecond,
         TimeUnit::Nanosecond => ArrowUnit::Nanosecond,
     }
-}
-
-fn record(row: usize, reason: String) -> Error {
-    Error::Record { column: String::new(), row, reason }
 }
 
 fn beyond_64_bits(row: usize) -> Error {

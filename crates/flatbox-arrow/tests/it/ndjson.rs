@@ -192,7 +192,10 @@ proptest! {
 
 #[test]
 fn dropping_the_parallel_batches_early_stops_the_threads() {
-    let text: String = (0..10_000).map(|i| format!("{{\"v\":{i}}}\n")).collect();
+    let mut text = String::new();
+    for i in 0..10_000 {
+        let _ = writeln!(text, "{{\"v\":{i}}}");
+    }
     let mut batches = NdjsonReader::new("p", std::io::Cursor::new(text.into_bytes()), Inference::default())
         .unwrap()
         .with_batch_rows(10)
