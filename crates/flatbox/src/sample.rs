@@ -377,7 +377,7 @@ fn content(buf: &[u8]) -> Option<&[u8]> {
 /// assert!(!sample.stats.input_records_exact);
 /// assert!((9_000..11_000).contains(&sample.stats.input_records), "about 10 000");
 /// let last = sample.records.last().unwrap();
-/// assert!(last.offset > 100_000 && last.bytes.starts_with(b"{\"i\":09"), "drawn from the end too");
+/// assert!(last.offset > 105_000 && last.bytes.starts_with(b"{\"i\":08"), "drawn from the last eighth too");
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub fn sample_file_lines(mut reader: impl BufRead + Seek, budget: u64) -> io::Result<Sample<Line>> {
