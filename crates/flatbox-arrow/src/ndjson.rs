@@ -27,7 +27,6 @@
 
 use std::io::{BufRead, Cursor, Read, Seek, Write};
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, sync_channel};
 
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_json::reader::{ArrayDecoder, Decoder, DecoderContext, DecoderFactory, ReaderBuilder, Tape, TapeElement};
@@ -88,6 +87,9 @@ pub struct NdjsonReader<R> {
     /// Lines read so far (blank ones included).
     line: u64,
     rows: u64,
+    buf: Vec<u8>,
+    /// The first line of each row in `buf`, and where the row starts.
+    starts: Vec<(u64, usize)>,
     done: bool,
 }
 
@@ -190,6 +192,8 @@ impl<R: BufRead> NdjsonReader<R> {
             batch_rows: DEFAULT_BATCH_ROWS,
             line: 0,
             rows: 0,
+            buf: Vec::new(),
+            starts: Vec::new(),
             done: false,
         })
     }
@@ -231,227 +235,84 @@ impl<R: BufRead> NdjsonReader<R> {
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
-        let Some(chunk) = read_chunk(&mut self.reader, &self.input, &mut self.line, self.batch_rows)? else {
+        self.buf.clear();
+        self.starts.clear();
+        while self.starts.len() < self.batch_rows {
+            let start = self.buf.len();
+            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| Error::Stream {
+                input: self.input.clone(),
+                offset: self.line,
+                source: e,
+            })?;
+            if n == 0 {
+                break;
+            }
+            self.line += 1;
+            if self.buf[start..].trim_ascii().is_empty() {
+                self.buf.truncate(start);
+            } else {
+                self.starts.push((self.line, start));
+            }
+        }
+        if self.starts.is_empty() {
             return Ok(None);
-        };
-        let context = Context { input: self.input.clone(), schema: self.schema.clone(), inference: self.inference };
-        let batch = decode_chunk(&mut self.decoder, &chunk, &context)?;
-        self.rows += batch.num_rows() as u64;
-        Ok(Some(batch))
-    }
-
-    /// The batches decoded on `workers` threads (at least 1; see
-    /// [`ParallelBatches`]), in input order, with the same errors.
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Arrow`] when a decoder cannot be built; [`Error::Stream`]
-    /// when a thread cannot be started.
-    pub fn into_parallel(self, workers: usize) -> Result<ParallelBatches>
-    where
-        R: Send + 'static,
-    {
-        ParallelBatches::start(self, workers)
-    }
-}
-
-/// Lines of NDJSON read for one batch: the bytes, and each row's first line
-/// number and start in them.
-struct Chunk {
-    buf: Vec<u8>,
-    starts: Vec<(u64, usize)>,
-}
-
-/// What errors about a chunk name.
-#[derive(Clone)]
-struct Context {
-    input: String,
-    schema: SchemaRef,
-    inference: Inference,
-}
-
-/// Reads up to `rows` non-blank lines; `line` counts the lines read.
-fn read_chunk<R: BufRead>(reader: &mut R, input: &str, line: &mut u64, rows: usize) -> Result<Option<Chunk>> {
-    let mut chunk = Chunk { buf: Vec::new(), starts: Vec::with_capacity(rows) };
-    while chunk.starts.len() < rows {
-        let start = chunk.buf.len();
-        let n = reader.read_until(b'\n', &mut chunk.buf).map_err(|e| Error::Stream {
-            input: input.to_owned(),
-            offset: *line,
-            source: e,
-        })?;
-        if n == 0 {
-            break;
         }
-        *line += 1;
-        if chunk.buf[start..].trim_ascii().is_empty() {
-            chunk.buf.truncate(start);
-        } else {
-            chunk.starts.push((*line, start));
-        }
-    }
-    Ok((!chunk.starts.is_empty()).then_some(chunk))
-}
-
-/// Decodes a chunk's lines into one batch with exactly one row per line.
-fn decode_chunk(json: &mut Decoder, chunk: &Chunk, context: &Context) -> Result<RecordBatch> {
-    let decoded = json.decode(&chunk.buf).and_then(|consumed| {
-        if consumed == chunk.buf.len() && !json.has_partial_record() {
-            json.flush()
-        } else {
-            Err(ArrowError::JsonError("expected one JSON value per line".into()))
-        }
-    });
-    match decoded {
-        Ok(Some(batch)) if batch.num_rows() == chunk.starts.len() => Ok(batch),
-        Ok(batch) => {
-            let got = batch.map_or(0, |b| b.num_rows());
-            Err(locate(chunk, context, &format!("expected {} rows from the lines, decoded {got}", chunk.starts.len())))
-        }
-        Err(e) => {
-            // The decoder may hold a part of the failed batch: a new one.
-            if let Ok(fresh) = decoder(&context.schema, chunk.starts.len().max(1)) {
-                *json = fresh;
-            }
-            Err(locate(chunk, context, &e.to_string()))
-        }
-    }
-}
-
-/// The error for a chunk that failed: decodes its lines one at a time to
-/// name the first that does not fit.
-fn locate(chunk: &Chunk, context: &Context, batch_error: &str) -> Error {
-    for (i, &(line, start)) in chunk.starts.iter().enumerate() {
-        let end = chunk.starts.get(i + 1).map_or(chunk.buf.len(), |&(_, s)| s);
-        let text = &chunk.buf[start..end];
-        let one = decoder(&context.schema, 1).and_then(|mut d| {
-            let consumed = d.decode(text)?;
-            if consumed != text.len() || d.has_partial_record() {
-                return Err(ArrowError::JsonError("expected one JSON value on the line".into()));
-            }
-            match d.flush()? {
-                Some(b) if b.num_rows() == 1 => Ok(()),
-                _ => Err(ArrowError::JsonError("expected one JSON value on the line".into())),
+        let decoded = self.decoder.decode(&self.buf).and_then(|consumed| {
+            if consumed == self.buf.len() && !self.decoder.has_partial_record() {
+                self.decoder.flush()
+            } else {
+                Err(ArrowError::JsonError("expected one JSON value per line".into()))
             }
         });
-        if let Err(e) = one {
-            let message = e.to_string();
-            let message = message.strip_prefix("Json error: ").unwrap_or(&message).to_owned();
-            // A syntax error is no matter of the schema.
-            let syntax = message.starts_with("Encountered") || message.starts_with("expected one JSON value");
-            let widen = !syntax && context.inference != Inference::Whole;
-            return Error::NdjsonLine {
-                input: context.input.clone(),
-                line: Some(line),
-                message: format!(
-                    "{message} (the schema, from {}: {})",
-                    describe(context.inference),
-                    describe_fields(context.schema.fields())
-                ),
-                widen,
-            };
+        match decoded {
+            Ok(Some(batch)) if batch.num_rows() == self.starts.len() => {
+                self.rows += batch.num_rows() as u64;
+                Ok(Some(batch))
+            }
+            Ok(batch) => {
+                let got = batch.map_or(0, |b| b.num_rows());
+                Err(self.locate(&format!("expected {} rows from the lines, decoded {got}", self.starts.len())))
+            }
+            Err(e) => Err(self.locate(&e.to_string())),
         }
     }
-    let first = chunk.starts.first().map(|&(l, _)| l);
-    Error::NdjsonLine { input: context.input.clone(), line: first, message: batch_error.to_owned(), widen: false }
-}
 
-/// Batches of an [`NdjsonReader`] decoded on several threads
-/// ([`NdjsonReader::into_parallel`]): one thread reads the lines, a batch's
-/// worth at a time, and hands the chunks round-robin to the decoding
-/// threads, each with its own arrow-json decoder; the batches come back in
-/// input order. Each thread holds at most two chunks in hand, so memory
-/// stays bounded. A failure ends the batches with the error the sequential
-/// reader would give (the line, and whether a wider inference helps);
-/// dropping the iterator stops the threads.
-pub struct ParallelBatches {
-    schema: SchemaRef,
-    results: Vec<Receiver<Result<RecordBatch>>>,
-    next: usize,
-    rows: u64,
-    done: bool,
-}
-
-impl ParallelBatches {
-    fn start<R: BufRead + Send + 'static>(reader: NdjsonReader<R>, workers: usize) -> Result<Self> {
-        let workers = workers.max(1);
-        let context =
-            Context { input: reader.input.clone(), schema: reader.schema.clone(), inference: reader.inference };
-        let spawn_error = |e: std::io::Error| Error::Stream { input: context.input.clone(), offset: 0, source: e };
-        let mut work = Vec::with_capacity(workers);
-        let mut results = Vec::with_capacity(workers);
-        for i in 0..workers {
-            let (work_tx, work_rx) = sync_channel::<Result<Chunk>>(2);
-            let (result_tx, result_rx) = sync_channel::<Result<RecordBatch>>(2);
-            let mut json = decoder(&context.schema, reader.batch_rows)
-                .map_err(|e| Error::arrow(format!("{}: ndjson", context.input), e))?;
-            let context = context.clone();
-            std::thread::Builder::new()
-                .name(format!("ndjson-decode-{i}"))
-                .spawn(move || {
-                    for chunk in work_rx {
-                        let batch = chunk.and_then(|c| decode_chunk(&mut json, &c, &context));
-                        if result_tx.send(batch).is_err() {
-                            return;
-                        }
-                    }
-                })
-                .map_err(spawn_error)?;
-            work.push(work_tx);
-            results.push(result_rx);
-        }
-        let NdjsonReader { input, mut reader, mut line, batch_rows, .. } = reader;
-        std::thread::Builder::new()
-            .name("ndjson-read".into())
-            .spawn(move || {
-                for index in 0.. {
-                    let chunk = read_chunk(&mut reader, &input, &mut line, batch_rows);
-                    let last = !matches!(chunk, Ok(Some(_)));
-                    let item = match chunk {
-                        Ok(Some(chunk)) => Ok(chunk),
-                        Ok(None) => return,
-                        Err(e) => Err(e),
-                    };
-                    if work[index % work.len()].send(item).is_err() || last {
-                        return;
-                    }
+    /// The error for a batch that failed: decodes its lines one at a time
+    /// to name the first that does not fit.
+    fn locate(&self, batch_error: &str) -> Error {
+        for (i, &(line, start)) in self.starts.iter().enumerate() {
+            let end = self.starts.get(i + 1).map_or(self.buf.len(), |&(_, s)| s);
+            let text = &self.buf[start..end];
+            let one = decoder(&self.schema, 1).and_then(|mut d| {
+                let consumed = d.decode(text)?;
+                if consumed != text.len() || d.has_partial_record() {
+                    return Err(ArrowError::JsonError("expected one JSON value on the line".into()));
                 }
-            })
-            .map_err(spawn_error)?;
-        Ok(ParallelBatches { schema: context.schema, results, next: 0, rows: 0, done: false })
-    }
-
-    /// The schema (inferred or given).
-    #[must_use]
-    pub fn schema(&self) -> SchemaRef {
-        self.schema.clone()
-    }
-
-    /// Rows decoded so far.
-    #[must_use]
-    pub fn rows(&self) -> u64 {
-        self.rows
-    }
-}
-
-impl Iterator for ParallelBatches {
-    type Item = Result<RecordBatch>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.done {
-            return None;
+                match d.flush()? {
+                    Some(b) if b.num_rows() == 1 => Ok(()),
+                    _ => Err(ArrowError::JsonError("expected one JSON value on the line".into())),
+                }
+            });
+            if let Err(e) = one {
+                let message = e.to_string();
+                let message = message.strip_prefix("Json error: ").unwrap_or(&message).to_owned();
+                // A syntax error is no matter of the schema.
+                let syntax = message.starts_with("Encountered") || message.starts_with("expected one JSON value");
+                let widen = !syntax && self.inference != Inference::Whole;
+                return Error::NdjsonLine {
+                    input: self.input.clone(),
+                    line: Some(line),
+                    message: format!(
+                        "{message} (the schema, from {}: {})",
+                        describe(self.inference),
+                        describe_fields(self.schema.fields())
+                    ),
+                    widen,
+                };
+            }
         }
-        let Ok(batch) = self.results[self.next % self.results.len()].recv() else {
-            // That thread's channel closed: the input ended.
-            self.done = true;
-            return None;
-        };
-        self.next += 1;
-        match &batch {
-            Ok(b) => self.rows += b.num_rows() as u64,
-            Err(_) => self.done = true,
-        }
-        Some(batch)
+        let first = self.starts.first().map(|&(l, _)| l);
+        Error::NdjsonLine { input: self.input.clone(), line: first, message: batch_error.to_owned(), widen: false }
     }
 }
 

@@ -374,8 +374,7 @@ fn convert_batches(
 }
 
 /// NDJSON as batches: arrow-json's schema inference over the first lines
-/// (`--infer-rows`, or every line of a file), then its decoder, on one
-/// thread per core ([`NdjsonReader::into_parallel`]).
+/// (`--infer-rows`, or every line of a file), then its decoder.
 fn ndjson_batches(input: Input, infer_rows: Option<InferRows>) -> anyhow::Result<BatchSource> {
     let name = input.name.clone();
     let inference = match infer_rows {
@@ -398,24 +397,14 @@ fn ndjson_batches(input: Input, infer_rows: Option<InferRows>) -> anyhow::Result
         let file = std::fs::File::open(&path).map_err(|e| usage_error(format!("{name}: cannot open: {e}")))?;
         let reader = NdjsonReader::from_seekable(&name, std::io::BufReader::with_capacity(1 << 20, file), inference)
             .map_err(hint)?;
-        let batches = reader.into_parallel(decoders()).map_err(hint)?;
+        let schema = reader.schema();
         return Ok(BatchSource {
-            schema: batches.schema(),
-            batches: Box::new(batches.map(move |b| b.map_err(hint))),
+            schema,
+            batches: Box::new(reader.map(move |b| b.map_err(hint))),
             declared_rows: None,
         });
     }
     let reader = NdjsonReader::new(&name, input.reader, inference).map_err(hint)?;
-    let batches = reader.into_parallel(decoders()).map_err(hint)?;
-    Ok(BatchSource {
-        schema: batches.schema(),
-        batches: Box::new(batches.map(move |b| b.map_err(hint))),
-        declared_rows: None,
-    })
-}
-
-/// How many threads decode NDJSON: one per core (a thread reading the lines
-/// and the writer share them; decoding is the heaviest part).
-fn decoders() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    let schema = reader.schema();
+    Ok(BatchSource { schema, batches: Box::new(reader.map(move |b| b.map_err(hint))), declared_rows: None })
 }
