@@ -199,6 +199,25 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Feeds the elements of a JSON array to a reservoir, one at a time.
+struct SampleElements<'a>(&'a mut Reservoir<Value>);
+
+impl<'de> Visitor<'de> for SampleElements<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(element) = seq.next_element::<Value>()? {
+            let bytes = json_len(&element) as u64;
+            self.0.push(element, bytes);
+        }
+        Ok(())
+    }
+}
+
 /// Bytes of the sample timed in the default (quick) mode: speeds are per
 /// byte, so a part of the sample gives them; sizes use all of it.
 const TIMING_BYTES: u64 = 1 << 20;
@@ -206,8 +225,10 @@ const TIMING_BYTES: u64 = 1 << 20;
 const SMOKE_TIMING_BYTES: u64 = 64 << 10;
 
 /// Reads a sample of about `budget` bytes of the input, once, as a stream
-/// (`flatbox::sample`): NDJSON lines are sampled before they are parsed;
-/// other record streams record by record; a single document is read whole.
+/// (`flatbox::sample`): NDJSON lines are sampled before they are parsed (a
+/// file at evenly spaced offsets); other record streams, and the elements
+/// of a JSON document that is one array, record by record; any other single
+/// document is read whole.
 /// Returns the sample as one value (an array for a stream), whether the
 /// input was a stream, and how the sample relates to the input.
 fn read_sample(
@@ -244,6 +265,19 @@ fn read_sample(
             })
             .collect::<anyhow::Result<Vec<Value>>>()?;
         return Ok((Value::Array(records), true, sample.stats));
+    }
+    let mut input = input;
+    if format == FormatKind::Json && input.peek()?.0.trim_ascii_start().first() == Some(&b'[') {
+        // A document that is one array: its elements are sampled as they
+        // are parsed, so memory stays bounded whatever its size.
+        let name = input.name.clone();
+        let mut reservoir = Reservoir::new(budget);
+        let mut de = serde_json::Deserializer::from_reader(input.reader);
+        Deserializer::deserialize_seq(&mut de, SampleElements(&mut reservoir))
+            .and_then(|()| de.end())
+            .with_context(|| format!("{name}: expected one JSON document"))?;
+        let sample = reservoir.finish();
+        return Ok((Value::Array(sample.records), false, sample.stats));
     }
     let records = format.reader(input, schema)?;
     if !records.stream {

@@ -141,6 +141,27 @@ fn a_large_input_is_sampled_and_its_sizes_scaled() {
 }
 
 #[test]
+fn a_large_json_array_is_sampled_element_by_element() {
+    let dir = Scratch::new();
+    let rows = records(4000);
+    let text = Value::Array(rows).to_string();
+    let input = dir.write("big.json", &text);
+    let result = profile_json(&["--sample", "32kB"], &input);
+    let sample = &result["input"]["sample"];
+    assert_eq!(sample["input_records"], 4000, "{sample}");
+    let kept = sample["sample_records"].as_u64().unwrap();
+    assert!(kept > 50 && kept < 1000, "{sample}");
+    let rows = result["rows"].as_array().unwrap();
+    let json = rows.iter().find(|r| r["format"] == "json" && r["codec"] == "none").unwrap()["size"].as_u64().unwrap();
+    let ratio = json as f64 / text.len() as f64;
+    assert!((0.9..1.1).contains(&ratio), "json scaled to {json} of {} bytes", text.len());
+    // A broken array is an error naming the file.
+    let broken = dir.write("broken.json", &text[..text.len() / 2]);
+    let out = flatbox().args(["profile", "--smoke"]).arg(&broken).output().unwrap();
+    crate::support::assert_fails(&out, 1, &["broken.json", "expected one JSON document"]);
+}
+
+#[test]
 fn schema_evolution_is_answered_by_the_measured_matrix() {
     let dir = Scratch::new();
     let input = dir.write("log.ndjson", ndjson(&records(50)));
