@@ -13,10 +13,10 @@
 //!   `Buffer::from(Bytes::from_owner(mmap))`).
 //! - **Read IPC streams** from any `Read`: [`IpcStreamReader`],
 //!   [`read_stream`].
-//! - **Rows to columns and back**: [`to_batch`] / [`from_batch`] turn a
-//!   slice of serde structs, [`flatbox_wire::Value`] maps or
-//!   [`serde_json::Value`] objects into a batch (schema inferred, or given
-//!   with [`to_batch_with_fields`] and [`fields_of`]) and back.
+//! - **Typed rows to columns and back**: [`to_batch`] / [`from_batch`] turn
+//!   a slice of serde structs (or [`serde_json::Value`] objects) into a
+//!   batch (schema traced, or given with [`to_batch_with_fields`] and
+//!   [`fields_of`]) and back.
 //! - **Parquet**: [`write_parquet`] / [`read_parquet`] with a choice of
 //!   [`ParquetCompression`]: every codec arrow-rs has (snappy, gzip,
 //!   brotli, LZ4 raw, zstd; legacy Hadoop LZ4 when reading);
@@ -29,13 +29,17 @@
 //!   body compression, and per batch each column's nulls and min/max.
 //! - **The record model**: [`records::to_records`] /
 //!   [`records::from_records`] turn a batch of any Arrow type into rows of
-//!   [`flatbox_wire::Value`] and back without loss; [`mapping`] is the table
-//!   of each Arrow type's form in the record model, JSON, MessagePack, wire
-//!   and protobuf.
+//!   [`flatbox_wire::Value`] and back without loss, and
+//!   [`records::infer_schema`] finds the schema of rows that come without
+//!   one (MessagePack, wire, JSON); [`mapping`] is the table of each Arrow
+//!   type's form in the record model, JSON, MessagePack, wire and protobuf.
+//!   This, not `serde_arrow`, is how `flatbox convert` moves values between
+//!   formats.
 //!
-//! # Why `serde_arrow` for rows
+//! # Why `serde_arrow` for typed rows
 //!
-//! Rows are converted by [`serde_arrow`] rather than by hand-written builders
+//! A user's own structs are converted by [`serde_arrow`] rather than by
+//! hand-written builders
 //! or arrow-json's serde decoder: `serde_arrow` goes both ways (arrow-json's
 //! `Decoder::serialize` only builds batches; reading rows back would need a
 //! trip through JSON text), traces a schema from a type or from samples,
