@@ -5,8 +5,11 @@
 //! **Reading** ([`NdjsonReader`]) infers the schema from the first lines
 //! ([`Inference::Sample`], the default [`DEFAULT_INFER_ROWS`]) or from the
 //! whole input ([`Inference::Whole`], for a file that can be read twice),
-//! then decodes [`NdjsonReader::batch_rows`] lines per batch. It decodes
-//! strictly, so that nothing is lost in silence:
+//! then decodes [`NdjsonReader::batch_rows`] lines per batch. The input is
+//! read in chunks of a MiB or more straight into one buffer; lines are found
+//! in it with `memchr` and each batch's lines go to arrow-json's decoder in
+//! place, with no copy per line. A line holding only whitespace holds no
+//! row. It decodes strictly, so that nothing is lost in silence:
 //!
 //! - a key the schema does not have is an error (arrow-json's strict mode);
 //! - a number with a fraction or an exponent, or a string, in an integer
@@ -79,17 +82,12 @@ impl Default for Inference {
 /// ```
 pub struct NdjsonReader<R> {
     input: String,
-    reader: R,
+    lines: Lines<R>,
     schema: SchemaRef,
     decoder: Decoder,
     inference: Inference,
     batch_rows: usize,
-    /// Lines read so far (blank ones included).
-    line: u64,
     rows: u64,
-    buf: Vec<u8>,
-    /// The first line of each row in `buf`, and where the row starts.
-    starts: Vec<(u64, usize)>,
     done: bool,
 }
 
@@ -123,7 +121,7 @@ impl<R: BufRead> NdjsonReader<std::io::Chain<Cursor<Vec<u8>>, R>> {
                 inference = Inference::Whole;
                 break;
             }
-            if !sample[start..].trim_ascii().is_empty() {
+            if !is_blank(&sample[start..]) {
                 rows += 1;
             }
         }
@@ -185,15 +183,12 @@ impl<R: BufRead> NdjsonReader<R> {
         let decoder = decoder(&schema, DEFAULT_BATCH_ROWS).map_err(|e| Error::arrow(format!("{input}: ndjson"), e))?;
         Ok(NdjsonReader {
             input: input.to_owned(),
-            reader,
+            lines: Lines::new(input, reader),
             schema,
             decoder,
             inference,
             batch_rows: DEFAULT_BATCH_ROWS,
-            line: 0,
             rows: 0,
-            buf: Vec::new(),
-            starts: Vec::new(),
             done: false,
         })
     }
@@ -231,89 +226,205 @@ impl<R: BufRead> NdjsonReader<R> {
     /// Lines read so far (blank lines included).
     #[must_use]
     pub fn lines(&self) -> u64 {
-        self.line
+        self.lines.line
     }
 
     fn next_batch(&mut self) -> Result<Option<RecordBatch>> {
-        self.buf.clear();
-        self.starts.clear();
-        while self.starts.len() < self.batch_rows {
-            let start = self.buf.len();
-            let n = self.reader.read_until(b'\n', &mut self.buf).map_err(|e| Error::Stream {
-                input: self.input.clone(),
-                offset: self.line,
-                source: e,
-            })?;
-            if n == 0 {
-                break;
-            }
-            self.line += 1;
-            if self.buf[start..].trim_ascii().is_empty() {
-                self.buf.truncate(start);
-            } else {
-                self.starts.push((self.line, start));
-            }
-        }
-        if self.starts.is_empty() {
+        let Some(chunk) = self.lines.next_chunk(self.batch_rows)? else {
             return Ok(None);
-        }
-        let decoded = self.decoder.decode(&self.buf).and_then(|consumed| {
-            if consumed == self.buf.len() && !self.decoder.has_partial_record() {
-                self.decoder.flush()
-            } else {
-                Err(ArrowError::JsonError("expected one JSON value per line".into()))
-            }
-        });
-        match decoded {
-            Ok(Some(batch)) if batch.num_rows() == self.starts.len() => {
-                self.rows += batch.num_rows() as u64;
-                Ok(Some(batch))
-            }
-            Ok(batch) => {
-                let got = batch.map_or(0, |b| b.num_rows());
-                Err(self.locate(&format!("expected {} rows from the lines, decoded {got}", self.starts.len())))
-            }
-            Err(e) => Err(self.locate(&e.to_string())),
+        };
+        let context = Context { input: self.input.clone(), schema: self.schema.clone(), inference: self.inference };
+        let batch = decode_chunk(&mut self.decoder, &chunk, &context)?;
+        self.rows += batch.num_rows() as u64;
+        Ok(Some(batch))
+    }
+}
+
+/// Lines of NDJSON read for one batch: the bytes, and each row's first line
+/// number and start in them.
+struct Chunk<'a> {
+    buf: &'a [u8],
+    starts: &'a [(u64, usize)],
+}
+
+/// What errors about a chunk name.
+#[derive(Clone)]
+struct Context {
+    input: String,
+    schema: SchemaRef,
+    inference: Inference,
+}
+
+/// The least room made in the buffer for one read: reads of this size go
+/// past a `BufReader` of up to this capacity, straight into the buffer.
+const READ_CHUNK: usize = 1 << 20;
+
+/// Whether a line holds only JSON whitespace (it holds no row).
+fn is_blank(line: &[u8]) -> bool {
+    line.iter().all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// The input split into lines: it is read in chunks of at least
+/// [`READ_CHUNK`] straight into one buffer, whose lines are found with
+/// `memchr`, with no copy per line.
+struct Lines<R> {
+    input: String,
+    reader: R,
+    /// `buf[pos..filled]` is read and not yet handed out; `buf` beyond
+    /// `filled` is initialized room for the next read.
+    buf: Vec<u8>,
+    pos: usize,
+    filled: usize,
+    /// Whether `reader` has no more bytes.
+    eof: bool,
+    /// Bytes read from `reader` so far.
+    read: u64,
+    /// Lines split off so far (blank ones included).
+    line: u64,
+    /// The rows of the chunk last handed out.
+    starts: Vec<(u64, usize)>,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(input: &str, reader: R) -> Self {
+        Lines {
+            input: input.to_owned(),
+            reader,
+            buf: Vec::new(),
+            pos: 0,
+            filled: 0,
+            eof: false,
+            read: 0,
+            line: 0,
+            starts: Vec::new(),
         }
     }
 
-    /// The error for a batch that failed: decodes its lines one at a time
-    /// to name the first that does not fit.
-    fn locate(&self, batch_error: &str) -> Error {
-        for (i, &(line, start)) in self.starts.iter().enumerate() {
-            let end = self.starts.get(i + 1).map_or(self.buf.len(), |&(_, s)| s);
-            let text = &self.buf[start..end];
-            let one = decoder(&self.schema, 1).and_then(|mut d| {
-                let consumed = d.decode(text)?;
-                if consumed != text.len() || d.has_partial_record() {
-                    return Err(ArrowError::JsonError("expected one JSON value on the line".into()));
+    /// The next `rows` non-blank lines (fewer at the end of the input), or
+    /// `None` when there are none.
+    fn next_chunk(&mut self, rows: usize) -> Result<Option<Chunk<'_>>> {
+        if self.buf.len() - self.filled < READ_CHUNK {
+            // Short of room: move what is not handed out yet to the front.
+            self.buf.copy_within(self.pos..self.filled, 0);
+            self.filled -= self.pos;
+            self.pos = 0;
+        }
+        let mut starts = std::mem::take(&mut self.starts);
+        starts.clear();
+        let mut line_start = self.pos;
+        while starts.len() < rows {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[line_start..self.filled]) {
+                let end = line_start + i + 1;
+                self.line += 1;
+                if !is_blank(&self.buf[line_start..end]) {
+                    starts.push((self.line, line_start));
                 }
-                match d.flush()? {
-                    Some(b) if b.num_rows() == 1 => Ok(()),
-                    _ => Err(ArrowError::JsonError("expected one JSON value on the line".into())),
+                line_start = end;
+            } else if self.eof {
+                // The last line, without its newline.
+                if line_start < self.filled {
+                    self.line += 1;
+                    if !is_blank(&self.buf[line_start..self.filled]) {
+                        starts.push((self.line, line_start));
+                    }
+                    line_start = self.filled;
                 }
-            });
-            if let Err(e) = one {
-                let message = e.to_string();
-                let message = message.strip_prefix("Json error: ").unwrap_or(&message).to_owned();
-                // A syntax error is no matter of the schema.
-                let syntax = message.starts_with("Encountered") || message.starts_with("expected one JSON value");
-                let widen = !syntax && self.inference != Inference::Whole;
-                return Error::NdjsonLine {
-                    input: self.input.clone(),
-                    line: Some(line),
-                    message: format!(
-                        "{message} (the schema, from {}: {})",
-                        describe(self.inference),
-                        describe_fields(self.schema.fields())
-                    ),
-                    widen,
-                };
+                break;
+            } else {
+                self.fill()?;
             }
         }
-        let first = self.starts.first().map(|&(l, _)| l);
-        Error::NdjsonLine { input: self.input.clone(), line: first, message: batch_error.to_owned(), widen: false }
+        self.pos = line_start;
+        let Some(&(_, first)) = starts.first() else { return Ok(None) };
+        for start in &mut starts {
+            start.1 -= first;
+        }
+        self.starts = starts;
+        Ok(Some(Chunk { buf: &self.buf[first..line_start], starts: &self.starts }))
     }
+
+    /// Reads more of the input after `filled` (growing the buffer when a
+    /// line is longer than the room left), or notes its end.
+    fn fill(&mut self) -> Result<()> {
+        if self.buf.len() - self.filled < READ_CHUNK {
+            self.buf.resize(self.filled + READ_CHUNK.max(self.filled - self.pos), 0);
+        }
+        loop {
+            match self.reader.read(&mut self.buf[self.filled..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => {
+                    self.filled += n;
+                    self.read += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(Error::Stream { input: self.input.clone(), offset: self.read, source: e }),
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// Decodes a chunk's lines into one batch with exactly one row per line.
+fn decode_chunk(json: &mut Decoder, chunk: &Chunk<'_>, context: &Context) -> Result<RecordBatch> {
+    let decoded = json.decode(chunk.buf).and_then(|consumed| {
+        if consumed == chunk.buf.len() && !json.has_partial_record() {
+            json.flush()
+        } else {
+            Err(ArrowError::JsonError("expected one JSON value per line".into()))
+        }
+    });
+    match decoded {
+        Ok(Some(batch)) if batch.num_rows() == chunk.starts.len() => Ok(batch),
+        Ok(batch) => {
+            let got = batch.map_or(0, |b| b.num_rows());
+            Err(locate(chunk, context, &format!("expected {} rows from the lines, decoded {got}", chunk.starts.len())))
+        }
+        Err(e) => {
+            // The decoder may hold a part of the failed batch: a new one.
+            if let Ok(fresh) = decoder(&context.schema, chunk.starts.len().max(1)) {
+                *json = fresh;
+            }
+            Err(locate(chunk, context, &e.to_string()))
+        }
+    }
+}
+
+/// The error for a chunk that failed: decodes its lines one at a time to
+/// name the first that does not fit.
+fn locate(chunk: &Chunk<'_>, context: &Context, batch_error: &str) -> Error {
+    for (i, &(line, start)) in chunk.starts.iter().enumerate() {
+        let end = chunk.starts.get(i + 1).map_or(chunk.buf.len(), |&(_, s)| s);
+        let text = &chunk.buf[start..end];
+        let one = decoder(&context.schema, 1).and_then(|mut d| {
+            let consumed = d.decode(text)?;
+            if consumed != text.len() || d.has_partial_record() {
+                return Err(ArrowError::JsonError("expected one JSON value on the line".into()));
+            }
+            match d.flush()? {
+                Some(b) if b.num_rows() == 1 => Ok(()),
+                _ => Err(ArrowError::JsonError("expected one JSON value on the line".into())),
+            }
+        });
+        if let Err(e) = one {
+            let message = e.to_string();
+            let message = message.strip_prefix("Json error: ").unwrap_or(&message).to_owned();
+            // A syntax error is no matter of the schema.
+            let syntax = message.starts_with("Encountered") || message.starts_with("expected one JSON value");
+            let widen = !syntax && context.inference != Inference::Whole;
+            return Error::NdjsonLine {
+                input: context.input.clone(),
+                line: Some(line),
+                message: format!(
+                    "{message} (the schema, from {}: {})",
+                    describe(context.inference),
+                    describe_fields(context.schema.fields())
+                ),
+                widen,
+            };
+        }
+    }
+    let first = chunk.starts.first().map(|&(l, _)| l);
+    Error::NdjsonLine { input: context.input.clone(), line: first, message: batch_error.to_owned(), widen: false }
 }
 
 impl<R: BufRead> Iterator for NdjsonReader<R> {

@@ -80,6 +80,68 @@ fn empty_input_has_no_batches() {
     assert!(read_all("\n\n", Inference::default(), 8).unwrap().is_empty());
 }
 
+/// A reader that hands out at most `step` bytes per read, as a pipe may.
+struct Trickle {
+    text: std::io::Cursor<Vec<u8>>,
+    step: usize,
+}
+
+impl Trickle {
+    fn new(text: &str, step: usize) -> std::io::BufReader<Self> {
+        std::io::BufReader::new(Trickle { text: std::io::Cursor::new(text.as_bytes().to_vec()), step })
+    }
+}
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.step.min(buf.len());
+        self.text.read(&mut buf[..n])
+    }
+}
+
+#[test]
+fn lines_across_reads_and_longer_than_the_buffer_keep_their_numbers() {
+    // Rows of every length, one longer than a read chunk (1 MiB), blank and
+    // CRLF lines, no newline at the end, read through short reads.
+    let long = "x".repeat(3 << 20);
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    for i in 0..3000_i64 {
+        let name = match i {
+            1500 => long.clone(),
+            _ => "y".repeat(usize::try_from(i).unwrap() % 700),
+        };
+        let _ = write!(text, "{{\"id\":{i},\"name\":\"{name}\"}}");
+        text.push_str(if i % 7 == 0 { "\r\n \t\n" } else { "\n" });
+        expected.push((i, name));
+    }
+    text.push_str("{\"id\":3000,\"name\":\"end\"}");
+    expected.push((3000, "end".to_owned()));
+    for step in [usize::MAX, 4093] {
+        let input = Trickle::new(&text, step);
+        let mut reader = NdjsonReader::new("t", input, Inference::Sample(10)).unwrap().with_batch_rows(256).unwrap();
+        let batches: Vec<RecordBatch> = reader.by_ref().collect::<Result<_, _>>().unwrap();
+        let got: Vec<(i64, String)> = batches
+            .iter()
+            .flat_map(|b| {
+                let ids = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap().clone();
+                let names = b.column(1).as_any().downcast_ref::<StringArray>().unwrap().clone();
+                (0..b.num_rows()).map(move |r| (ids.value(r), names.value(r).to_owned()))
+            })
+            .collect();
+        assert!(got == expected, "step {step}: rows differ");
+        assert_eq!((reader.rows(), reader.lines()), (3001, 3001 + 429), "step {step}");
+    }
+    // A bad row far into the input is named by its line.
+    let bad = text.replacen("{\"id\":2999,", "{\"id\":2999.5,", 1);
+    let input = Trickle::new(&bad, 4093);
+    let error = NdjsonReader::new("t", input, Inference::Sample(10)).unwrap().find_map(Result::err).unwrap();
+    assert!(matches!(error, Error::NdjsonLine { line: Some(3429), .. }), "{error}");
+    // Two values on one line are refused, naming it.
+    let (line, shown, _) = line_error("{\"a\":1}\n{\"a\":2} {\"a\":3}\n", Inference::Sample(1));
+    assert_eq!(line, Some(2), "{shown}");
+}
+
 #[test]
 fn writer_writes_lines_and_arrays_with_explicit_nulls() {
     let batch = RecordBatch::try_from_iter([
