@@ -89,6 +89,9 @@ pub use packed::{Packed, PackedElement, PackedSlice};
 pub use ser::Serializer;
 pub use value::{Extension, PackedArray, Timestamp, Value};
 
+/// The output buffer `to_vec` starts with.
+const INITIAL_CAPACITY: usize = 64;
+
 /// Encodes `value` with the default [`Config`].
 ///
 /// # Errors
@@ -112,7 +115,9 @@ pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
 ///
 /// As [`to_vec`].
 pub fn to_vec_with_config<T: ?Sized + Serialize>(value: &T, config: Config) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
+    // One allocation for a small message, instead of growing through 8, 16,
+    // 32 and 64 bytes (callgrind: a third of a tiny struct's encode).
+    let mut out = Vec::with_capacity(INITIAL_CAPACITY);
     value.serialize(&mut Serializer::new(&mut out, config))?;
     Ok(out)
 }

@@ -80,8 +80,10 @@ pub struct Serializer<'a> {
     static_index: FxHashMap<(usize, usize), u32>,
     string_count: usize,
     shapes: SmallVec<[Shape; 4]>,
-    /// The field names of every shape, each shape's in one run.
-    key_pool: Vec<&'static str>,
+    /// The field names of every shape, each shape's in one run (inline up
+    /// to 32 names, so a `to_vec` of a small struct allocates only its
+    /// output).
+    key_pool: SmallVec<[&'static str; 32]>,
     /// The shape last used for a struct, by (name address, field count):
     /// the first [`LINEAR`] inline, the rest in `shape_index`.
     shape_cache: SmallVec<[((usize, usize), u32); LINEAR]>,
@@ -106,7 +108,7 @@ impl<'a> Serializer<'a> {
             static_index: FxHashMap::default(),
             string_count: 0,
             shapes: SmallVec::new(),
-            key_pool: Vec::new(),
+            key_pool: SmallVec::new(),
             shape_cache: SmallVec::new(),
             shape_index: FxHashMap::default(),
             last_shape: ((0, usize::MAX), 0),
