@@ -77,7 +77,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 pub use config::{Config, Limits};
 pub use de::Deserializer;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 /// The `half` crate, whose `f16` [`Value::F16`] holds.
 pub use half;
 pub use inspect::inspect;
@@ -96,7 +96,7 @@ const INITIAL_CAPACITY: usize = 64;
 ///
 /// # Errors
 ///
-/// [`Error::Message`] when the value's `Serialize` impl fails or declares a
+/// [`ErrorKind::Message`] when the value's `Serialize` impl fails or declares a
 /// length it does not keep to.
 ///
 /// # Examples
@@ -129,7 +129,7 @@ pub fn to_vec_with_config<T: ?Sized + Serialize>(value: &T, config: Config) -> R
 ///
 /// # Errors
 ///
-/// As [`to_vec`], plus [`Error::Io`] from the writer.
+/// As [`to_vec`], plus [`ErrorKind::Io`] from the writer.
 pub fn to_writer<W: Write, T: ?Sized + Serialize>(mut writer: W, value: &T) -> Result<()> {
     writer.write_all(&to_vec(value)?)?;
     Ok(())
@@ -142,7 +142,7 @@ pub fn to_writer<W: Write, T: ?Sized + Serialize>(mut writer: W, value: &T) -> R
 /// # Errors
 ///
 /// Any decoding error, with the byte offset where it was found;
-/// [`Error::TrailingBytes`] when the value does not use all of `bytes`.
+/// [`ErrorKind::TrailingBytes`] when the value does not use all of `bytes`.
 ///
 /// # Examples
 ///
@@ -173,8 +173,8 @@ pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T> {
 ///
 /// # Errors
 ///
-/// As [`from_slice`], plus [`Error::Io`] from the reader and
-/// [`Error::Eof`] when it ends inside the value.
+/// As [`from_slice`], plus [`ErrorKind::Io`] from the reader and
+/// [`ErrorKind::Eof`] when it ends inside the value.
 ///
 /// # Examples
 ///

@@ -12,7 +12,7 @@ use serde::ser::{self, Serialize};
 use smallvec::SmallVec;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::magic;
 use crate::tag;
 use crate::varint;
@@ -359,7 +359,7 @@ impl<'a> Serializer<'a> {
         let mut packed = Vec::new();
         for _ in 0..fields {
             let end = crate::skip::skip_value(&tail, pos, start - self.base, &shape_len, &mut packed)
-                .ok_or_else(|| Error::Message("internal error: could not re-read a written value".into()))?;
+                .ok_or_else(|| ErrorKind::Message("internal error: could not re-read a written value".into()))?;
             bounds.push((pos, end));
             pos = end;
         }
@@ -445,7 +445,11 @@ impl StructSerializer<'_, '_> {
                 let shape = *shape as usize;
                 let s = &mut ser.shapes[shape];
                 if s.filled == s.declared {
-                    return Err(Error::Message(format!("struct has more fields than the {} it declared", s.declared)));
+                    return Err(ErrorKind::Message(format!(
+                        "struct has more fields than the {} it declared",
+                        s.declared
+                    ))
+                    .into());
                 }
                 let slot = s.first + s.filled;
                 s.filled += 1;
@@ -455,7 +459,9 @@ impl StructSerializer<'_, '_> {
             }
             StructMode::Map { declared, written } => {
                 if *written == *declared {
-                    return Err(Error::Message(format!("struct has more fields than the {declared} it declared")));
+                    return Err(
+                        ErrorKind::Message(format!("struct has more fields than the {declared} it declared")).into()
+                    );
                 }
                 *written += 1;
                 ser.write_static_key(key);
@@ -482,18 +488,20 @@ impl StructSerializer<'_, '_> {
                 if field == expected {
                     Ok(())
                 } else {
-                    Err(Error::Message(format!(
+                    Err(ErrorKind::Message(format!(
                         "struct declared {expected} fields but serialized {field} (at byte {start} of the output)"
-                    )))
+                    ))
+                    .into())
                 }
             }
             StructMode::Defining { shape, cache_key, declared } => {
                 let s = &mut ser.shapes[shape as usize];
                 if s.filled != declared {
-                    return Err(Error::Message(format!(
+                    return Err(ErrorKind::Message(format!(
                         "struct declared {declared} fields but serialized {}",
                         s.filled
-                    )));
+                    ))
+                    .into());
                 }
                 s.complete = true;
                 if ser.shape_cache.len() < LINEAR {
@@ -508,7 +516,8 @@ impl StructSerializer<'_, '_> {
                 if written == declared {
                     Ok(())
                 } else {
-                    Err(Error::Message(format!("struct declared {declared} fields but serialized {written}")))
+                    Err(ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}"))
+                        .into())
                 }
             }
         }
@@ -545,7 +554,7 @@ impl ser::SerializeStructVariant for StructSerializer<'_, '_> {
 
 #[cold]
 fn too_many(declared: usize) -> Error {
-    Error::Message(format!("sequence has more elements than the {declared} it declared"))
+    ErrorKind::Message(format!("sequence has more elements than the {declared} it declared")).into()
 }
 
 /// Serializes the elements of a sequence, tuple or map.
@@ -595,7 +604,7 @@ impl Compound<'_, '_> {
             let mut pos = 0;
             for _ in 0..items {
                 pos = crate::skip::skip_value(&body, pos, start - self.ser.base, &shape_len, &mut packed)
-                    .ok_or_else(|| Error::Message("internal error: could not re-read a written value".into()))?;
+                    .ok_or_else(|| ErrorKind::Message("internal error: could not re-read a written value".into()))?;
             }
             if self.map {
                 self.ser.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, n);
@@ -607,7 +616,11 @@ impl Compound<'_, '_> {
         } else if self.written == self.declared {
             Ok(())
         } else {
-            Err(Error::Message(format!("sequence declared {} elements but serialized {}", self.declared, self.written)))
+            Err(ErrorKind::Message(format!(
+                "sequence declared {} elements but serialized {}",
+                self.declared, self.written
+            ))
+            .into())
         }
     }
 }
@@ -645,7 +658,9 @@ impl ser::SerializeMap for Compound<'_, '_> {
             *n += 1;
         } else {
             if self.written == self.declared {
-                return Err(Error::Message(format!("map has more entries than the {} it declared", self.declared)));
+                return Err(
+                    ErrorKind::Message(format!("map has more entries than the {} it declared", self.declared)).into()
+                );
             }
             self.written += 1;
         }
@@ -790,13 +805,14 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
                 self.out.extend_from_slice(v);
             }
             Pending::Packed(kind) => {
-                let size =
-                    magic::packed_size(kind).ok_or_else(|| Error::Message(format!("unknown packed kind {kind}")))?;
+                let size = magic::packed_size(kind)
+                    .ok_or_else(|| ErrorKind::Message(format!("unknown packed kind {kind}")))?;
                 if !v.len().is_multiple_of(size) {
-                    return Err(Error::Message(format!(
+                    return Err(ErrorKind::Message(format!(
                         "packed data of {} bytes is not a whole number of {size}-byte elements",
                         v.len()
-                    )));
+                    ))
+                    .into());
                 }
                 self.out.push(tag::PACKED);
                 self.out.push(kind);
@@ -809,15 +825,16 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
             }
             Pending::Timestamp => {
                 let (secs, nanos) = magic::timestamp_from_bytes(v).ok_or_else(|| {
-                    Error::Message("a timestamp payload must be 12 bytes, nanoseconds below 10^9".into())
+                    ErrorKind::Message("a timestamp payload must be 12 bytes, nanoseconds below 10^9".into())
                 })?;
                 self.out.push(tag::TIMESTAMP);
                 varint::write_i64(self.out, secs);
                 varint::write_u32(self.out, nanos);
             }
             Pending::Extension => {
-                let (type_id, data) = magic::extension_from_bytes(v)
-                    .ok_or_else(|| Error::Message("an extension payload must start with an 8-byte type id".into()))?;
+                let (type_id, data) = magic::extension_from_bytes(v).ok_or_else(|| {
+                    ErrorKind::Message("an extension payload must start with an 8-byte type id".into())
+                })?;
                 self.out.push(tag::EXTENSION);
                 varint::write_u64(self.out, type_id);
                 varint::write_u64(self.out, data.len() as u64);
@@ -865,7 +882,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
             let left = std::mem::replace(&mut self.pending, Pending::None);
             result?;
             if left != Pending::None {
-                return Err(Error::Message(format!("{name} must serialize as bytes")));
+                return Err(ErrorKind::Message(format!("{name} must serialize as bytes")).into());
             }
             return Ok(());
         }
