@@ -300,15 +300,6 @@ fn structs_of_a_known_shape_decode_in_order_or_by_key() {
         name: String,
         id: u32,
     }
-    let rows: Vec<Row> =
-        (0..3).map(|i| Row { id: i, cache: None, name: format!("r{i}"), score: f64::from(i) / 2.0 }).collect();
-    let bytes = flatbox_wire::to_vec(&rows).unwrap();
-    assert_eq!(flatbox_wire::from_slice::<Vec<Row>>(&bytes).unwrap(), rows);
-    let back: Vec<Reordered> = flatbox_wire::from_slice(&bytes).unwrap();
-    assert_eq!(
-        back.iter().map(|r| (r.id, r.name.as_str(), r.score)).collect::<Vec<_>>(),
-        [(0, "r0", 0.0), (1, "r1", 0.5), (2, "r2", 1.0)]
-    );
     // A value of the wrong type in an in-order struct is still an error at
     // its offset: `name` (a string) read as the `id` of a struct with the
     // same field names in another order.
@@ -319,6 +310,15 @@ fn structs_of_a_known_shape_decode_in_order_or_by_key() {
         name: u32,
         score: f64,
     }
+    let rows: Vec<Row> =
+        (0..3).map(|i| Row { id: i, cache: None, name: format!("r{i}"), score: f64::from(i) / 2.0 }).collect();
+    let bytes = flatbox_wire::to_vec(&rows).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Row>>(&bytes).unwrap(), rows);
+    let back: Vec<Reordered> = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(
+        back.iter().map(|r| (r.id, r.name.as_str(), r.score)).collect::<Vec<_>>(),
+        [(0, "r0", 0.0), (1, "r1", 0.5), (2, "r2", 1.0)]
+    );
     let e = flatbox_wire::from_slice::<Vec<Swapped>>(&bytes).unwrap_err();
     assert!(e.offset().is_some(), "{e}");
 }
