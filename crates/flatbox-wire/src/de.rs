@@ -32,6 +32,13 @@ struct Shape<'de> {
 /// Strings and bytes borrow from the input (`&str`, `&[u8]` and `Cow`
 /// fields of the target type are zero-copy).
 ///
+/// A struct whose shape (its field names, written once) is exactly the
+/// field list its `Deserialize` impl asks for, in order, is handed to the
+/// visitor as a sequence of its values (`visit_seq`, as postcard and
+/// bincode do), so no key is matched per field; any other struct is handed
+/// over as a map (`visit_map`). Derived impls accept both; a hand-written
+/// visitor for `deserialize_struct` should too.
+///
 /// # Examples
 ///
 /// ```
