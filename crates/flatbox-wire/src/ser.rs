@@ -122,9 +122,22 @@ impl<'a> Serializer<'a> {
         if v <= u64::from(tag::UINT_INLINE_MAX) {
             self.out.push(tag::UINT_INLINE | low_byte(v));
         } else {
-            self.out.push(tag::UINT);
-            varint::write_u64(self.out, v);
+            self.write_tagged_varint(tag::UINT, v);
         }
+    }
+
+    /// A tag and a varint in one write of a fixed eleven bytes (one
+    /// capacity check, no call to memcpy), cut back to their length.
+    #[inline(always)]
+    fn write_tagged_varint(&mut self, t: u8, v: u64) {
+        let mut buf = [0_u8; 1 + varint::MAX_LEN_U64];
+        buf[0] = t;
+        let (_, rest) = buf.split_first_mut().expect("eleven bytes");
+        let rest: &mut [u8; varint::MAX_LEN_U64] = rest.try_into().expect("ten bytes");
+        let n = varint::encode_u64(v, rest);
+        let len = self.out.len();
+        self.out.extend_from_slice(&buf);
+        self.out.truncate(len + 1 + n);
     }
 
     #[inline]
@@ -132,8 +145,7 @@ impl<'a> Serializer<'a> {
         if let Ok(u) = u64::try_from(v) {
             self.write_u64(u);
         } else {
-            self.out.push(tag::NEG_INT);
-            varint::write_i64(self.out, v);
+            self.write_tagged_varint(tag::NEG_INT, varint::zigzag_i64(v));
         }
     }
 
