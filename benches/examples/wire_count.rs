@@ -3,8 +3,8 @@
 //! dataset of the suite through a crate's one-shot calls, `iterations`
 //! times, and nothing else.
 //!
-//! `cargo build --release -p flatbox-bench --example wire_count`, then
-//! `valgrind --tool=callgrind target/release/examples/wire_count <dataset> <wire|wire+strings|postcard|msgpack> <enc|dec> <iterations>`
+//! `cargo build --profile profiling -p flatbox-bench --example wire_count`, then
+//! `valgrind --tool=callgrind target/profiling/examples/wire_count <dataset> <wire|wire+strings|postcard|msgpack> <enc|dec> <iterations>`
 //! and subtract a run with 0 iterations (dataset generation) from it.
 use flatbox_bench::datasets::{http_log, shapes, tutorial};
 use serde::Serialize;
@@ -52,6 +52,10 @@ fn main() {
         "geojson" => run(&shapes::geojson(), format, op, n),
         "http-log-10k" => run(&http_log::http_log_10k(), format, op, n),
         "msgpack-users" => run(&tutorial::msgpack_users(), format, op, n),
+        "pickle-example" => run(&tutorial::pickle_example(), format, op, n),
+        "records-1m" => run(&tutorial::records_1m(), format, op, n),
+        "pipeline-cache" => run(&tutorial::pipeline_cache(), format, op, n),
+        "pipeline-network" => run(&tutorial::pipeline_network(), format, op, n),
         other => panic!("unknown dataset {other}"),
     }
 }

@@ -10,14 +10,14 @@
 //! disassembler's business and are only required of the two decoders.)
 #![no_main]
 
-use flatbox_wire::{Error, Value};
+use flatbox_wire::{ErrorKind, Value};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if data.is_empty() {
         // No value: both decoders want one; `inspect` lists a sequence of
         // values, and an empty one is its documented empty listing.
-        assert!(matches!(flatbox_wire::from_slice::<Value>(data), Err(Error::Eof { .. })));
+        assert!(matches!(flatbox_wire::from_slice::<Value>(data).map_err(flatbox_wire::Error::into_kind), Err(ErrorKind::Eof { .. })));
         assert_eq!(flatbox_wire::inspect(data).ok().as_deref(), Some(""));
         return;
     }
@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let mut rest = data;
     let reader = flatbox_wire::from_reader::<_, Value>(&mut rest);
     let listing = flatbox_wire::inspect(data);
-    match &slice {
+    match slice.as_ref().map_err(flatbox_wire::Error::kind) {
         Ok(value) => {
             // Debug forms, not `==`: NaN is not equal to itself.
             let read = reader.as_ref().map(|v| format!("{v:?}")).ok();
@@ -33,12 +33,12 @@ fuzz_target!(|data: &[u8]| {
             assert!(rest.is_empty(), "from_reader left {} bytes of a whole value", rest.len());
             assert!(listing.is_ok(), "inspect refuses what from_slice accepts: {listing:?}");
         }
-        Err(Error::TrailingBytes { offset, .. }) => {
+        Err(ErrorKind::TrailingBytes { offset, .. }) => {
             // One value, then more: the reader stops where the value ends.
             let value = reader.as_ref().expect("from_reader reads the first value");
             assert_eq!(data.len() - rest.len(), *offset, "from_reader's value ends elsewhere: {value:?}");
         }
-        Err(e @ (Error::Custom { .. } | Error::Message(_))) => {
+        Err(e @ (ErrorKind::Custom { .. } | ErrorKind::Message(_))) => {
             let r = reader.as_ref().expect_err("from_reader accepts what from_slice refuses");
             assert!(r.offset() >= e.offset(), "from_slice: {e}; from_reader: {r}");
         }

@@ -442,8 +442,8 @@ impl BinaryReader {
         #[allow(clippy::single_match_else, reason = "one arm per binary format")]
         match self.format {
             FormatKind::Wire => {
-                let value: Value = flatbox::wire::from_reader(&mut self.reader).map_err(|e| match e {
-                    flatbox::wire::Error::Io(io) => anyhow!(io),
+                let value: Value = flatbox::wire::from_reader(&mut self.reader).map_err(|e| match e.into_kind() {
+                    flatbox::wire::ErrorKind::Io(io) => anyhow!(io),
                     e => what(&format_args!("expected a flatbox-wire value (offsets within the value): {e}")),
                 })?;
                 Ok(Some(value))

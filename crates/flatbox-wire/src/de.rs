@@ -5,7 +5,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use smallvec::SmallVec;
 
 use crate::config::Limits;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::magic;
 use crate::packed;
 use crate::tag;
@@ -22,14 +22,22 @@ struct Shape<'de> {
     len: usize,
     complete: bool,
     /// The struct field list this shape's field map was built for (its
-    /// address), and where that map starts in `field_maps`.
-    field_map: Option<(usize, usize)>,
+    /// address), where that map starts in `field_maps`, and whether the
+    /// shape's keys are exactly that list, in order.
+    field_map: Option<(usize, usize, bool)>,
 }
 
 /// Deserializes flatbox-wire from a byte slice.
 ///
 /// Strings and bytes borrow from the input (`&str`, `&[u8]` and `Cow`
 /// fields of the target type are zero-copy).
+///
+/// A struct whose shape (its field names, written once) is exactly the
+/// field list its `Deserialize` impl asks for, in order, is handed to the
+/// visitor as a sequence of its values (`visit_seq`, as postcard and
+/// bincode do), so no key is matched per field; any other struct is handed
+/// over as a map (`visit_map`). Derived impls accept both; a hand-written
+/// visitor for `deserialize_struct` should too.
 ///
 /// # Examples
 ///
@@ -84,22 +92,24 @@ impl<'de> Deserializer<'de> {
     ///
     /// # Errors
     ///
-    /// [`Error::TrailingBytes`] when bytes remain.
+    /// [`ErrorKind::TrailingBytes`] when bytes remain.
     pub fn end(&self) -> Result<()> {
         if self.pos == self.input.len() {
             Ok(())
         } else {
-            Err(Error::TrailingBytes { offset: self.pos, remaining: self.input.len() - self.pos })
+            Err(ErrorKind::TrailingBytes { offset: self.pos, remaining: self.input.len() - self.pos }.into())
         }
     }
 
     /// Gives an error raised by a `Deserialize` impl (which cannot know the
     /// offset) the position the decoder had reached.
-    pub(crate) fn locate(&self, error: Error) -> Error {
-        match error {
-            Error::Custom { offset: usize::MAX, message } => Error::Custom { offset: self.pos, message },
-            other => other,
+    pub(crate) fn locate(&self, mut error: Error) -> Error {
+        if let ErrorKind::Custom { offset, .. } = error.kind_mut()
+            && *offset == usize::MAX
+        {
+            *offset = self.pos;
         }
+        error
     }
 
     #[inline]
@@ -112,7 +122,10 @@ impl<'de> Deserializer<'de> {
         // Lazily: an eagerly built error is dropped on every success, which
         // callgrind showed costing 3 % of decoding.
         #[allow(clippy::unnecessary_lazy_evaluations, reason = "see the comment above")]
-        self.input.get(self.pos).copied().ok_or_else(|| Error::Eof { offset: self.pos, needed: 1, what: "a tag" })
+        self.input
+            .get(self.pos)
+            .copied()
+            .ok_or_else(|| ErrorKind::Eof { offset: self.pos, needed: 1, what: "a tag" }.into())
     }
 
     #[inline]
@@ -125,7 +138,7 @@ impl<'de> Deserializer<'de> {
     #[inline]
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'de [u8]> {
         if n > self.remaining() {
-            return Err(Error::Eof { offset: self.pos, needed: n - self.remaining(), what });
+            return Err(ErrorKind::Eof { offset: self.pos, needed: n - self.remaining(), what }.into());
         }
         let bytes = &self.input[self.pos..self.pos + n];
         self.pos += n;
@@ -134,15 +147,15 @@ impl<'de> Deserializer<'de> {
 
     #[inline]
     fn varint_u64(&mut self) -> Result<u64> {
-        let (v, n) =
-            varint::read_u64(&self.input[self.pos..]).map_err(|source| Error::Varint { offset: self.pos, source })?;
+        let (v, n) = varint::read_u64(&self.input[self.pos..])
+            .map_err(|source| ErrorKind::Varint { offset: self.pos, source })?;
         self.pos += n;
         Ok(v)
     }
 
     fn varint_u128(&mut self) -> Result<u128> {
-        let (v, n) =
-            varint::read_u128(&self.input[self.pos..]).map_err(|source| Error::Varint { offset: self.pos, source })?;
+        let (v, n) = varint::read_u128(&self.input[self.pos..])
+            .map_err(|source| ErrorKind::Varint { offset: self.pos, source })?;
         self.pos += n;
         Ok(v)
     }
@@ -156,13 +169,13 @@ impl<'de> Deserializer<'de> {
         let remaining = self.remaining();
         match usize::try_from(declared) {
             Ok(n) if n.saturating_mul(min_item_bytes) <= remaining => Ok(n),
-            _ => Err(Error::LengthExceedsInput { offset, what, declared, remaining }),
+            _ => Err(ErrorKind::LengthExceedsInput { offset, what, declared, remaining }.into()),
         }
     }
 
     #[inline]
     fn utf8(bytes: &'de [u8], offset: usize) -> Result<&'de str> {
-        std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { offset })
+        std::str::from_utf8(bytes).map_err(|_| ErrorKind::InvalidUtf8 { offset }.into())
     }
 
     /// The string a string tag (already consumed, at `pos - 1`) stands for.
@@ -192,11 +205,12 @@ impl<'de> Deserializer<'de> {
                 let bytes = self.take(n, "a string")?;
                 let s = Self::utf8(bytes, start)?;
                 if self.strings.len() >= self.limits.max_interned {
-                    return Err(Error::TableFull {
+                    return Err(ErrorKind::TableFull {
                         offset: at,
                         what: "interned strings",
                         limit: self.limits.max_interned,
-                    });
+                    }
+                    .into());
                 }
                 self.strings.push(s);
                 s
@@ -208,17 +222,16 @@ impl<'de> Deserializer<'de> {
 
     #[inline]
     fn string_ref(&self, index: u64, offset: usize) -> Result<&'de str> {
-        usize::try_from(index).ok().and_then(|i| self.strings.get(i).copied()).ok_or_else(|| Error::BadStringRef {
-            offset,
-            index,
-            defined: self.strings.len(),
-        })
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.strings.get(i).copied())
+            .ok_or_else(|| ErrorKind::BadStringRef { offset, index, defined: self.strings.len() }.into())
     }
 
     #[inline]
     fn enter(&mut self, at: usize) -> Result<()> {
         if self.depth >= self.limits.max_depth {
-            return Err(Error::DepthLimit { offset: at, limit: self.limits.max_depth });
+            return Err(ErrorKind::DepthLimit { offset: at, limit: self.limits.max_depth }.into());
         }
         self.depth += 1;
         Ok(())
@@ -241,11 +254,12 @@ impl<'de> Deserializer<'de> {
     fn shape_ref(&mut self, index: u64, at: usize) -> Result<usize> {
         match usize::try_from(index) {
             Ok(i) if self.shapes.get(i).is_some_and(|s| s.complete) => Ok(i),
-            _ => Err(Error::BadShapeRef {
+            _ => Err(ErrorKind::BadShapeRef {
                 offset: at,
                 index,
                 defined: self.shapes.iter().take_while(|s| s.complete).count(),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -253,24 +267,34 @@ impl<'de> Deserializer<'de> {
         // Each (key, value) takes at least two bytes.
         let len = self.length("struct field count", 2)?;
         if self.shapes.len() >= self.limits.max_shapes {
-            return Err(Error::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes });
+            return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes }.into());
         }
         self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, field_map: None });
         Ok(len)
     }
 
     /// Builds (or reuses) the map from a shape's keys to the positions of
-    /// `fields`, the struct's field list.
-    fn field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> usize {
+    /// `fields`, the struct's field list: where it starts in `field_maps`,
+    /// and whether the keys are `fields` itself, in order.
+    #[inline]
+    fn field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> (usize, bool) {
         let address = fields.as_ptr() as usize;
         let s = &self.shapes[shape];
-        if let Some((a, start)) = s.field_map
+        if let Some((a, start, in_order)) = s.field_map
             && a == address
         {
-            return start;
+            return (start, in_order);
         }
+        self.build_field_map(shape, fields)
+    }
+
+    #[cold]
+    fn build_field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> (usize, bool) {
+        let address = fields.as_ptr() as usize;
+        let s = &self.shapes[shape];
         let keys = &s.keys;
-        let start = if let Some((_, start)) = s.field_map {
+        let in_order = keys.len() == fields.len() && keys.iter().zip(fields).all(|(k, f)| k == f);
+        let start = if let Some((_, start, _)) = s.field_map {
             start
         } else {
             let start = self.field_maps.len();
@@ -281,13 +305,13 @@ impl<'de> Deserializer<'de> {
             self.field_maps[start + i] =
                 fields.iter().position(|f| f == key).and_then(|p| u16::try_from(p).ok()).unwrap_or(NO_FIELD);
         }
-        self.shapes[shape].field_map = Some((address, start));
-        start
+        self.shapes[shape].field_map = Some((address, start, in_order));
+        (start, in_order)
     }
 
     fn packed_payload(&mut self, at: usize) -> Result<(u8, &'de [u8])> {
         let kind = self.take(1, "a packed element kind")?[0];
-        let size = magic::packed_size(kind).ok_or_else(|| Error::InvalidValue {
+        let size = magic::packed_size(kind).ok_or_else(|| ErrorKind::InvalidValue {
             offset: at + 1,
             what: "packed array",
             reason: format!("unknown element kind 0x{kind:02X}"),
@@ -307,11 +331,12 @@ impl<'de> Deserializer<'de> {
         let nanos = self.varint_u64()?;
         match u32::try_from(nanos) {
             Ok(n) if n < 1_000_000_000 => Ok(magic::timestamp_to_bytes(secs, n)),
-            _ => Err(Error::InvalidValue {
+            _ => Err(ErrorKind::InvalidValue {
                 offset: nanos_at,
                 what: "timestamp",
                 reason: format!("nanoseconds {nanos} not below 10^9 (timestamp at byte {at})"),
-            }),
+            }
+            .into()),
         }
     }
 
@@ -386,7 +411,7 @@ impl<'de> Deserializer<'de> {
             }
             _ => match self.string_of_tag(t)? {
                 Some(s) => visitor.visit_borrowed_str(s),
-                None => Err(Error::UnknownTag { offset: at, tag: t }),
+                None => Err(ErrorKind::UnknownTag { offset: at, tag: t }.into()),
             },
         }
     }
@@ -394,12 +419,13 @@ impl<'de> Deserializer<'de> {
     #[inline]
     fn seq<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
         if n > self.remaining() {
-            return Err(Error::LengthExceedsInput {
+            return Err(ErrorKind::LengthExceedsInput {
                 offset: at,
                 what: "array count",
                 declared: n as u64,
                 remaining: self.remaining(),
-            });
+            }
+            .into());
         }
         self.enter(at)?;
         let mut access = Counted { de: &mut *self, left: n };
@@ -412,12 +438,13 @@ impl<'de> Deserializer<'de> {
 
     fn map<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
         if n.saturating_mul(2) > self.remaining() {
-            return Err(Error::LengthExceedsInput {
+            return Err(ErrorKind::LengthExceedsInput {
                 offset: at,
                 what: "map count",
                 declared: n as u64,
                 remaining: self.remaining(),
-            });
+            }
+            .into());
         }
         self.enter(at)?;
         let mut access = Counted { de: &mut *self, left: n };
@@ -450,14 +477,22 @@ impl<'de> Deserializer<'de> {
         let shape = self.shape_ref(index, at)?;
         let len = self.shapes[shape].len;
         if len > self.remaining() {
-            return Err(Error::LengthExceedsInput {
+            return Err(ErrorKind::LengthExceedsInput {
                 offset: at,
                 what: "struct field count",
                 declared: len as u64,
                 remaining: self.remaining(),
-            });
+            }
+            .into());
         }
-        let map = fields.map(|f| self.field_map(shape, f));
+        let map = match fields.map(|f| self.field_map(shape, f)) {
+            // The shape is the struct's own field list: its values are the
+            // fields in order, which a derived visitor reads as a sequence
+            // (as from postcard or bincode) without matching a key per field.
+            Some((_, true)) => return self.seq_of_fields(len, at, visitor),
+            Some((start, false)) => Some(start),
+            None => None,
+        };
         self.enter(at)?;
         let mut access = OfShape { de: &mut *self, shape, map, next: 0, len };
         let result = visitor.visit_map(&mut access);
@@ -468,12 +503,26 @@ impl<'de> Deserializer<'de> {
     }
 }
 
+impl<'de> Deserializer<'de> {
+    /// The values of a struct whose shape is its field list, in order.
+    #[inline]
+    fn seq_of_fields<V: Visitor<'de>>(&mut self, len: usize, at: usize, visitor: V) -> Result<V::Value> {
+        self.enter(at)?;
+        let mut access = Counted { de: &mut *self, left: len };
+        let result = visitor.visit_seq(&mut access);
+        let left = access.left;
+        self.leave();
+        let value = result?;
+        if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(len, &"fewer fields in the struct")) }
+    }
+}
+
 /// The error for tag `t` at `at` where `expected` was needed.
 fn unexpected(t: u8, at: usize, expected: &'static str) -> Error {
     if t >= tag::FIRST_RESERVED {
-        Error::UnknownTag { offset: at, tag: t }
+        ErrorKind::UnknownTag { offset: at, tag: t }.into()
     } else {
-        Error::UnexpectedTag { offset: at, tag: t, found: tag::describe(t), expected }
+        ErrorKind::UnexpectedTag { offset: at, tag: t, found: tag::describe(t), expected }.into()
     }
 }
 
@@ -541,9 +590,9 @@ impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
         let t = self.de.next_tag()?;
         let Some(key) = self.de.string_of_tag(t)? else {
             return Err(if t >= tag::FIRST_RESERVED {
-                Error::UnknownTag { offset: at, tag: t }
+                ErrorKind::UnknownTag { offset: at, tag: t }.into()
             } else {
-                Error::KeyNotString { offset: at, tag: t }
+                ErrorKind::KeyNotString { offset: at, tag: t }.into()
             });
         };
         self.de.shapes[self.shape].keys.push(key);
@@ -734,11 +783,12 @@ macro_rules! unsigned {
                     let v = self.varint_u64()?;
                     match <$t>::try_from(v) {
                         Ok(v) => visitor.$visit(v),
-                        Err(_) => Err(Error::IntegerOutOfRange {
+                        Err(_) => Err(ErrorKind::IntegerOutOfRange {
                             offset: at - 1,
                             value: v.to_string(),
                             target: stringify!($t),
-                        }),
+                        }
+                        .into()),
                     }
                 }
                 _ => self.any_of_tag(t, visitor),
@@ -905,14 +955,15 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 tag::PACKED => {
                     let (found, data) = self.packed_payload(at)?;
                     if found != kind {
-                        return Err(Error::InvalidValue {
+                        return Err(ErrorKind::InvalidValue {
                             offset: at + 1,
                             what: "packed array",
                             reason: format!(
                                 "element kind 0x{found:02X}, but {} was expected",
                                 name.trim_start_matches("$flatbox_wire::Packed::")
                             ),
-                        });
+                        }
+                        .into());
                     }
                     visitor.visit_borrowed_bytes(data)
                 }

@@ -7,13 +7,31 @@ use crate::varint::VarintError;
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// Everything that can go wrong encoding or decoding flatbox-wire.
+/// An error encoding or decoding flatbox-wire: one pointer wide, so that
+/// the `Result`s on the decoder's hot paths stay small (`serde_json`'s
+/// `Box<ErrorImpl>` pattern). What went wrong is its [`ErrorKind`], which
+/// [`Error::kind`] borrows and [`Error::into_kind`] hands over.
+///
+/// # Examples
+///
+/// ```
+/// use flatbox_wire::ErrorKind;
+///
+/// let err = flatbox_wire::from_slice::<u8>(&[]).unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::Eof { offset: 0, .. }));
+/// assert_eq!(err.offset(), Some(0));
+/// assert_eq!(std::mem::size_of::<flatbox_wire::Result<u64>>(), 16);
+/// ```
+pub struct Error(Box<ErrorKind>);
+
+/// Everything that can go wrong encoding or decoding flatbox-wire: what an
+/// [`Error`] holds.
 ///
 /// Decoding errors carry the byte `offset` where the problem was found,
 /// counted from the start of the input.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum Error {
+pub enum ErrorKind {
     /// The input ended in the middle of a value.
     #[error("unexpected end of input at byte {offset}: {needed} more bytes needed for {what}")]
     Eof {
@@ -166,32 +184,98 @@ pub enum Error {
 }
 
 impl Error {
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// What went wrong, to fill in (the decoder gives a `Custom` error the
+    /// offset it had reached).
+    pub(crate) fn kind_mut(&mut self) -> &mut ErrorKind {
+        &mut self.0
+    }
+
+    /// What went wrong, by value (to take an [`ErrorKind::Io`]'s
+    /// `io::Error`, say).
+    #[must_use]
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
     /// Where in the input the problem is, for decoding errors.
+    #[must_use]
+    pub fn offset(&self) -> Option<usize> {
+        self.0.offset()
+    }
+}
+
+impl From<ErrorKind> for Error {
+    #[cold]
+    fn from(kind: ErrorKind) -> Self {
+        Error(Box::new(kind))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    #[cold]
+    fn from(error: std::io::Error) -> Self {
+        ErrorKind::Io(error).into()
+    }
+}
+
+impl From<Error> for ErrorKind {
+    fn from(error: Error) -> Self {
+        error.into_kind()
+    }
+}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&*self.0, f)
+    }
+}
+
+impl Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Display::fmt(&*self.0, f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.0.source()
+    }
+}
+
+impl ErrorKind {
+    /// Where in the input the problem is, for decoding errors.
+    #[must_use]
     pub fn offset(&self) -> Option<usize> {
         match self {
-            Error::Eof { offset, .. }
-            | Error::UnknownTag { offset, .. }
-            | Error::UnexpectedTag { offset, .. }
-            | Error::Varint { offset, .. }
-            | Error::LengthExceedsInput { offset, .. }
-            | Error::InvalidUtf8 { offset }
-            | Error::BadStringRef { offset, .. }
-            | Error::BadShapeRef { offset, .. }
-            | Error::KeyNotString { offset, .. }
-            | Error::DepthLimit { offset, .. }
-            | Error::TableFull { offset, .. }
-            | Error::TrailingBytes { offset, .. }
-            | Error::IntegerOutOfRange { offset, .. }
-            | Error::InvalidValue { offset, .. }
-            | Error::Custom { offset, .. } => Some(*offset),
-            Error::Message(_) | Error::Io(_) => None,
+            ErrorKind::Eof { offset, .. }
+            | ErrorKind::UnknownTag { offset, .. }
+            | ErrorKind::UnexpectedTag { offset, .. }
+            | ErrorKind::Varint { offset, .. }
+            | ErrorKind::LengthExceedsInput { offset, .. }
+            | ErrorKind::InvalidUtf8 { offset }
+            | ErrorKind::BadStringRef { offset, .. }
+            | ErrorKind::BadShapeRef { offset, .. }
+            | ErrorKind::KeyNotString { offset, .. }
+            | ErrorKind::DepthLimit { offset, .. }
+            | ErrorKind::TableFull { offset, .. }
+            | ErrorKind::TrailingBytes { offset, .. }
+            | ErrorKind::IntegerOutOfRange { offset, .. }
+            | ErrorKind::InvalidValue { offset, .. }
+            | ErrorKind::Custom { offset, .. } => Some(*offset),
+            ErrorKind::Message(_) | ErrorKind::Io(_) => None,
         }
     }
 }
 
 impl serde::ser::Error for Error {
     fn custom<T: Display>(msg: T) -> Self {
-        Error::Message(msg.to_string())
+        ErrorKind::Message(msg.to_string()).into()
     }
 }
 
@@ -199,6 +283,6 @@ impl serde::de::Error for Error {
     fn custom<T: Display>(msg: T) -> Self {
         // The deserializer fills in the offset when the error passes back
         // through it (see `Deserializer::locate`).
-        Error::Custom { offset: usize::MAX, message: msg.to_string() }
+        ErrorKind::Custom { offset: usize::MAX, message: msg.to_string() }.into()
     }
 }

@@ -11,7 +11,7 @@
 use std::fmt::Write as _;
 
 use crate::config::Limits;
-use crate::error::{Error, Result};
+use crate::error::{ErrorKind, Result};
 use crate::packed;
 use crate::tag;
 use crate::varint::{self, VarintError};
@@ -67,14 +67,14 @@ const NANOS_PER_SECOND: u32 = 1_000_000_000;
 /// # Errors
 ///
 /// The first problem the decoder would also report, with its byte offset:
-/// [`Error::Eof`] for a truncated value, [`Error::UnknownTag`] for the
-/// reserved tags `0xF5..=0xFF`, [`Error::Varint`] for a truncated,
-/// overlong or overflowing varint, [`Error::LengthExceedsInput`] for a length or count
-/// larger than the rest of the input could hold, [`Error::InvalidUtf8`],
-/// [`Error::BadStringRef`], [`Error::BadShapeRef`], [`Error::KeyNotString`],
-/// [`Error::DepthLimit`] beyond [`Limits::DEFAULT_MAX_DEPTH`] levels,
-/// [`Error::TableFull`] beyond the default table sizes, and
-/// [`Error::InvalidValue`] for a malformed timestamp or packed array.
+/// [`ErrorKind::Eof`] for a truncated value, [`ErrorKind::UnknownTag`] for the
+/// reserved tags `0xF5..=0xFF`, [`ErrorKind::Varint`] for a truncated,
+/// overlong or overflowing varint, [`ErrorKind::LengthExceedsInput`] for a length or count
+/// larger than the rest of the input could hold, [`ErrorKind::InvalidUtf8`],
+/// [`ErrorKind::BadStringRef`], [`ErrorKind::BadShapeRef`], [`ErrorKind::KeyNotString`],
+/// [`ErrorKind::DepthLimit`] beyond [`Limits::DEFAULT_MAX_DEPTH`] levels,
+/// [`ErrorKind::TableFull`] beyond the default table sizes, and
+/// [`ErrorKind::InvalidValue`] for a malformed timestamp or packed array.
 ///
 /// # Examples
 ///
@@ -268,13 +268,13 @@ impl<'a> Disassembler<'a> {
     fn shape_key(&mut self, shape: usize) -> Result<()> {
         let at = self.pos;
         let Some(&t) = self.rest().first() else {
-            return Err(Error::Eof { offset: at, needed: 1, what: "struct key" });
+            return Err(ErrorKind::Eof { offset: at, needed: 1, what: "struct key" }.into());
         };
         if t >= tag::FIRST_RESERVED {
-            return Err(Error::UnknownTag { offset: at, tag: t });
+            return Err(ErrorKind::UnknownTag { offset: at, tag: t }.into());
         }
         if !is_string_tag(t) {
-            return Err(Error::KeyNotString { offset: at, tag: t });
+            return Err(ErrorKind::KeyNotString { offset: at, tag: t }.into());
         }
         let key = self.token("key: ")?;
         if let (Some(key), Some(shape)) = (key, self.shapes.get_mut(shape)) {
@@ -340,7 +340,12 @@ impl<'a> Disassembler<'a> {
                 let n = self.length("struct field count", 2)?;
                 let index = self.shapes.len();
                 if index >= Limits::DEFAULT_MAX_SHAPES {
-                    return Err(Error::TableFull { offset: start, what: "shapes", limit: Limits::DEFAULT_MAX_SHAPES });
+                    return Err(ErrorKind::TableFull {
+                        offset: start,
+                        what: "shapes",
+                        limit: Limits::DEFAULT_MAX_SHAPES,
+                    }
+                    .into());
                 }
                 self.open(start, Frame::ShapeDefine { shape: index, left: n, key_next: true })?;
                 self.shapes.push(Shape::default());
@@ -372,7 +377,7 @@ impl<'a> Disassembler<'a> {
                 self.packed(start, depth, prefix)?;
                 return Ok(None);
             }
-            tag::FIRST_RESERVED..=u8::MAX => return Err(Error::UnknownTag { offset: start, tag: t }),
+            tag::FIRST_RESERVED..=u8::MAX => return Err(ErrorKind::UnknownTag { offset: start, tag: t }.into()),
         };
         self.line(start, self.pos, depth, prefix, &desc);
         Ok(string)
@@ -396,11 +401,12 @@ impl<'a> Disassembler<'a> {
                 let len = self.length("string length", 1)?;
                 let s = self.text(len)?;
                 if self.strings.len() >= Limits::DEFAULT_MAX_INTERNED {
-                    return Err(Error::TableFull {
+                    return Err(ErrorKind::TableFull {
                         offset: start,
                         what: "interned strings",
                         limit: Limits::DEFAULT_MAX_INTERNED,
-                    });
+                    }
+                    .into());
                 }
                 let index = self.strings.len();
                 self.strings.push(s);
@@ -451,11 +457,12 @@ impl<'a> Disassembler<'a> {
         let nanos_at = self.pos;
         let nanos = self.varint(varint::read_u64)?;
         let Some(nanos) = u32::try_from(nanos).ok().filter(|&n| n < NANOS_PER_SECOND) else {
-            return Err(Error::InvalidValue {
+            return Err(ErrorKind::InvalidValue {
                 offset: nanos_at,
                 what: "timestamp",
                 reason: format!("nanoseconds {nanos} not below 10^9 (timestamp at byte {start})"),
-            });
+            }
+            .into());
         };
         Ok(format!("timestamp {seconds} s {nanos} ns = {}", utc(seconds, nanos)))
     }
@@ -466,11 +473,12 @@ impl<'a> Disassembler<'a> {
         let kind_at = self.pos;
         let kind = self.byte("packed array kind")?;
         let Some((name, size)) = packed_kind(kind) else {
-            return Err(Error::InvalidValue {
+            return Err(ErrorKind::InvalidValue {
                 offset: kind_at,
                 what: "packed array",
                 reason: format!("unknown element kind 0x{kind:02X}"),
-            });
+            }
+            .into());
         };
         let count_at = self.pos;
         let count = self.varint(varint::read_u64)?;
@@ -502,11 +510,11 @@ impl<'a> Disassembler<'a> {
 
     /// Resolves a string reference.
     fn string_ref(&self, offset: usize, index: u64) -> Result<&'a str> {
-        usize::try_from(index).ok().and_then(|i| self.strings.get(i)).copied().ok_or(Error::BadStringRef {
-            offset,
-            index,
-            defined: self.strings.len(),
-        })
+        usize::try_from(index)
+            .ok()
+            .and_then(|i| self.strings.get(i))
+            .copied()
+            .ok_or(ErrorKind::BadStringRef { offset, index, defined: self.strings.len() }.into())
     }
 
     /// Resolves a shape reference and opens the struct; returns the line's
@@ -514,11 +522,12 @@ impl<'a> Disassembler<'a> {
     fn shape_ref(&mut self, offset: usize, index: u64, note: &str) -> Result<String> {
         let found = usize::try_from(index).ok().and_then(|i| self.shapes.get(i).filter(|s| s.complete).map(|s| (i, s)));
         let Some((i, shape)) = found else {
-            return Err(Error::BadShapeRef {
+            return Err(ErrorKind::BadShapeRef {
                 offset,
                 index,
                 defined: self.shapes.iter().take_while(|s| s.complete).count(),
-            });
+            }
+            .into());
         };
         let desc = format!("struct, shape {i} ({}){note}", key_list(&shape.keys));
         let fields = shape.keys.len();
@@ -533,12 +542,13 @@ impl<'a> Disassembler<'a> {
     fn check_count(&self, offset: usize, what: &'static str, n: usize, min_item_size: usize) -> Result<()> {
         let remaining = self.remaining();
         if n.saturating_mul(min_item_size) > remaining {
-            return Err(Error::LengthExceedsInput {
+            return Err(ErrorKind::LengthExceedsInput {
                 offset,
                 what,
                 declared: u64::try_from(n).unwrap_or(u64::MAX),
                 remaining,
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -546,7 +556,7 @@ impl<'a> Disassembler<'a> {
     /// Enters a container that starts at `offset`, if the depth allows.
     fn open(&mut self, offset: usize, frame: Frame) -> Result<()> {
         if self.stack.len() >= Limits::DEFAULT_MAX_DEPTH {
-            return Err(Error::DepthLimit { offset, limit: Limits::DEFAULT_MAX_DEPTH });
+            return Err(ErrorKind::DepthLimit { offset, limit: Limits::DEFAULT_MAX_DEPTH }.into());
         }
         self.stack.push(frame);
         Ok(())
@@ -589,7 +599,7 @@ impl<'a> Disassembler<'a> {
         Ok(out)
     }
 
-    /// Reads `n` bytes, or fails with [`Error::Eof`].
+    /// Reads `n` bytes, or fails with [`ErrorKind::Eof`].
     fn take(&mut self, n: usize, what: &'static str) -> Result<&'a [u8]> {
         let rest = self.rest();
         match rest.get(..n) {
@@ -597,7 +607,7 @@ impl<'a> Disassembler<'a> {
                 self.pos += n;
                 Ok(bytes)
             }
-            None => Err(Error::Eof { offset: self.pos, needed: n - rest.len(), what }),
+            None => Err(ErrorKind::Eof { offset: self.pos, needed: n - rest.len(), what }.into()),
         }
     }
 
@@ -605,13 +615,13 @@ impl<'a> Disassembler<'a> {
     fn text(&mut self, len: usize) -> Result<&'a str> {
         let at = self.pos;
         let bytes = self.take(len, "string")?;
-        std::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { offset: at })
+        std::str::from_utf8(bytes).map_err(|_| ErrorKind::InvalidUtf8 { offset: at }.into())
     }
 
     /// Reads a varint with `read`.
     fn varint<T>(&mut self, read: ReadVarint<T>) -> Result<T> {
         let at = self.pos;
-        let (value, len) = read(self.rest()).map_err(|source| Error::Varint { offset: at, source })?;
+        let (value, len) = read(self.rest()).map_err(|source| ErrorKind::Varint { offset: at, source })?;
         self.pos += len;
         Ok(value)
     }
@@ -624,7 +634,7 @@ impl<'a> Disassembler<'a> {
         let remaining = self.remaining();
         match usize::try_from(declared) {
             Ok(n) if n <= remaining / min_item_size => Ok(n),
-            _ => Err(Error::LengthExceedsInput { offset: at, what, declared, remaining }),
+            _ => Err(ErrorKind::LengthExceedsInput { offset: at, what, declared, remaining }.into()),
         }
     }
 }
@@ -814,10 +824,10 @@ mod tests {
         }
     }
 
-    fn err(bytes: &[u8]) -> Error {
+    fn err(bytes: &[u8]) -> ErrorKind {
         match inspect(bytes) {
             Ok(listing) => panic!("inspect succeeded:\n{listing}"),
-            Err(err) => err,
+            Err(err) => err.into_kind(),
         }
     }
 
@@ -883,7 +893,7 @@ mod tests {
         assert!(listing.contains("string #3 \"s03\"\n"), "{listing}");
         // A reference past the table.
         let bad = [0x62, 0xED, 0x01, b'x', 0x81];
-        assert!(matches!(err(&bad), Error::BadStringRef { offset: 4, index: 1, defined: 1 }));
+        assert!(matches!(err(&bad), ErrorKind::BadStringRef { offset: 4, index: 1, defined: 1 }));
         // EE with a small index is decoded but flagged.
         let small = [0x62, 0xED, 0x01, b'x', 0xEE, 0x00];
         assert!(ok(&small).contains("string #0 \"x\" (non-canonical: fits in the tag)"));
@@ -912,10 +922,10 @@ mod tests {
     fn shape_refs_need_complete_shapes() {
         // A struct defining shape 0 whose only value refers to shape 0.
         let bytes = [0xEF, 0x01, 0x41, b'a', 0xC0];
-        assert!(matches!(err(&bytes), Error::BadShapeRef { offset: 4, index: 0, defined: 0 }));
+        assert!(matches!(err(&bytes), ErrorKind::BadShapeRef { offset: 4, index: 0, defined: 0 }));
         // Keys must be strings.
         let bytes = [0xEF, 0x01, 0x01, 0x02];
-        assert!(matches!(err(&bytes), Error::KeyNotString { offset: 2, tag: 0x01 }));
+        assert!(matches!(err(&bytes), ErrorKind::KeyNotString { offset: 2, tag: 0x01 }));
         // A shape defined inside another completes first and can be used
         // while the outer one is still open.
         let bytes = [0xEF, 0x02, 0x41, b'a', 0xEF, 0x01, 0x41, b'b', 0x01, 0x41, b'c', 0xC1, 0x02];
@@ -945,11 +955,11 @@ mod tests {
         }
         assert!(ok(&bytes).contains("packed u32[3], 0 bytes of padding, data at byte 4"));
         // Non-zero padding, a bad kind, a count beyond the input.
-        assert!(matches!(err(&[0xF4, 0x0A, 0x00, 0, 0, 1, 0, 0]), Error::InvalidValue { offset: 3, .. }));
-        assert!(matches!(err(&[0xF4, 0x0B, 0x00]), Error::InvalidValue { offset: 1, .. }));
+        assert!(matches!(err(&[0xF4, 0x0A, 0x00, 0, 0, 1, 0, 0]), ErrorKind::InvalidValue { offset: 3, .. }));
+        assert!(matches!(err(&[0xF4, 0x0B, 0x00]), ErrorKind::InvalidValue { offset: 1, .. }));
         assert!(matches!(
             err(&[0xF4, 0x01, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00]),
-            Error::LengthExceedsInput { offset: 2, declared: 0xFFFF_FFFF, remaining: 1, .. }
+            ErrorKind::LengthExceedsInput { offset: 2, declared: 0xFFFF_FFFF, remaining: 1, .. }
         ));
         // Many elements: the first eight are shown.
         let mut bytes = vec![0xF4, 0x01, 20];
@@ -976,7 +986,7 @@ mod tests {
         // Nanos out of range.
         let mut bytes = vec![0xF2, 0x00];
         varint::write_u32(&mut bytes, 1_000_000_000);
-        assert!(matches!(err(&bytes), Error::InvalidValue { offset: 2, what: "timestamp", .. }));
+        assert!(matches!(err(&bytes), ErrorKind::InvalidValue { offset: 2, what: "timestamp", .. }));
         // Extension type 7 with three bytes; bytes; 128-bit integers.
         assert!(ok(&[0xF3, 0x07, 0x03, 1, 2, 3]).contains("extension type 7, 3 bytes: 01 02 03"));
         assert!(ok(&[0xEA, 0x02, 0xAB, 0xCD]).contains("bytes(2): AB CD"));
@@ -1003,7 +1013,7 @@ mod tests {
         assert!(listing.contains(&format!("\"{}\"... (100 bytes)", "a".repeat(60))), "{listing}");
         assert!(listing.starts_with("     0: E9 64 61 61 61 61 61 .."), "{listing}");
         // Invalid UTF-8.
-        assert!(matches!(err(&[0x42, 0xC3, 0x28]), Error::InvalidUtf8 { offset: 1 }));
+        assert!(matches!(err(&[0x42, 0xC3, 0x28]), ErrorKind::InvalidUtf8 { offset: 1 }));
     }
 
     #[test]
@@ -1017,7 +1027,7 @@ mod tests {
         // A value 4 (`80`) referring to string 0, which value 3 defined: the
         // table was reset, so the reference is bad.
         bytes.push(0x80);
-        assert!(matches!(err(&bytes), Error::BadStringRef { offset: 31, index: 0, defined: 0 }));
+        assert!(matches!(err(&bytes), ErrorKind::BadStringRef { offset: 31, index: 0, defined: 0 }));
         assert_eq!(ok(&[]), "");
     }
 
@@ -1031,30 +1041,30 @@ mod tests {
             assert!(offset <= len, "offset {offset} past the end at {len}");
         }
         // The array needs two values; "Bob" is cut after "Bo".
-        assert!(matches!(err(&PEOPLE[..25]), Error::Eof { offset: 23, needed: 1, what: "string" }));
-        assert!(matches!(err(&PEOPLE[..21]), Error::Eof { offset: 21, .. }));
+        assert!(matches!(err(&PEOPLE[..25]), ErrorKind::Eof { offset: 23, needed: 1, what: "string" }));
+        assert!(matches!(err(&PEOPLE[..21]), ErrorKind::Eof { offset: 21, .. }));
         // A truncated varint.
-        assert!(matches!(err(&[0xE3, 0x80]), Error::Varint { offset: 1, source: VarintError::Truncated }));
+        assert!(matches!(err(&[0xE3, 0x80]), ErrorKind::Varint { offset: 1, source: VarintError::Truncated }));
         // An inline count larger than the rest of the input, as the decoder
         // reports it.
-        assert!(matches!(err(&[0x63, 0x01]), Error::LengthExceedsInput { offset: 0, what: "array count", .. }));
+        assert!(matches!(err(&[0x63, 0x01]), ErrorKind::LengthExceedsInput { offset: 0, what: "array count", .. }));
         // An overlong varint.
-        assert!(matches!(err(&[0xE3, 0x80, 0x00]), Error::Varint { offset: 1, source: VarintError::Overlong }));
+        assert!(matches!(err(&[0xE3, 0x80, 0x00]), ErrorKind::Varint { offset: 1, source: VarintError::Overlong }));
     }
 
     #[test]
     fn reserved_tags_are_unknown() {
         for t in 0xF5..=0xFF_u8 {
-            assert!(matches!(err(&[0x61, t]), Error::UnknownTag { offset: 1, tag } if tag == t));
+            assert!(matches!(err(&[0x61, t]), ErrorKind::UnknownTag { offset: 1, tag } if tag == t));
         }
     }
 
     #[test]
     fn deep_nesting_is_a_depth_error_not_a_stack_overflow() {
         let bytes = vec![0x61; 1_000_000];
-        assert!(matches!(err(&bytes), Error::DepthLimit { offset: 128, limit: 128 }));
+        assert!(matches!(err(&bytes), ErrorKind::DepthLimit { offset: 128, limit: 128 }));
         let bytes = vec![0xF1; 1_000_000];
-        assert!(matches!(err(&bytes), Error::DepthLimit { offset: 128, limit: 128 }));
+        assert!(matches!(err(&bytes), ErrorKind::DepthLimit { offset: 128, limit: 128 }));
         // 128 levels are fine.
         let mut bytes = vec![0x61; 127];
         bytes.push(0x60);
@@ -1067,18 +1077,23 @@ mod tests {
         let bytes = [0xEB, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F];
         assert!(matches!(
             err(&bytes),
-            Error::LengthExceedsInput { offset: 1, what: "array count", declared: 0x0FFF_FFFF_FFFF_FFFF, remaining: 0 }
+            ErrorKind::LengthExceedsInput {
+                offset: 1,
+                what: "array count",
+                declared: 0x0FFF_FFFF_FFFF_FFFF,
+                remaining: 0
+            }
         ));
         for t in [0xE9, 0xEA, 0xEC, 0xED, 0xEF] {
             let mut bytes = bytes;
             bytes[0] = t;
-            assert!(matches!(err(&bytes), Error::LengthExceedsInput { offset: 1, .. }), "tag {t:02X}");
+            assert!(matches!(err(&bytes), ErrorKind::LengthExceedsInput { offset: 1, .. }), "tag {t:02X}");
         }
         let mut bytes = vec![0xF3, 0x01];
         bytes.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]);
-        assert!(matches!(err(&bytes), Error::LengthExceedsInput { offset: 2, what: "extension length", .. }));
+        assert!(matches!(err(&bytes), ErrorKind::LengthExceedsInput { offset: 2, what: "extension length", .. }));
         // A map of 2 entries needs at least 4 bytes.
-        assert!(matches!(err(&[0xEC, 0x02, 0, 0, 0]), Error::LengthExceedsInput { offset: 1, declared: 2, .. }));
+        assert!(matches!(err(&[0xEC, 0x02, 0, 0, 0]), ErrorKind::LengthExceedsInput { offset: 1, declared: 2, .. }));
     }
 
     #[test]

@@ -77,7 +77,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 pub use config::{Config, Limits};
 pub use de::Deserializer;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 /// The `half` crate, whose `f16` [`Value::F16`] holds.
 pub use half;
 pub use inspect::inspect;
@@ -89,11 +89,14 @@ pub use packed::{Packed, PackedElement, PackedSlice};
 pub use ser::Serializer;
 pub use value::{Extension, PackedArray, Timestamp, Value};
 
+/// The output buffer `to_vec` starts with.
+const INITIAL_CAPACITY: usize = 64;
+
 /// Encodes `value` with the default [`Config`].
 ///
 /// # Errors
 ///
-/// [`Error::Message`] when the value's `Serialize` impl fails or declares a
+/// [`ErrorKind::Message`] when the value's `Serialize` impl fails or declares a
 /// length it does not keep to.
 ///
 /// # Examples
@@ -112,7 +115,9 @@ pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
 ///
 /// As [`to_vec`].
 pub fn to_vec_with_config<T: ?Sized + Serialize>(value: &T, config: Config) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
+    // One allocation for a small message, instead of growing through 8, 16,
+    // 32 and 64 bytes (callgrind: a third of a tiny struct's encode).
+    let mut out = Vec::with_capacity(INITIAL_CAPACITY);
     value.serialize(&mut Serializer::new(&mut out, config))?;
     Ok(out)
 }
@@ -124,7 +129,7 @@ pub fn to_vec_with_config<T: ?Sized + Serialize>(value: &T, config: Config) -> R
 ///
 /// # Errors
 ///
-/// As [`to_vec`], plus [`Error::Io`] from the writer.
+/// As [`to_vec`], plus [`ErrorKind::Io`] from the writer.
 pub fn to_writer<W: Write, T: ?Sized + Serialize>(mut writer: W, value: &T) -> Result<()> {
     writer.write_all(&to_vec(value)?)?;
     Ok(())
@@ -137,7 +142,7 @@ pub fn to_writer<W: Write, T: ?Sized + Serialize>(mut writer: W, value: &T) -> R
 /// # Errors
 ///
 /// Any decoding error, with the byte offset where it was found;
-/// [`Error::TrailingBytes`] when the value does not use all of `bytes`.
+/// [`ErrorKind::TrailingBytes`] when the value does not use all of `bytes`.
 ///
 /// # Examples
 ///
@@ -168,8 +173,8 @@ pub fn from_slice<'de, T: Deserialize<'de>>(bytes: &'de [u8]) -> Result<T> {
 ///
 /// # Errors
 ///
-/// As [`from_slice`], plus [`Error::Io`] from the reader and
-/// [`Error::Eof`] when it ends inside the value.
+/// As [`from_slice`], plus [`ErrorKind::Io`] from the reader and
+/// [`ErrorKind::Eof`] when it ends inside the value.
 ///
 /// # Examples
 ///

@@ -11,7 +11,7 @@ use std::fmt;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::value::Value;
 
 /// The extension type ids flatbox-wire reserves for its logical types:
@@ -162,14 +162,15 @@ impl Decimal {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when `precision` is not in 1..=76.
+    /// [`ErrorKind::InvalidValue`] when `precision` is not in 1..=76.
     pub fn from_le_bytes(le_bytes: [u8; 32], precision: u8, scale: i8) -> Result<Self, Error> {
         if precision == 0 || precision > MAX_DECIMAL_PRECISION {
-            return Err(Error::InvalidValue {
+            return Err(ErrorKind::InvalidValue {
                 offset: 0,
                 what: "decimal",
                 reason: format!("precision {precision} not in 1..={MAX_DECIMAL_PRECISION}"),
-            });
+            }
+            .into());
         }
         Ok(Decimal { le_bytes, precision, scale })
     }
@@ -373,12 +374,10 @@ pub fn to_logical_extension(value: &Value) -> Option<(u64, Vec<u8>)> {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidValue`] naming the type when the payload is malformed
+/// [`ErrorKind::InvalidValue`] naming the type when the payload is malformed
 /// or the id is not a logical value's.
 pub fn from_logical_extension(type_id: u64, data: &[u8]) -> Result<Value, Error> {
-    decode(type_id, data).map_err(|reason| Error::InvalidValue {
-        offset: 0,
-        what: name_of(type_id).unwrap_or("logical value"),
-        reason,
+    decode(type_id, data).map_err(|reason| {
+        ErrorKind::InvalidValue { offset: 0, what: name_of(type_id).unwrap_or("logical value"), reason }.into()
     })
 }

@@ -98,18 +98,26 @@ pub(crate) fn checked_count(
     usize::try_from(count)
         .ok()
         .filter(|&n| n.checked_mul(size).and_then(|b| b.checked_add(padding)).is_some_and(|b| b <= remaining))
-        .ok_or(crate::Error::LengthExceedsInput {
-            offset: count_at,
-            what: "packed element count",
-            declared: count,
-            remaining,
+        .ok_or_else(|| {
+            crate::ErrorKind::LengthExceedsInput {
+                offset: count_at,
+                what: "packed element count",
+                declared: count,
+                remaining,
+            }
+            .into()
         })
 }
 
 /// Checks that a packed array's padding, read at `at`, is all zeros.
 pub(crate) fn check_padding(padding: &[u8], at: usize) -> crate::Result<()> {
     if padding.iter().any(|&b| b != 0) {
-        return Err(crate::Error::InvalidValue { offset: at, what: "packed array", reason: "non-zero padding".into() });
+        return Err(crate::ErrorKind::InvalidValue {
+            offset: at,
+            what: "packed array",
+            reason: "non-zero padding".into(),
+        }
+        .into());
     }
     Ok(())
 }

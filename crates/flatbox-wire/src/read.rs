@@ -5,7 +5,7 @@
 use std::io::{self, Read};
 
 use crate::config::Limits;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::magic;
 use crate::tag;
 use crate::varint;
@@ -18,7 +18,7 @@ struct Walker<'r, R> {
 
 impl<R: Read> Walker<'_, R> {
     fn eof(&self, needed: usize, what: &'static str) -> Error {
-        Error::Eof { offset: self.buf.len(), needed, what }
+        ErrorKind::Eof { offset: self.buf.len(), needed, what }.into()
     }
 
     fn byte(&mut self, what: &'static str) -> Result<u8> {
@@ -28,7 +28,7 @@ impl<R: Read> Walker<'_, R> {
                 Ok(0) => return Err(self.eof(1, what)),
                 Ok(_) => break,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::Io(e)),
+                Err(e) => return Err(ErrorKind::Io(e).into()),
             }
         }
         self.check_room(1)?;
@@ -38,12 +38,13 @@ impl<R: Read> Walker<'_, R> {
 
     fn check_room(&self, n: usize) -> Result<()> {
         if self.buf.len().saturating_add(n) > self.limit {
-            return Err(Error::LengthExceedsInput {
+            return Err(ErrorKind::LengthExceedsInput {
                 offset: self.buf.len(),
                 what: "value size (Limits::max_reader_bytes)",
                 declared: (self.buf.len() as u64).saturating_add(n as u64),
                 remaining: self.limit - self.buf.len(),
-            });
+            }
+            .into());
         }
         Ok(())
     }
@@ -59,7 +60,7 @@ impl<R: Read> Walker<'_, R> {
         if got < n {
             // Where the cut-off bytes start, as `from_slice` and `inspect`
             // report it (not where the stream ended).
-            return Err(Error::Eof { offset: before, needed: n - got, what });
+            return Err(ErrorKind::Eof { offset: before, needed: n - got, what }.into());
         }
         Ok(())
     }
@@ -78,7 +79,7 @@ impl<R: Read> Walker<'_, R> {
         } else {
             varint::read_u128(bytes).map(|(v, _)| v)
         };
-        parsed.map_err(|source| Error::Varint { offset: start, source })
+        parsed.map_err(|source| ErrorKind::Varint { offset: start, source }.into())
     }
 
     fn u64(&mut self) -> Result<u64> {
@@ -132,7 +133,7 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
             tag::SHAPE_DEFINE => {
                 let n = w.u64()?;
                 if shapes.len() >= limits.max_shapes {
-                    return Err(Error::TableFull { offset: at, what: "shapes", limit: limits.max_shapes });
+                    return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: limits.max_shapes }.into());
                 }
                 shapes.push(n);
                 n.saturating_mul(2)
@@ -155,7 +156,7 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
             }
             tag::PACKED => {
                 let kind = w.byte("a packed element kind")?;
-                let size = magic::packed_size(kind).ok_or_else(|| Error::InvalidValue {
+                let size = magic::packed_size(kind).ok_or_else(|| ErrorKind::InvalidValue {
                     offset: at + 1,
                     what: "packed array",
                     reason: format!("unknown element kind 0x{kind:02X}"),
@@ -165,7 +166,7 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
                 w.bytes(count.saturating_mul(size as u64).saturating_add(padding as u64), "packed data")?;
                 0
             }
-            _ => return Err(Error::UnknownTag { offset: at, tag: t }),
+            _ => return Err(ErrorKind::UnknownTag { offset: at, tag: t }.into()),
         };
         pending = pending.saturating_add(children);
         let room = (w.limit - w.buf.len()) as u64;
@@ -174,12 +175,13 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
             // the tag itself for inline counts and shape references (the
             // offset `from_slice` reports for a count it cannot back).
             let declared_at = if matches!(t, tag::ARRAY | tag::MAP | tag::SHAPE_DEFINE) { at + 1 } else { at };
-            return Err(Error::LengthExceedsInput {
+            return Err(ErrorKind::LengthExceedsInput {
                 offset: declared_at,
                 what: "element count (Limits::max_reader_bytes)",
                 declared: children,
                 remaining: w.limit - w.buf.len(),
-            });
+            }
+            .into());
         }
     }
     Ok(w.buf)
@@ -187,9 +189,8 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
 
 fn shape_len(shapes: &[u64], index: u64, at: usize) -> Result<u64> {
     #[allow(clippy::unnecessary_lazy_evaluations, reason = "building an error is not free (it has drop glue)")]
-    usize::try_from(index).ok().and_then(|i| shapes.get(i).copied()).ok_or_else(|| Error::BadShapeRef {
-        offset: at,
-        index,
-        defined: shapes.len(),
-    })
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| shapes.get(i).copied())
+        .ok_or_else(|| ErrorKind::BadShapeRef { offset: at, index, defined: shapes.len() }.into())
 }

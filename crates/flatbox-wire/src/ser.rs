@@ -12,7 +12,7 @@ use serde::ser::{self, Serialize};
 use smallvec::SmallVec;
 
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::magic;
 use crate::tag;
 use crate::varint;
@@ -80,8 +80,10 @@ pub struct Serializer<'a> {
     static_index: FxHashMap<(usize, usize), u32>,
     string_count: usize,
     shapes: SmallVec<[Shape; 4]>,
-    /// The field names of every shape, each shape's in one run.
-    key_pool: Vec<&'static str>,
+    /// The field names of every shape, each shape's in one run (inline up
+    /// to 32 names, so a `to_vec` of a small struct allocates only its
+    /// output).
+    key_pool: SmallVec<[&'static str; 32]>,
     /// The shape last used for a struct, by (name address, field count):
     /// the first [`LINEAR`] inline, the rest in `shape_index`.
     shape_cache: SmallVec<[((usize, usize), u32); LINEAR]>,
@@ -106,7 +108,7 @@ impl<'a> Serializer<'a> {
             static_index: FxHashMap::default(),
             string_count: 0,
             shapes: SmallVec::new(),
-            key_pool: Vec::new(),
+            key_pool: SmallVec::new(),
             shape_cache: SmallVec::new(),
             shape_index: FxHashMap::default(),
             last_shape: ((0, usize::MAX), 0),
@@ -120,9 +122,22 @@ impl<'a> Serializer<'a> {
         if v <= u64::from(tag::UINT_INLINE_MAX) {
             self.out.push(tag::UINT_INLINE | low_byte(v));
         } else {
-            self.out.push(tag::UINT);
-            varint::write_u64(self.out, v);
+            self.write_tagged_varint(tag::UINT, v);
         }
+    }
+
+    /// A tag and a varint in one write of a fixed eleven bytes (one
+    /// capacity check, no call to memcpy), cut back to their length.
+    #[inline(always)]
+    fn write_tagged_varint(&mut self, t: u8, v: u64) {
+        let mut buf = [0_u8; 1 + varint::MAX_LEN_U64];
+        buf[0] = t;
+        let (_, rest) = buf.split_first_mut().expect("eleven bytes");
+        let rest: &mut [u8; varint::MAX_LEN_U64] = rest.try_into().expect("ten bytes");
+        let n = varint::encode_u64(v, rest);
+        let len = self.out.len();
+        self.out.extend_from_slice(&buf);
+        self.out.truncate(len + 1 + n);
     }
 
     #[inline]
@@ -130,8 +145,7 @@ impl<'a> Serializer<'a> {
         if let Ok(u) = u64::try_from(v) {
             self.write_u64(u);
         } else {
-            self.out.push(tag::NEG_INT);
-            varint::write_i64(self.out, v);
+            self.write_tagged_varint(tag::NEG_INT, varint::zigzag_i64(v));
         }
     }
 
@@ -357,7 +371,7 @@ impl<'a> Serializer<'a> {
         let mut packed = Vec::new();
         for _ in 0..fields {
             let end = crate::skip::skip_value(&tail, pos, start - self.base, &shape_len, &mut packed)
-                .ok_or_else(|| Error::Message("internal error: could not re-read a written value".into()))?;
+                .ok_or_else(|| ErrorKind::Message("internal error: could not re-read a written value".into()))?;
             bounds.push((pos, end));
             pos = end;
         }
@@ -443,7 +457,11 @@ impl StructSerializer<'_, '_> {
                 let shape = *shape as usize;
                 let s = &mut ser.shapes[shape];
                 if s.filled == s.declared {
-                    return Err(Error::Message(format!("struct has more fields than the {} it declared", s.declared)));
+                    return Err(ErrorKind::Message(format!(
+                        "struct has more fields than the {} it declared",
+                        s.declared
+                    ))
+                    .into());
                 }
                 let slot = s.first + s.filled;
                 s.filled += 1;
@@ -453,7 +471,9 @@ impl StructSerializer<'_, '_> {
             }
             StructMode::Map { declared, written } => {
                 if *written == *declared {
-                    return Err(Error::Message(format!("struct has more fields than the {declared} it declared")));
+                    return Err(
+                        ErrorKind::Message(format!("struct has more fields than the {declared} it declared")).into()
+                    );
                 }
                 *written += 1;
                 ser.write_static_key(key);
@@ -480,18 +500,20 @@ impl StructSerializer<'_, '_> {
                 if field == expected {
                     Ok(())
                 } else {
-                    Err(Error::Message(format!(
+                    Err(ErrorKind::Message(format!(
                         "struct declared {expected} fields but serialized {field} (at byte {start} of the output)"
-                    )))
+                    ))
+                    .into())
                 }
             }
             StructMode::Defining { shape, cache_key, declared } => {
                 let s = &mut ser.shapes[shape as usize];
                 if s.filled != declared {
-                    return Err(Error::Message(format!(
+                    return Err(ErrorKind::Message(format!(
                         "struct declared {declared} fields but serialized {}",
                         s.filled
-                    )));
+                    ))
+                    .into());
                 }
                 s.complete = true;
                 if ser.shape_cache.len() < LINEAR {
@@ -506,7 +528,8 @@ impl StructSerializer<'_, '_> {
                 if written == declared {
                     Ok(())
                 } else {
-                    Err(Error::Message(format!("struct declared {declared} fields but serialized {written}")))
+                    Err(ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}"))
+                        .into())
                 }
             }
         }
@@ -543,7 +566,7 @@ impl ser::SerializeStructVariant for StructSerializer<'_, '_> {
 
 #[cold]
 fn too_many(declared: usize) -> Error {
-    Error::Message(format!("sequence has more elements than the {declared} it declared"))
+    ErrorKind::Message(format!("sequence has more elements than the {declared} it declared")).into()
 }
 
 /// Serializes the elements of a sequence, tuple or map.
@@ -593,7 +616,7 @@ impl Compound<'_, '_> {
             let mut pos = 0;
             for _ in 0..items {
                 pos = crate::skip::skip_value(&body, pos, start - self.ser.base, &shape_len, &mut packed)
-                    .ok_or_else(|| Error::Message("internal error: could not re-read a written value".into()))?;
+                    .ok_or_else(|| ErrorKind::Message("internal error: could not re-read a written value".into()))?;
             }
             if self.map {
                 self.ser.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, n);
@@ -605,7 +628,11 @@ impl Compound<'_, '_> {
         } else if self.written == self.declared {
             Ok(())
         } else {
-            Err(Error::Message(format!("sequence declared {} elements but serialized {}", self.declared, self.written)))
+            Err(ErrorKind::Message(format!(
+                "sequence declared {} elements but serialized {}",
+                self.declared, self.written
+            ))
+            .into())
         }
     }
 }
@@ -643,7 +670,9 @@ impl ser::SerializeMap for Compound<'_, '_> {
             *n += 1;
         } else {
             if self.written == self.declared {
-                return Err(Error::Message(format!("map has more entries than the {} it declared", self.declared)));
+                return Err(
+                    ErrorKind::Message(format!("map has more entries than the {} it declared", self.declared)).into()
+                );
             }
             self.written += 1;
         }
@@ -788,13 +817,14 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
                 self.out.extend_from_slice(v);
             }
             Pending::Packed(kind) => {
-                let size =
-                    magic::packed_size(kind).ok_or_else(|| Error::Message(format!("unknown packed kind {kind}")))?;
+                let size = magic::packed_size(kind)
+                    .ok_or_else(|| ErrorKind::Message(format!("unknown packed kind {kind}")))?;
                 if !v.len().is_multiple_of(size) {
-                    return Err(Error::Message(format!(
+                    return Err(ErrorKind::Message(format!(
                         "packed data of {} bytes is not a whole number of {size}-byte elements",
                         v.len()
-                    )));
+                    ))
+                    .into());
                 }
                 self.out.push(tag::PACKED);
                 self.out.push(kind);
@@ -807,15 +837,16 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
             }
             Pending::Timestamp => {
                 let (secs, nanos) = magic::timestamp_from_bytes(v).ok_or_else(|| {
-                    Error::Message("a timestamp payload must be 12 bytes, nanoseconds below 10^9".into())
+                    ErrorKind::Message("a timestamp payload must be 12 bytes, nanoseconds below 10^9".into())
                 })?;
                 self.out.push(tag::TIMESTAMP);
                 varint::write_i64(self.out, secs);
                 varint::write_u32(self.out, nanos);
             }
             Pending::Extension => {
-                let (type_id, data) = magic::extension_from_bytes(v)
-                    .ok_or_else(|| Error::Message("an extension payload must start with an 8-byte type id".into()))?;
+                let (type_id, data) = magic::extension_from_bytes(v).ok_or_else(|| {
+                    ErrorKind::Message("an extension payload must start with an 8-byte type id".into())
+                })?;
                 self.out.push(tag::EXTENSION);
                 varint::write_u64(self.out, type_id);
                 varint::write_u64(self.out, data.len() as u64);
@@ -863,7 +894,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
             let left = std::mem::replace(&mut self.pending, Pending::None);
             result?;
             if left != Pending::None {
-                return Err(Error::Message(format!("{name} must serialize as bytes")));
+                return Err(ErrorKind::Message(format!("{name} must serialize as bytes")).into());
             }
             return Ok(());
         }

@@ -8,7 +8,7 @@ use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 use std::sync::Arc;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::logical::{self, Decimal, Interval, TimeUnit};
 use crate::magic;
 use crate::packed::{Packed, elements_from_le};
@@ -177,14 +177,15 @@ impl Timestamp {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidValue`] when `nanos` is 10^9 or more.
+    /// [`ErrorKind::InvalidValue`] when `nanos` is 10^9 or more.
     pub fn new(seconds: i64, nanos: u32) -> Result<Self, Error> {
         if nanos >= 1_000_000_000 {
-            return Err(Error::InvalidValue {
+            return Err(ErrorKind::InvalidValue {
                 offset: 0,
                 what: "timestamp",
                 reason: format!("nanoseconds {nanos} not below 10^9"),
-            });
+            }
+            .into());
         }
         Ok(Timestamp { seconds, nanos })
     }
@@ -656,7 +657,7 @@ impl From<serde_json::Value> for Value {
 /// to f64 (exactly, though they come back as [`Value::F64`]); packed arrays
 /// become arrays of numbers. Bytes, timestamps, extensions, non-string map
 /// keys, integers beyond 64 bits and non-finite floats have no JSON form
-/// and give [`Error::Message`] naming what could not be converted.
+/// and give [`ErrorKind::Message`] naming what could not be converted.
 impl TryFrom<Value> for serde_json::Value {
     type Error = Error;
 
@@ -670,10 +671,12 @@ impl TryFrom<Value> for serde_json::Value {
                 } else if let Ok(i) = i64::try_from(n) {
                     i.into()
                 } else {
-                    return Err(Error::Message(format!("integer {n} does not fit JSON's 64-bit numbers")));
+                    return Err(ErrorKind::Message(format!("integer {n} does not fit JSON's 64-bit numbers")).into());
                 }
             }
-            Value::BigUInt(n) => return Err(Error::Message(format!("integer {n} does not fit JSON's 64-bit numbers"))),
+            Value::BigUInt(n) => {
+                return Err(ErrorKind::Message(format!("integer {n} does not fit JSON's 64-bit numbers")).into());
+            }
             Value::F32(f) => json_float(f64::from(f))?,
             Value::F64(f) => json_float(f)?,
             Value::String(s) => serde_json::Value::String(s),
@@ -684,21 +687,24 @@ impl TryFrom<Value> for serde_json::Value {
                 let mut map = serde_json::Map::with_capacity(entries.len());
                 for (k, v) in entries {
                     let Value::String(k) = k else {
-                        return Err(Error::Message(format!("map key {k:?} is not a string, which JSON requires")));
+                        return Err(
+                            ErrorKind::Message(format!("map key {k:?} is not a string, which JSON requires")).into()
+                        );
                     };
                     map.insert(k, serde_json::Value::try_from(v)?);
                 }
                 serde_json::Value::Object(map)
             }
-            Value::Packed(p) => serde_json::to_value(&p).map_err(|e| Error::Message(e.to_string()))?,
-            Value::Bytes(_) => return Err(Error::Message("bytes have no JSON form".into())),
-            Value::Timestamp(_) => return Err(Error::Message("timestamps have no JSON form".into())),
-            Value::Extension(_) => return Err(Error::Message("extensions have no JSON form".into())),
+            Value::Packed(p) => serde_json::to_value(&p).map_err(|e| ErrorKind::Message(e.to_string()))?,
+            Value::Bytes(_) => return Err(ErrorKind::Message("bytes have no JSON form".into()).into()),
+            Value::Timestamp(_) => return Err(ErrorKind::Message("timestamps have no JSON form".into()).into()),
+            Value::Extension(_) => return Err(ErrorKind::Message("extensions have no JSON form".into()).into()),
             other => {
-                return Err(Error::Message(format!(
+                return Err(ErrorKind::Message(format!(
                     "{} has no plain JSON form (flatbox::records::to_json writes one)",
                     other.type_name()
-                )));
+                ))
+                .into());
             }
         })
     }
@@ -707,5 +713,5 @@ impl TryFrom<Value> for serde_json::Value {
 fn json_float(f: f64) -> Result<serde_json::Value, Error> {
     serde_json::Number::from_f64(f)
         .map(serde_json::Value::Number)
-        .ok_or_else(|| Error::Message(format!("{f} is not a finite number, which JSON requires")))
+        .ok_or_else(|| ErrorKind::Message(format!("{f} is not a finite number, which JSON requires")).into())
 }

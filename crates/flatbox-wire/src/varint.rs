@@ -182,6 +182,15 @@ pub fn read_u64(bytes: &[u8]) -> Result<(u64, usize), VarintError> {
     {
         return Ok((u64::from(b), 1));
     }
+    // Two bytes (128..16384: counts, lengths, ids): no word assembly.
+    if let Some(&[b0, b1]) = bytes.get(..2)
+        && b1 < 0x80
+    {
+        if b1 == 0 {
+            return Err(VarintError::Overlong);
+        }
+        return Ok((u64::from(b0 & 0x7F) | (u64::from(b1) << 7), 2));
+    }
     // Unrolled when ten bytes are there to read (as prost does), so no
     // byte needs a bounds check of its own.
     if let Some(Ok(b)) = bytes.get(..MAX_LEN_U64).map(<&[u8; MAX_LEN_U64]>::try_from) {
@@ -367,6 +376,10 @@ mod tests {
         assert_eq!(read_u32(&[0xFF, 0xFF, 0xFF, 0xFF, 0x10]), Err(VarintError::Overflow));
         // Trailing bytes after a complete varint are not its business.
         assert_eq!(read_u32(&[0x05, 0xFF]), Ok((5, 1)));
+        // The two-byte fast path: alone, followed by more, and overlong.
+        assert_eq!(read_u64(&[0xFF, 0x7F]), Ok((16_383, 2)));
+        assert_eq!(read_u64(&[0x96, 0x01, 0xFF, 0xFF]), Ok((150, 2)));
+        assert_eq!(read_u64(&[0x85, 0x00, 0x01]), Err(VarintError::Overlong));
     }
 
     #[test]

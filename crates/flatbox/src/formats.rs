@@ -253,7 +253,7 @@ fn decodes_as_wire(head: &[u8], complete: bool) -> bool {
     while !rest.is_empty() {
         match flatbox_wire::from_reader::<_, flatbox_wire::Value>(&mut rest) {
             Ok(_) => values += 1,
-            Err(flatbox_wire::Error::Eof { .. }) if !complete => return values > 0,
+            Err(e) if !complete && matches!(e.kind(), flatbox_wire::ErrorKind::Eof { .. }) => return values > 0,
             Err(_) => return false,
         }
     }

@@ -1,7 +1,7 @@
 //! Bad input: every kind of malformed bytes gives its own error with an
 //! offset, never a panic, a stack overflow or a large allocation.
 
-use flatbox_wire::{Config, Error, Limits, Value};
+use flatbox_wire::{Config, Error, ErrorKind, Limits, Value};
 use proptest::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -13,19 +13,19 @@ fn err(bytes: &[u8]) -> Error {
 fn a_million_levels_of_nesting_stop_at_the_depth_limit() {
     let deep = vec![0x61_u8; 1_000_000];
     let e = err(&deep);
-    assert!(matches!(e, Error::DepthLimit { offset: 128, limit: 128 }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::DepthLimit { offset: 128, limit: 128 }), "{e:?}");
     // The same through a derived type and through the reader.
     let e = flatbox_wire::from_slice::<Vec<Vec<Vec<u8>>>>(&deep).unwrap_err();
     assert_eq!(e.to_string(), "invalid type: sequence, expected u8 (at byte 4)");
     let e = flatbox_wire::from_reader::<_, Value>(&deep[..]).unwrap_err();
-    assert!(matches!(e, Error::Eof { .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::Eof { .. }), "{e:?}");
     // Deep Some markers and single-entry maps likewise.
-    assert!(matches!(err(&vec![0xF1; 100_000]), Error::DepthLimit { .. }));
+    assert!(matches!(err(&vec![0xF1; 100_000]).kind(), ErrorKind::DepthLimit { .. }));
     let mut maps = Vec::new();
     for _ in 0..100_000 {
         maps.extend_from_slice(&[0x71, 0x00]);
     }
-    assert!(matches!(err(&maps), Error::DepthLimit { .. }));
+    assert!(matches!(err(&maps).kind(), ErrorKind::DepthLimit { .. }));
 }
 
 #[test]
@@ -37,18 +37,18 @@ fn a_16_byte_input_declaring_2_to_the_60_elements_allocates_nothing() {
     input.resize(16, 0);
     let e = err(&input);
     assert!(
-        matches!(e, Error::LengthExceedsInput { offset: 1, declared, remaining: 6, .. } if declared == 1 << 60),
+        matches!(e.kind(), ErrorKind::LengthExceedsInput { offset: 1, declared, remaining: 6, .. } if *declared == 1 << 60),
         "{e:?}"
     );
     // Same for strings, bytes, maps, struct fields and packed arrays.
     for t in [0xE9, 0xEA, 0xEC, 0xED, 0xEF] {
         input[0] = t;
-        assert!(matches!(err(&input), Error::LengthExceedsInput { .. }), "tag {t:02X}");
+        assert!(matches!(err(&input).kind(), ErrorKind::LengthExceedsInput { .. }), "tag {t:02X}");
     }
     let mut packed = vec![0xF4, 0x0A];
     packed.extend_from_slice(&count);
     packed.resize(16, 0);
-    assert!(matches!(err(&packed), Error::LengthExceedsInput { offset: 2, .. }), "{:?}", err(&packed));
+    assert!(matches!(err(&packed).kind(), ErrorKind::LengthExceedsInput { offset: 2, .. }), "{:?}", err(&packed));
     // Typed targets take the same path.
     assert!(flatbox_wire::from_slice::<Vec<u64>>(&input).is_err());
     // And the reader stops at its bound without reading 2^60 elements.
@@ -60,32 +60,47 @@ fn a_16_byte_input_declaring_2_to_the_60_elements_allocates_nothing() {
 fn each_fault_has_its_own_error_and_offset() {
     // Truncation.
     let e = err(&[0x45, b'a']);
-    assert!(matches!(e, Error::Eof { offset: 1, needed: 4, .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::Eof { offset: 1, needed: 4, .. }), "{e:?}");
     assert_eq!(e.offset(), Some(1));
     // A count the remaining bytes cannot hold.
-    assert!(matches!(err(&[0x62, 0x01]), Error::LengthExceedsInput { offset: 0, declared: 2, remaining: 1, .. }));
+    assert!(matches!(
+        err(&[0x62, 0x01]).kind(),
+        ErrorKind::LengthExceedsInput { offset: 0, declared: 2, remaining: 1, .. }
+    ));
     // A reserved tag.
-    assert!(matches!(err(&[0x61, 0xF7]), Error::UnknownTag { offset: 1, tag: 0xF7 }));
+    assert!(matches!(err(&[0x61, 0xF7]).kind(), ErrorKind::UnknownTag { offset: 1, tag: 0xF7 }));
     // Invalid UTF-8.
-    assert!(matches!(err(&[0x61, 0x42, 0xC3, 0x28]), Error::InvalidUtf8 { offset: 2 }));
+    assert!(matches!(err(&[0x61, 0x42, 0xC3, 0x28]).kind(), ErrorKind::InvalidUtf8 { offset: 2 }));
     // A reference to a string never defined.
-    assert!(matches!(err(&[0x62, 0xED, 0x01, b'a', 0x81]), Error::BadStringRef { offset: 4, index: 1, defined: 1 }));
+    assert!(matches!(
+        err(&[0x62, 0xED, 0x01, b'a', 0x81]).kind(),
+        ErrorKind::BadStringRef { offset: 4, index: 1, defined: 1 }
+    ));
     // A reference to a shape never defined.
-    assert!(matches!(err(&[0xC3]), Error::BadShapeRef { offset: 0, index: 3, defined: 0 }));
+    assert!(matches!(err(&[0xC3]).kind(), ErrorKind::BadShapeRef { offset: 0, index: 3, defined: 0 }));
     // A shape referring to itself before it is complete.
-    assert!(matches!(err(&[0xEF, 0x01, 0xED, 0x01, b'a', 0xC0]), Error::BadShapeRef { offset: 5, .. }));
+    assert!(matches!(err(&[0xEF, 0x01, 0xED, 0x01, b'a', 0xC0]).kind(), ErrorKind::BadShapeRef { offset: 5, .. }));
     // Overlong and overflowing varints.
     let e = err(&[0xE3, 0x80, 0x00]);
-    assert!(matches!(e, Error::Varint { offset: 1, source: flatbox_wire::varint::VarintError::Overlong }), "{e:?}");
-    assert!(matches!(err(&[0xE3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]), Error::Varint { .. }));
+    assert!(
+        matches!(e.kind(), ErrorKind::Varint { offset: 1, source: flatbox_wire::varint::VarintError::Overlong }),
+        "{e:?}"
+    );
+    assert!(matches!(
+        err(&[0xE3, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]).kind(),
+        ErrorKind::Varint { .. }
+    ));
     // Trailing bytes.
-    assert!(matches!(err(&[0x01, 0x02]), Error::TrailingBytes { offset: 1, remaining: 1 }));
+    assert!(matches!(err(&[0x01, 0x02]).kind(), ErrorKind::TrailingBytes { offset: 1, remaining: 1 }));
     // A struct key that is not a string.
-    assert!(matches!(err(&[0xEF, 0x01, 0x05, 0x05]), Error::KeyNotString { offset: 2, tag: 0x05 }));
+    assert!(matches!(err(&[0xEF, 0x01, 0x05, 0x05]).kind(), ErrorKind::KeyNotString { offset: 2, tag: 0x05 }));
     // Bad timestamps and packed arrays.
-    assert!(matches!(err(&[0xF2, 0x00, 0x80, 0x94, 0xEB, 0xDC, 0x03]), Error::InvalidValue { what: "timestamp", .. }));
-    assert!(matches!(err(&[0xF4, 0x0B, 0x00]), Error::InvalidValue { what: "packed array", .. }));
-    assert!(matches!(err(&[0xF4, 0x03, 0x01, 0x07, 0x00, 0x00]), Error::InvalidValue { offset: 3, .. }));
+    assert!(matches!(
+        err(&[0xF2, 0x00, 0x80, 0x94, 0xEB, 0xDC, 0x03]).kind(),
+        ErrorKind::InvalidValue { what: "timestamp", .. }
+    ));
+    assert!(matches!(err(&[0xF4, 0x0B, 0x00]).kind(), ErrorKind::InvalidValue { what: "packed array", .. }));
+    assert!(matches!(err(&[0xF4, 0x03, 0x01, 0x07, 0x00, 0x00]).kind(), ErrorKind::InvalidValue { offset: 3, .. }));
     // The messages are lowercase and name the offset.
     for e in [err(&[0x62, 0x01]), err(&[0xF7]), err(&[0xC3]), err(&[0x01, 0x02])] {
         let message = e.to_string();
@@ -112,7 +127,7 @@ fn type_mismatches_name_what_was_expected_and_where() {
     let bytes_value: Value = flatbox_wire::from_slice(&bytes).unwrap();
     let bytes = flatbox_wire::to_vec(&bytes_value).unwrap();
     let e = flatbox_wire::from_slice::<Typed>(&bytes).unwrap_err();
-    assert!(matches!(e, Error::Custom { offset: 6, .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::Custom { offset: 6, .. }), "{e:?}");
     assert_eq!(e.to_string(), "missing field `name` (at byte 6)");
 }
 
@@ -123,12 +138,12 @@ fn limits_are_enforced() {
     let bytes = flatbox_wire::to_vec_with_config(&strings, config).unwrap();
     let mut de = flatbox_wire::Deserializer::from_slice(&bytes).with_limits(Limits::default().max_interned(5));
     let e = Vec::<String>::deserialize(&mut de).unwrap_err();
-    assert!(matches!(e, Error::TableFull { what: "interned strings", limit: 5, .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::TableFull { what: "interned strings", limit: 5, .. }), "{e:?}");
 
     let bytes = flatbox_wire::to_vec(&vec![1_u8; 100]).unwrap();
     let e = flatbox_wire::from_reader_with_limits::<_, Vec<u8>>(&bytes[..], Limits::default().max_reader_bytes(50))
         .unwrap_err();
-    assert!(matches!(e, Error::LengthExceedsInput { .. }), "{e:?}");
+    assert!(matches!(e.kind(), ErrorKind::LengthExceedsInput { .. }), "{e:?}");
 }
 
 #[derive(Serialize)]
@@ -234,4 +249,15 @@ fn a_timestamp_payload_with_nanos_past_a_second_is_refused() {
     assert_eq!((t.seconds(), t.nanos()), (0, 999_999_999));
     let again = flatbox_wire::to_vec(&value).unwrap();
     assert_eq!(flatbox_wire::from_slice::<Value>(&again).unwrap(), value);
+}
+
+#[test]
+fn error_is_one_pointer_so_results_stay_small() {
+    assert_eq!(size_of::<Error>(), size_of::<usize>());
+    assert_eq!(size_of::<flatbox_wire::Result<u64>>(), 2 * size_of::<usize>());
+    // The kind keeps the offset and the message.
+    let e = err(&[0x61, 0xF7]);
+    assert_eq!(e.offset(), Some(1));
+    assert_eq!(e.to_string(), "unknown tag 0xF7 at byte 1");
+    assert!(matches!(e.into_kind(), ErrorKind::UnknownTag { offset: 1, tag: 0xF7 }));
 }

@@ -279,3 +279,46 @@ fn a_plain_array_of_numbers_decodes_into_packed() {
     let p: Packed<Vec<f64>> = flatbox_wire::from_slice(&encoded).unwrap();
     assert_eq!(p.0, [1.5, 2.5]);
 }
+
+/// The second struct of a shape decodes as a sequence of its fields when the
+/// shape is the struct's own field list, and by key otherwise: skipped and
+/// defaulted fields, and a type whose fields are in another order.
+#[test]
+fn structs_of_a_known_shape_decode_in_order_or_by_key() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Row {
+        id: u32,
+        #[serde(skip)]
+        cache: Option<u8>,
+        name: String,
+        #[serde(default)]
+        score: f64,
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Reordered {
+        score: f64,
+        name: String,
+        id: u32,
+    }
+    // A value of the wrong type in an in-order struct is still an error at
+    // its offset: `name` (a string) read as the `id` of a struct with the
+    // same field names in another order.
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "only decoded")]
+    struct Swapped {
+        id: String,
+        name: u32,
+        score: f64,
+    }
+    let rows: Vec<Row> =
+        (0..3).map(|i| Row { id: i, cache: None, name: format!("r{i}"), score: f64::from(i) / 2.0 }).collect();
+    let bytes = flatbox_wire::to_vec(&rows).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Row>>(&bytes).unwrap(), rows);
+    let back: Vec<Reordered> = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(
+        back.iter().map(|r| (r.id, r.name.as_str(), r.score)).collect::<Vec<_>>(),
+        [(0, "r0", 0.0), (1, "r1", 0.5), (2, "r2", 1.0)]
+    );
+    let e = flatbox_wire::from_slice::<Vec<Swapped>>(&bytes).unwrap_err();
+    assert!(e.offset().is_some(), "{e}");
+}
