@@ -199,8 +199,9 @@ pub fn read_u64(bytes: &[u8]) -> Result<(u64, usize), VarintError> {
     read_u64_general(bytes)
 }
 
-#[inline]
-fn read_u64_unrolled(b: &[u8; MAX_LEN_U64]) -> Result<(u64, usize), VarintError> {
+#[allow(clippy::inline_always, reason = "the decoder's varint fast path; called, it was a third slower")]
+#[inline(always)]
+pub(crate) fn read_u64_unrolled(b: &[u8; MAX_LEN_U64]) -> Result<(u64, usize), VarintError> {
     // Branch-free for varints of up to eight bytes: the first byte whose
     // high bit is clear ends the varint, found from the continuation bits
     // of all eight at once; then the 7-bit groups are packed together in
