@@ -276,17 +276,11 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    /// A shape reference: index of the shape, checked.
-    fn shape_ref(&mut self, index: u64, at: usize) -> Result<usize> {
-        match usize::try_from(index) {
-            Ok(i) if self.shapes.get(i).is_some_and(|s| s.complete) => Ok(i),
-            _ => Err(ErrorKind::BadShapeRef {
-                offset: at,
-                index,
-                defined: self.shapes.iter().take_while(|s| s.complete).count(),
-            }
-            .into()),
-        }
+    /// The error for a reference to a shape not (yet completely) defined.
+    #[cold]
+    fn bad_shape_ref(&self, index: u64, at: usize) -> Error {
+        ErrorKind::BadShapeRef { offset: at, index, defined: self.shapes.iter().take_while(|s| s.complete).count() }
+            .into()
     }
 
     fn begin_shape(&mut self, at: usize) -> Result<usize> {
@@ -299,21 +293,10 @@ impl<'de> Deserializer<'de> {
         Ok(len)
     }
 
-    /// Builds (or reuses) the map from a shape's keys to the positions of
-    /// `fields`, the struct's field list: where it starts in `field_maps`,
-    /// and whether the keys are `fields` itself, in order.
-    #[inline]
-    fn field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> (usize, bool) {
-        let address = fields.as_ptr() as usize;
-        let s = &self.shapes[shape];
-        if let Some((a, start, in_order)) = s.field_map
-            && a == address
-        {
-            return (start, in_order);
-        }
-        self.build_field_map(shape, fields)
-    }
-
+    /// Builds the map from a shape's keys to the positions of `fields`, the
+    /// struct's field list: where it starts in `field_maps`, and whether the
+    /// keys are `fields` itself, in order. `struct_of_shape` reuses it while
+    /// the same list asks.
     #[cold]
     fn build_field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> (usize, bool) {
         let address = fields.as_ptr() as usize;
@@ -500,8 +483,11 @@ impl<'de> Deserializer<'de> {
         fields: Option<&'static [&'static str]>,
         visitor: V,
     ) -> Result<V::Value> {
-        let shape = self.shape_ref(index, at)?;
-        let len = self.shapes[shape].len;
+        // One look-up of the shape for its check, length and field map.
+        let (shape, len, cached) = match usize::try_from(index).ok().and_then(|i| Some((i, self.shapes.get(i)?))) {
+            Some((i, s)) if s.complete => (i, s.len, s.field_map),
+            _ => return Err(self.bad_shape_ref(index, at)),
+        };
         if len > self.remaining() {
             return Err(ErrorKind::LengthExceedsInput {
                 offset: at,
@@ -511,7 +497,10 @@ impl<'de> Deserializer<'de> {
             }
             .into());
         }
-        let map = match fields.map(|f| self.field_map(shape, f)) {
+        let map = match fields.map(|f| match cached {
+            Some((address, start, in_order)) if address == f.as_ptr() as usize => (start, in_order),
+            _ => self.build_field_map(shape, f),
+        }) {
             // The shape is the struct's own field list: its values are the
             // fields in order, which a derived visitor reads as a sequence
             // (as from postcard or bincode) without matching a key per field.
@@ -882,7 +871,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     #[inline]
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         // Fast path: the tag and all four bytes are there.
-        if let Some(&[tag::F32, b0, b1, b2, b3]) = self.input.get(self.pos..self.pos + 5) {
+        if let Some(&[tag::F32, b0, b1, b2, b3]) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<5>) {
             self.pos += 5;
             return visitor.visit_f32(f32::from_le_bytes([b0, b1, b2, b3]));
         }
@@ -892,7 +881,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     #[inline]
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         // Fast path: the tag and all eight bytes are there.
-        if let Some(&[tag::F64, b0, b1, b2, b3, b4, b5, b6, b7]) = self.input.get(self.pos..self.pos + 9) {
+        if let Some(&[tag::F64, b0, b1, b2, b3, b4, b5, b6, b7]) =
+            self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<9>)
+        {
             self.pos += 9;
             return visitor.visit_f64(f64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
         }
