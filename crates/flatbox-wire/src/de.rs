@@ -151,20 +151,11 @@ impl<'de> Deserializer<'de> {
     #[allow(clippy::inline_always, reason = "measured: see the comment above")]
     #[inline(always)]
     fn varint_u64(&mut self) -> Result<u64> {
-        if let Some(b) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<{ varint::MAX_LEN_U64 }>) {
-            if b[0] < 0x80 {
-                self.pos += 1;
-                return Ok(u64::from(b[0]));
-            }
-            // Two bytes (128..16384: counts, lengths, ids): no word assembly.
-            if b[1] < 0x80 && b[1] != 0 {
-                self.pos += 2;
-                return Ok(u64::from(b[0] & 0x7F) | (u64::from(b[1]) << 7));
-            }
-            if let Ok((v, n)) = varint::read_u64_unrolled(b) {
-                self.pos += n;
-                return Ok(v);
-            }
+        if let Some(b) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<{ varint::MAX_LEN_U64 }>)
+            && let Some((v, n)) = varint_of_ten(b)
+        {
+            self.pos += n;
+            return Ok(v);
         }
         self.varint_u64_near_end()
     }
@@ -532,6 +523,21 @@ impl<'de> Deserializer<'de> {
     }
 }
 
+/// The varint at the start of `b` and its length; `None` when it is bad
+/// (the careful reader then says how).
+#[allow(clippy::inline_always, reason = "the decoder's hot path; see `varint_u64`")]
+#[inline(always)]
+fn varint_of_ten(b: &[u8; varint::MAX_LEN_U64]) -> Option<(u64, usize)> {
+    if b[0] < 0x80 {
+        return Some((u64::from(b[0]), 1));
+    }
+    // Two bytes (128..16384: counts, lengths, ids): no word assembly.
+    if b[1] < 0x80 && b[1] != 0 {
+        return Some((u64::from(b[0] & 0x7F) | (u64::from(b[1]) << 7), 2));
+    }
+    varint::read_u64_unrolled(b).ok()
+}
+
 /// The error for tag `t` at `at` where `expected` was needed.
 fn unexpected(t: u8, at: usize, expected: &'static str) -> Error {
     if t >= tag::FIRST_RESERVED {
@@ -790,6 +796,23 @@ macro_rules! unsigned {
     ($method:ident, $visit:ident, $t:ty) => {
         #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            // Fast path: the tag and the longest varint are there, behind
+            // one bounds check.
+            if let Some(b) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<{ 1 + varint::MAX_LEN_U64 }>) {
+                let t = b[0];
+                if t <= 0x3F {
+                    self.pos += 1;
+                    return visitor.$visit(<$t>::from(t));
+                }
+                if t == tag::UINT
+                    && let Ok(ten) = <&[u8; varint::MAX_LEN_U64]>::try_from(&b[1..])
+                    && let Some((v, n)) = varint_of_ten(ten)
+                    && let Ok(v) = <$t>::try_from(v)
+                {
+                    self.pos += 1 + n;
+                    return visitor.$visit(v);
+                }
+            }
             let t = self.next_tag()?;
             match t {
                 0x00..=0x3F => visitor.visit_u64(u64::from(t)),
