@@ -1030,7 +1030,17 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     }
 
     #[inline]
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        // Fast path: the inline array of exactly `len` elements (a point, a
+        // pair) a tuple is written as, without matching other tags.
+        if let Ok(n) = u8::try_from(len)
+            && n <= tag::ARRAY_INLINE_MAX
+            && self.input.get(self.pos) == Some(&(tag::ARRAY_INLINE + n))
+        {
+            let at = self.pos;
+            self.pos += 1;
+            return self.seq(len, at, visitor);
+        }
         self.deserialize_seq(visitor)
     }
 
