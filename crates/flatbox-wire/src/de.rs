@@ -55,7 +55,9 @@ pub struct Deserializer<'de> {
     input: &'de [u8],
     pos: usize,
     limits: Limits,
-    depth: usize,
+    /// How many more levels may be entered (the depth limit less the
+    /// current depth): one compare with zero a level.
+    depth_left: usize,
     // Inline capacity: small messages decode without allocating tables.
     strings: SmallVec<[&'de str; 16]>,
     shapes: SmallVec<[Shape<'de>; 4]>,
@@ -69,7 +71,7 @@ impl<'de> Deserializer<'de> {
             input,
             pos: 0,
             limits: Limits::default(),
-            depth: 0,
+            depth_left: Limits::default().max_depth,
             strings: SmallVec::new(),
             shapes: SmallVec::new(),
             field_maps: Vec::new(),
@@ -79,6 +81,8 @@ impl<'de> Deserializer<'de> {
     /// Replaces the limits.
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
+        let depth = self.limits.max_depth - self.depth_left;
+        self.depth_left = limits.max_depth.saturating_sub(depth);
         self.limits = limits;
         self
     }
@@ -247,16 +251,16 @@ impl<'de> Deserializer<'de> {
 
     #[inline]
     fn enter(&mut self, at: usize) -> Result<()> {
-        if self.depth >= self.limits.max_depth {
+        if self.depth_left == 0 {
             return Err(ErrorKind::DepthLimit { offset: at, limit: self.limits.max_depth }.into());
         }
-        self.depth += 1;
+        self.depth_left -= 1;
         Ok(())
     }
 
     #[inline]
     fn leave(&mut self) {
-        self.depth -= 1;
+        self.depth_left += 1;
     }
 
     fn read_u64_payload(&mut self, t: u8, expected: &'static str) -> Result<u64> {
