@@ -55,7 +55,9 @@ pub struct Deserializer<'de> {
     input: &'de [u8],
     pos: usize,
     limits: Limits,
-    depth: usize,
+    /// How many more levels may be entered (the depth limit less the
+    /// current depth): one compare with zero a level.
+    depth_left: usize,
     // Inline capacity: small messages decode without allocating tables.
     strings: SmallVec<[&'de str; 16]>,
     shapes: SmallVec<[Shape<'de>; 4]>,
@@ -69,7 +71,7 @@ impl<'de> Deserializer<'de> {
             input,
             pos: 0,
             limits: Limits::default(),
-            depth: 0,
+            depth_left: Limits::default().max_depth,
             strings: SmallVec::new(),
             shapes: SmallVec::new(),
             field_maps: Vec::new(),
@@ -79,6 +81,8 @@ impl<'de> Deserializer<'de> {
     /// Replaces the limits.
     #[must_use]
     pub fn with_limits(mut self, limits: Limits) -> Self {
+        let depth = self.limits.max_depth - self.depth_left;
+        self.depth_left = limits.max_depth.saturating_sub(depth);
         self.limits = limits;
         self
     }
@@ -145,8 +149,25 @@ impl<'de> Deserializer<'de> {
         Ok(bytes)
     }
 
-    #[inline]
+    /// A varint. With ten bytes left (all but a message's last few
+    /// varints), one bounds check covers every byte it can take. Inlined
+    /// into its callers: called, it cost a third of its instructions.
+    #[allow(clippy::inline_always, reason = "measured: see the comment above")]
+    #[inline(always)]
     fn varint_u64(&mut self) -> Result<u64> {
+        if let Some(b) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<{ varint::MAX_LEN_U64 }>)
+            && let Some((v, n)) = varint_of_ten(b)
+        {
+            self.pos += n;
+            return Ok(v);
+        }
+        self.varint_u64_near_end()
+    }
+
+    /// A varint within ten bytes of the end, or a bad one (with its offset).
+    #[cold]
+    #[inline(never)]
+    fn varint_u64_near_end(&mut self) -> Result<u64> {
         let (v, n) = varint::read_u64(&self.input[self.pos..])
             .map_err(|source| ErrorKind::Varint { offset: self.pos, source })?;
         self.pos += n;
@@ -230,16 +251,16 @@ impl<'de> Deserializer<'de> {
 
     #[inline]
     fn enter(&mut self, at: usize) -> Result<()> {
-        if self.depth >= self.limits.max_depth {
+        if self.depth_left == 0 {
             return Err(ErrorKind::DepthLimit { offset: at, limit: self.limits.max_depth }.into());
         }
-        self.depth += 1;
+        self.depth_left -= 1;
         Ok(())
     }
 
     #[inline]
     fn leave(&mut self) {
-        self.depth -= 1;
+        self.depth_left += 1;
     }
 
     fn read_u64_payload(&mut self, t: u8, expected: &'static str) -> Result<u64> {
@@ -250,17 +271,11 @@ impl<'de> Deserializer<'de> {
         }
     }
 
-    /// A shape reference: index of the shape, checked.
-    fn shape_ref(&mut self, index: u64, at: usize) -> Result<usize> {
-        match usize::try_from(index) {
-            Ok(i) if self.shapes.get(i).is_some_and(|s| s.complete) => Ok(i),
-            _ => Err(ErrorKind::BadShapeRef {
-                offset: at,
-                index,
-                defined: self.shapes.iter().take_while(|s| s.complete).count(),
-            }
-            .into()),
-        }
+    /// The error for a reference to a shape not (yet completely) defined.
+    #[cold]
+    fn bad_shape_ref(&self, index: u64, at: usize) -> Error {
+        ErrorKind::BadShapeRef { offset: at, index, defined: self.shapes.iter().take_while(|s| s.complete).count() }
+            .into()
     }
 
     fn begin_shape(&mut self, at: usize) -> Result<usize> {
@@ -273,21 +288,10 @@ impl<'de> Deserializer<'de> {
         Ok(len)
     }
 
-    /// Builds (or reuses) the map from a shape's keys to the positions of
-    /// `fields`, the struct's field list: where it starts in `field_maps`,
-    /// and whether the keys are `fields` itself, in order.
-    #[inline]
-    fn field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> (usize, bool) {
-        let address = fields.as_ptr() as usize;
-        let s = &self.shapes[shape];
-        if let Some((a, start, in_order)) = s.field_map
-            && a == address
-        {
-            return (start, in_order);
-        }
-        self.build_field_map(shape, fields)
-    }
-
+    /// Builds the map from a shape's keys to the positions of `fields`, the
+    /// struct's field list: where it starts in `field_maps`, and whether the
+    /// keys are `fields` itself, in order. `struct_of_shape` reuses it while
+    /// the same list asks.
     #[cold]
     fn build_field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> (usize, bool) {
         let address = fields.as_ptr() as usize;
@@ -474,8 +478,11 @@ impl<'de> Deserializer<'de> {
         fields: Option<&'static [&'static str]>,
         visitor: V,
     ) -> Result<V::Value> {
-        let shape = self.shape_ref(index, at)?;
-        let len = self.shapes[shape].len;
+        // One look-up of the shape for its check, length and field map.
+        let (shape, len, cached) = match usize::try_from(index).ok().and_then(|i| Some((i, self.shapes.get(i)?))) {
+            Some((i, s)) if s.complete => (i, s.len, s.field_map),
+            _ => return Err(self.bad_shape_ref(index, at)),
+        };
         if len > self.remaining() {
             return Err(ErrorKind::LengthExceedsInput {
                 offset: at,
@@ -485,7 +492,10 @@ impl<'de> Deserializer<'de> {
             }
             .into());
         }
-        let map = match fields.map(|f| self.field_map(shape, f)) {
+        let map = match fields.map(|f| match cached {
+            Some((address, start, in_order)) if address == f.as_ptr() as usize => (start, in_order),
+            _ => self.build_field_map(shape, f),
+        }) {
             // The shape is the struct's own field list: its values are the
             // fields in order, which a derived visitor reads as a sequence
             // (as from postcard or bincode) without matching a key per field.
@@ -515,6 +525,21 @@ impl<'de> Deserializer<'de> {
         let value = result?;
         if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(len, &"fewer fields in the struct")) }
     }
+}
+
+/// The varint at the start of `b` and its length; `None` when it is bad
+/// (the careful reader then says how).
+#[allow(clippy::inline_always, reason = "the decoder's hot path; see `varint_u64`")]
+#[inline(always)]
+fn varint_of_ten(b: &[u8; varint::MAX_LEN_U64]) -> Option<(u64, usize)> {
+    if b[0] < 0x80 {
+        return Some((u64::from(b[0]), 1));
+    }
+    // Two bytes (128..16384: counts, lengths, ids): no word assembly.
+    if b[1] < 0x80 && b[1] != 0 {
+        return Some((u64::from(b[0] & 0x7F) | (u64::from(b[1]) << 7), 2));
+    }
+    varint::read_u64_unrolled(b).ok()
 }
 
 /// The error for tag `t` at `at` where `expected` was needed.
@@ -775,6 +800,23 @@ macro_rules! unsigned {
     ($method:ident, $visit:ident, $t:ty) => {
         #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            // Fast path: the tag and the longest varint are there, behind
+            // one bounds check.
+            if let Some(b) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<{ 1 + varint::MAX_LEN_U64 }>) {
+                let t = b[0];
+                if t <= 0x3F {
+                    self.pos += 1;
+                    return visitor.$visit(<$t>::from(t));
+                }
+                if t == tag::UINT
+                    && let Ok(ten) = <&[u8; varint::MAX_LEN_U64]>::try_from(&b[1..])
+                    && let Some((v, n)) = varint_of_ten(ten)
+                    && let Ok(v) = <$t>::try_from(v)
+                {
+                    self.pos += 1 + n;
+                    return visitor.$visit(v);
+                }
+            }
             let t = self.next_tag()?;
             match t {
                 0x00..=0x3F => visitor.visit_u64(u64::from(t)),
@@ -856,7 +898,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     #[inline]
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         // Fast path: the tag and all four bytes are there.
-        if let Some(&[tag::F32, b0, b1, b2, b3]) = self.input.get(self.pos..self.pos + 5) {
+        if let Some(&[tag::F32, b0, b1, b2, b3]) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<5>) {
             self.pos += 5;
             return visitor.visit_f32(f32::from_le_bytes([b0, b1, b2, b3]));
         }
@@ -866,7 +908,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     #[inline]
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         // Fast path: the tag and all eight bytes are there.
-        if let Some(&[tag::F64, b0, b1, b2, b3, b4, b5, b6, b7]) = self.input.get(self.pos..self.pos + 9) {
+        if let Some(&[tag::F64, b0, b1, b2, b3, b4, b5, b6, b7]) =
+            self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<9>)
+        {
             self.pos += 9;
             return visitor.visit_f64(f64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
         }
@@ -990,7 +1034,17 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     }
 
     #[inline]
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        // Fast path: the inline array of exactly `len` elements (a point, a
+        // pair) a tuple is written as, without matching other tags.
+        if let Ok(n) = u8::try_from(len)
+            && n <= tag::ARRAY_INLINE_MAX
+            && self.input.get(self.pos) == Some(&(tag::ARRAY_INLINE + n))
+        {
+            let at = self.pos;
+            self.pos += 1;
+            return self.seq(len, at, visitor);
+        }
         self.deserialize_seq(visitor)
     }
 
