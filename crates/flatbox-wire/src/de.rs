@@ -431,13 +431,26 @@ impl<'de> Deserializer<'de> {
             }
             .into());
         }
+        self.counted_seq(n, at, visitor, &"fewer elements in the array")
+    }
+
+    /// Hands `visitor` the next `n` values as a sequence (their count
+    /// already checked against the input), then checks it took them all.
+    #[inline]
+    fn counted_seq<V: Visitor<'de>>(
+        &mut self,
+        n: usize,
+        at: usize,
+        visitor: V,
+        fewer: &'static &'static str,
+    ) -> Result<V::Value> {
         self.enter(at)?;
         let mut access = Counted { de: &mut *self, left: n };
         let result = visitor.visit_seq(&mut access);
         let left = access.left;
         self.leave();
         let value = result?;
-        if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(n, &"fewer elements in the array")) }
+        if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(n, fewer)) }
     }
 
     fn map<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
@@ -499,7 +512,7 @@ impl<'de> Deserializer<'de> {
             // The shape is the struct's own field list: its values are the
             // fields in order, which a derived visitor reads as a sequence
             // (as from postcard or bincode) without matching a key per field.
-            Some((_, true)) => return self.seq_of_fields(len, at, visitor),
+            Some((_, true)) => return self.counted_seq(len, at, visitor, &"fewer fields in the struct"),
             Some((start, false)) => Some(start),
             None => None,
         };
@@ -510,20 +523,6 @@ impl<'de> Deserializer<'de> {
         self.leave();
         let value = result?;
         if consumed == len { Ok(value) } else { Err(de::Error::invalid_length(len, &"fewer fields in the struct")) }
-    }
-}
-
-impl<'de> Deserializer<'de> {
-    /// The values of a struct whose shape is its field list, in order.
-    #[inline]
-    fn seq_of_fields<V: Visitor<'de>>(&mut self, len: usize, at: usize, visitor: V) -> Result<V::Value> {
-        self.enter(at)?;
-        let mut access = Counted { de: &mut *self, left: len };
-        let result = visitor.visit_seq(&mut access);
-        let left = access.left;
-        self.leave();
-        let value = result?;
-        if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(len, &"fewer fields in the struct")) }
     }
 }
 
