@@ -56,6 +56,11 @@ fn main() {
         "records-1m" => run(&tutorial::records_1m(), format, op, n),
         "pipeline-cache" => run(&tutorial::pipeline_cache(), format, op, n),
         "pipeline-network" => run(&tutorial::pipeline_network(), format, op, n),
+        "range-10k" => run(&tutorial::range_10k(), format, op, n),
+        "float-array-1m" => run(&tutorial::float_array_1m(), format, op, n),
+        "pipeline-array" => run(&tutorial::pipeline_array(), format, op, n),
+        "custom-test-data" => run(&tutorial::custom_test_data(), format, op, n),
+        "table-100k" => run(&tutorial::table_100k(), format, op, n),
         other => panic!("unknown dataset {other}"),
     }
 }

@@ -146,6 +146,26 @@ fn every_hex_example_in_format_md_matches_its_table_row() {
     assert_eq!(seen, table.len(), "every table row has an example block");
 }
 
+#[test]
+fn every_walk_through_in_format_md_is_what_inspect_prints() {
+    // Each listing under a `walkthrough: a+b` label is `inspect` of the
+    // golden vectors a and b, one value after the other.
+    let spec = include_str!("../../FORMAT.md");
+    let mut seen = 0;
+    for block in spec.split("<!-- walkthrough: ").skip(1) {
+        let labels = block.split(" -->").next().unwrap();
+        let mut bytes = Vec::new();
+        for label in labels.split('+') {
+            bytes.extend(golden(label).unwrap_or_else(|| panic!("walk-through names unknown vector {label}")));
+        }
+        let listing = block.split("```text\n").nth(1).unwrap().split("```").next().unwrap();
+        let printed = flatbox_wire::inspect(&bytes).unwrap();
+        assert_eq!(printed.trim_end(), listing.trim_end(), "FORMAT.md walk-through of {labels}");
+        seen += 1;
+    }
+    assert_eq!(seen, 4, "every walk-through carries a label");
+}
+
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct Person {
     name: String,
