@@ -389,7 +389,9 @@ impl<'a> Serializer<'a> {
     /// offset they now start at.
     fn append_moved(&mut self, tail: &[u8], from: usize, to: usize, packed: &[(usize, usize, usize)]) {
         let mut at = from;
-        for &(pad_at, pad_len, size) in packed.iter().filter(|p| (from..to).contains(&p.0)) {
+        // An empty packed array with no padding ends its value: its padding
+        // is at `to` itself, and may need bytes where it lands.
+        for &(pad_at, pad_len, size) in packed.iter().filter(|p| from < p.0 && p.0 <= to) {
             self.out.extend_from_slice(&tail[at..pad_at]);
             let misalignment = (self.out.len() - self.base) % size;
             if misalignment != 0 {

@@ -322,3 +322,45 @@ fn structs_of_a_known_shape_decode_in_order_or_by_key() {
     let e = flatbox_wire::from_slice::<Vec<Swapped>>(&bytes).unwrap_err();
     assert!(e.offset().is_some(), "{e}");
 }
+
+/// A sequence whose length serde does not know (its header is written at
+/// the end, and its items move).
+struct Unsized(Vec<Value>);
+
+impl Serialize for Unsized {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        // `filter` hides the length from `collect_seq`.
+        serializer.collect_seq(self.0.iter().filter(|_| true))
+    }
+}
+
+/// Two values of this type with the same field count but other fields
+/// make the encoder rewrite the second as a map, moving its first field.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Sometimes {
+    c: Value,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    a: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    b: Option<u8>,
+}
+
+#[test]
+fn a_moved_empty_packed_array_is_padded_for_where_it_lands() {
+    // An empty packed array with no padding where it was first written
+    // ends its value: moved by one byte, it needs a byte of padding.
+    let items = vec![Value::Null, Value::Packed(PackedArray::U16(vec![]))];
+    let bytes = flatbox_wire::to_vec(&Unsized(items.clone())).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Value>>(&bytes).unwrap(), items, "{bytes:02X?}");
+    assert_eq!(bytes, flatbox_wire::to_vec(&items).unwrap());
+    // The same in a struct rewritten as a map.
+    for prefix in [vec![], vec![Value::Null]] {
+        let first = Sometimes { c: Value::Array(prefix.clone()), a: Some(1), b: None };
+        let mut second_c = prefix.clone();
+        second_c.push(Value::Packed(PackedArray::U16(vec![])));
+        let second = Sometimes { c: Value::Array(second_c), a: None, b: Some(2) };
+        let both = vec![first, second];
+        let bytes = flatbox_wire::to_vec(&both).unwrap();
+        assert_eq!(flatbox_wire::from_slice::<Vec<Sometimes>>(&bytes).unwrap(), both, "{bytes:02X?}");
+    }
+}
