@@ -45,11 +45,7 @@ fn member_dirs() -> Vec<PathBuf> {
 fn every_rust_file_under_crates_starts_with_a_module_doc() {
     let offenders: Vec<String> = files_under(&project_root().join("crates"), "rs")
         .into_iter()
-        .filter(|path| {
-            let text = fs::read_to_string(path).unwrap_or_default();
-            // Generated code says so on its first line instead.
-            !text.starts_with("//!") && !text.lines().next().is_some_and(|l| l.contains("@generated"))
-        })
+        .filter(|path| !fs::read_to_string(path).unwrap_or_default().starts_with("//!"))
         .map(|path| path.display().to_string())
         .collect();
     assert!(offenders.is_empty(), "these files do not start with a `//!` line:\n{}", offenders.join("\n"));
