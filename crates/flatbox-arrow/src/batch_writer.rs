@@ -9,6 +9,8 @@ use arrow_array::RecordBatch;
 use arrow_ipc::writer::{FileWriter, StreamWriter};
 use arrow_schema::SchemaRef;
 use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_writer::ArrowRowGroupWriterFactory;
+use parquet::file::writer::SerializedFileWriter;
 
 use crate::{Error, IpcCompression, ParquetCompression, Result};
 
@@ -181,6 +183,22 @@ impl<W: Write + Send> BatchWriter<W> {
     #[must_use]
     pub fn rows(&self) -> u64 {
         self.rows
+    }
+
+    /// The Parquet writer taken apart, for row groups encoded elsewhere
+    /// (on other threads) and appended in order.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Parquet`] when this writes no Parquet, or writing fails.
+    pub(crate) fn into_parquet_parts(self) -> Result<(SerializedFileWriter<W>, ArrowRowGroupWriterFactory)> {
+        match self.inner {
+            Inner::Parquet(w) => w.into_serialized_writer().map_err(|e| Error::parquet("writing parquet", e)),
+            _ => Err(Error::parquet(
+                "writing parquet",
+                parquet::errors::ParquetError::General(format!("the writer writes {:?}, not parquet", self.format)),
+            )),
+        }
     }
 
     /// Writes the end (footer, end-of-stream marker) and returns the output.

@@ -24,7 +24,9 @@
 //! - **Incremental writing**: [`BatchWriter`] writes batches one at a time
 //!   to an IPC file or stream or a Parquet file ([`BatchFormat`]).
 //! - **NDJSON**: [`ndjson`] reads NDJSON into batches (arrow-json's schema
-//!   inference and decoder, strict) and writes batches as NDJSON or JSON.
+//!   inference and decoder, strict) and writes batches as NDJSON or JSON;
+//!   [`ndjson::FileToParquet`] converts an NDJSON file to Parquet on every
+//!   core.
 //! - **Inspection**: [`inspect`] summarises an IPC file or stream: schema,
 //!   body compression, and per batch each column's nulls and min/max.
 //! - **The record model**: [`records::to_records`] /

@@ -19,6 +19,10 @@
 //! Each error is [`Error::NdjsonLine`], naming the line and whether a wider
 //! inference could help.
 //!
+//! **A file to Parquet** ([`FileToParquet`]) decodes the same way, on every
+//! core: the file is cut into byte ranges that workers decode and encode
+//! into row groups, written in order.
+//!
 //! **Writing** ([`NdjsonWriter`]) is arrow-json's `LineDelimitedWriter`
 //! (or its array writer for a JSON document), one line per row. What
 //! arrow-json's writer does not take, or gets wrong, is handled first: a map
@@ -37,6 +41,10 @@ use arrow_json::writer::{JsonArray, LineDelimited, Writer, WriterBuilder};
 use arrow_schema::{ArrowError, DataType, FieldRef, Schema, SchemaRef};
 
 use crate::{Error, Result};
+
+mod to_parquet;
+
+pub use to_parquet::{FileToParquet, Written};
 
 /// Lines a schema is inferred from unless told otherwise.
 pub const DEFAULT_INFER_ROWS: usize = 8192;
@@ -102,32 +110,40 @@ impl<R: BufRead> NdjsonReader<std::io::Chain<Cursor<Vec<u8>>, R>> {
     /// [`Error::NdjsonLine`] when a line of the sample is not JSON or the
     /// sample's types do not agree; [`Error::Stream`] when reading fails.
     pub fn new(input: &str, mut reader: R, inference: Inference) -> Result<Self> {
-        let limit = match inference {
-            Inference::Sample(n) => n,
-            Inference::Whole => usize::MAX,
-        };
-        let mut sample = Vec::new();
-        let mut rows = 0;
-        let mut inference = inference;
-        while rows < limit {
-            let start = sample.len();
-            let n = reader.read_until(b'\n', &mut sample).map_err(|e| Error::Stream {
-                input: input.to_owned(),
-                offset: start as u64,
-                source: e,
-            })?;
-            if n == 0 {
-                // The sample is the whole input.
-                inference = Inference::Whole;
-                break;
-            }
-            if !is_blank(&sample[start..]) {
-                rows += 1;
-            }
-        }
+        let (sample, inference) = read_sample(input, &mut reader, inference)?;
         let schema = infer(input, &sample, inference)?;
         NdjsonReader::with_schema(input, Cursor::new(sample).chain(reader), Arc::new(schema), inference)
     }
+}
+
+/// The lines a schema is inferred from (`inference` says how many), and
+/// the inference they stand for: [`Inference::Whole`] when they are the
+/// whole input.
+fn read_sample<R: BufRead>(input: &str, reader: &mut R, inference: Inference) -> Result<(Vec<u8>, Inference)> {
+    let limit = match inference {
+        Inference::Sample(n) => n,
+        Inference::Whole => usize::MAX,
+    };
+    let mut sample = Vec::new();
+    let mut rows = 0;
+    let mut inference = inference;
+    while rows < limit {
+        let start = sample.len();
+        let n = reader.read_until(b'\n', &mut sample).map_err(|e| Error::Stream {
+            input: input.to_owned(),
+            offset: start as u64,
+            source: e,
+        })?;
+        if n == 0 {
+            // The sample is the whole input.
+            inference = Inference::Whole;
+            break;
+        }
+        if !is_blank(&sample[start..]) {
+            rows += 1;
+        }
+    }
+    Ok((sample, inference))
 }
 
 impl<R: BufRead + Seek> NdjsonReader<R> {
@@ -279,6 +295,13 @@ struct Lines<R> {
     eof: bool,
     /// Bytes read from `reader` so far.
     read: u64,
+    /// Where in the whole input `reader` starts (for error offsets).
+    origin: u64,
+    /// No line that starts this many bytes or more past `origin` is handed
+    /// out (`u64::MAX`: no limit).
+    limit: u64,
+    /// Whether a line past `limit` was reached.
+    stopped: bool,
     /// Lines split off so far (blank ones included).
     line: u64,
     /// The rows of the chunk last handed out.
@@ -295,16 +318,51 @@ impl<R: Read> Lines<R> {
             filled: 0,
             eof: false,
             read: 0,
+            origin: 0,
+            limit: u64::MAX,
+            stopped: false,
             line: 0,
             starts: Vec::new(),
+        }
+    }
+
+    /// Where in the input `buf[i]` lies, counted from `origin`.
+    fn position(&self, i: usize) -> u64 {
+        self.read - (self.filled - i) as u64
+    }
+
+    /// Drops the input up to and including its first newline: the end of a
+    /// line that started before `origin` (not counted as a line).
+    fn skip_through_newline(&mut self) -> Result<()> {
+        loop {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.pos..self.filled]) {
+                self.pos += i + 1;
+                return Ok(());
+            }
+            self.pos = self.filled;
+            if self.eof {
+                return Ok(());
+            }
+            if self.buf.len() - self.filled < READ_CHUNK {
+                self.pos = 0;
+                self.filled = 0;
+            }
+            self.fill()?;
         }
     }
 
     /// The next `rows` non-blank lines (fewer at the end of the input), or
     /// `None` when there are none.
     fn next_chunk(&mut self, rows: usize) -> Result<Option<Chunk<'_>>> {
-        if self.buf.len() - self.filled < READ_CHUNK {
-            // Short of room: move what is not handed out yet to the front.
+        if self.stopped {
+            return Ok(None);
+        }
+        if self.buf.len() - self.filled < READ_CHUNK || self.pos >= READ_CHUNK {
+            // Short of room, or a read chunk's worth handed out: move what
+            // is not handed out yet to the front. (Only here: `fill` grows
+            // the buffer when a chunk needs more room, so without this a
+            // reader that returns less than the room, as a pipe does, would
+            // grow it without end.)
             self.buf.copy_within(self.pos..self.filled, 0);
             self.filled -= self.pos;
             self.pos = 0;
@@ -313,6 +371,10 @@ impl<R: Read> Lines<R> {
         starts.clear();
         let mut line_start = self.pos;
         while starts.len() < rows {
+            if self.limit != u64::MAX && self.position(line_start) >= self.limit {
+                self.stopped = true;
+                break;
+            }
             if let Some(i) = memchr::memchr(b'\n', &self.buf[line_start..self.filled]) {
                 let end = line_start + i + 1;
                 self.line += 1;
@@ -357,7 +419,9 @@ impl<R: Read> Lines<R> {
                     self.read += n as u64;
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(Error::Stream { input: self.input.clone(), offset: self.read, source: e }),
+                Err(e) => {
+                    return Err(Error::Stream { input: self.input.clone(), offset: self.origin + self.read, source: e });
+                }
             }
             return Ok(());
         }
@@ -673,4 +737,41 @@ fn json_type(dt: &DataType) -> std::result::Result<Option<DataType>, String> {
         }
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reader that hands out at most `step` bytes per read, as a pipe does.
+    struct Trickle {
+        text: Cursor<Vec<u8>>,
+        step: usize,
+    }
+
+    impl Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.step.min(buf.len());
+            self.text.read(&mut buf[..n])
+        }
+    }
+
+    #[test]
+    fn the_line_buffer_stays_bounded_through_short_reads() {
+        // 30 MB of lines of 150 bytes (a batch of them is more than a read
+        // chunk), read 64 KiB (a pipe's capacity) or 4093 bytes at a time.
+        let line = format!("{{\"a\":\"{}\"}}\n", "x".repeat(143));
+        let text = line.repeat(200_000).into_bytes();
+        for step in [64 << 10, 4093, 1 << 20] {
+            let mut lines = Lines::new("t", Trickle { text: Cursor::new(text.clone()), step });
+            let (mut rows, mut most) = (0, 0);
+            while let Some(chunk) = lines.next_chunk(8192).unwrap() {
+                rows += chunk.starts.len();
+                most = most.max(lines.buf.len());
+            }
+            assert_eq!(rows, 200_000, "step {step}");
+            // Two batches of lines and two read chunks at most.
+            assert!(most <= 2 * 8192 * line.len() + 2 * READ_CHUNK, "step {step}: the buffer grew to {most} bytes");
+        }
+    }
 }

@@ -663,13 +663,39 @@ struct BinarySink {
     buf: Vec<u8>,
 }
 
-impl Sink for BinarySink {
-    fn write(&mut self, record: &Value) -> anyhow::Result<()> {
-        self.buf.clear();
+impl BinarySink {
+    /// `value` in the sink's format, appended to `buf`.
+    fn encode(&self, value: &Value, buf: &mut Vec<u8>) -> anyhow::Result<()> {
         if self.format == FormatKind::Wire {
-            flatbox::wire::to_writer(&mut self.buf, record)?;
+            flatbox::wire::to_writer(buf, value)?;
         } else {
-            self.buf = records::to_msgpack(record)?;
+            buf.extend_from_slice(&records::to_msgpack(value)?);
+        }
+        Ok(())
+    }
+}
+
+impl Sink for BinarySink {
+    /// When a record (a map of columns) cannot be written, the error names
+    /// the column whose value the format cannot hold.
+    fn write(&mut self, record: &Value) -> anyhow::Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let encoded = self.encode(record, &mut buf);
+        self.buf = buf;
+        if let Err(e) = encoded {
+            if let Value::Map(entries) = record {
+                for (key, value) in entries {
+                    if let Err(inner) = self.encode(value, &mut Vec::new()) {
+                        let column = match key {
+                            Value::String(s) => s.clone(),
+                            other => format!("{other:?}"),
+                        };
+                        anyhow::bail!("column {column:?}: {} cannot hold it: {inner}", self.format.name());
+                    }
+                }
+            }
+            return Err(e.context(format!("{} cannot hold the record", self.format.name())));
         }
         self.output.write_all(&self.buf)?;
         Ok(())

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use flatbox_arrow::Error;
 use flatbox_arrow::arrow_array::{Array, BooleanArray, Float64Array, Int64Array, RecordBatch, StringArray};
 use flatbox_arrow::arrow_schema::{DataType, Field, Schema};
-use flatbox_arrow::ndjson::{Inference, NdjsonReader, NdjsonWriter};
+use flatbox_arrow::ndjson::{FileToParquet, Inference, NdjsonReader, NdjsonWriter};
 use proptest::prelude::*;
 
 fn read_all(text: &str, inference: Inference, batch_rows: usize) -> flatbox_arrow::Result<Vec<RecordBatch>> {
@@ -140,6 +140,108 @@ fn lines_across_reads_and_longer_than_the_buffer_keep_their_numbers() {
     // Two values on one line are refused, naming it.
     let (line, shown, _) = line_error("{\"a\":1}\n{\"a\":2} {\"a\":3}\n", Inference::Sample(1));
     assert_eq!(line, Some(2), "{shown}");
+}
+
+/// `(id, name)` of every row of batches of those two columns.
+fn id_names(batches: &[RecordBatch]) -> Vec<(i64, String)> {
+    batches
+        .iter()
+        .flat_map(|b| {
+            let ids = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap().clone();
+            let names = b.column(1).as_any().downcast_ref::<StringArray>().unwrap().clone();
+            (0..b.num_rows()).map(move |r| (ids.value(r), names.value(r).to_owned()))
+        })
+        .collect()
+}
+
+/// `text` written to a file, converted by [`FileToParquet`] with `threads`
+/// and `range_bytes`, and read back.
+fn file_to_parquet(
+    text: &str,
+    threads: usize,
+    range_bytes: Option<u64>,
+    row_group_rows: usize,
+) -> flatbox_arrow::Result<(flatbox_arrow::ndjson::Written, Vec<RecordBatch>)> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.ndjson");
+    std::fs::write(&path, text).unwrap();
+    let mut convert = FileToParquet::open("t.ndjson", &path, Inference::Sample(10))?
+        .with_threads(threads)
+        .with_row_group_rows(row_group_rows)
+        .with_batch_rows(100);
+    if let Some(bytes) = range_bytes {
+        convert = convert.with_range_bytes(bytes);
+    }
+    let mut seen = Vec::new();
+    let (bytes, written) =
+        convert.write(Vec::new(), flatbox_arrow::ParquetCompression::Zstd(1), |rows| seen.push(rows))?;
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]) && seen.last().copied().unwrap_or(0) == written.rows,
+        "progress {seen:?}"
+    );
+    let (schema, batches) = flatbox_arrow::read_parquet(bytes.into())?;
+    assert_eq!(schema.fields(), convert.schema().fields());
+    Ok((written, batches))
+}
+
+#[test]
+fn a_file_to_parquet_on_many_threads_holds_the_lines_rows_in_order() {
+    // The same input as above: rows of every length (one longer than a read
+    // chunk), blank and CRLF lines, no newline at the end; cut into ranges
+    // of many sizes, so that cuts fall inside lines, on newlines and inside
+    // blank lines.
+    let long = "x".repeat(3 << 20);
+    let mut text = String::new();
+    let mut expected = Vec::new();
+    for i in 0..3000_i64 {
+        let name = if i == 1500 { long.clone() } else { "y".repeat(usize::try_from(i).unwrap() % 700) };
+        let _ = write!(text, "{{\"id\":{i},\"name\":\"{name}\"}}");
+        text.push_str(if i % 7 == 0 { "\r\n \t\n" } else { "\n" });
+        expected.push((i, name));
+    }
+    text.push_str("{\"id\":3000,\"name\":\"end\"}");
+    expected.push((3000, "end".to_owned()));
+    for (threads, range_bytes, group_rows) in
+        [(1, None, 1 << 17), (2, None, 1000), (3, Some(4099), 7), (2, Some(65_537), 1 << 17)]
+    {
+        let (written, batches) = file_to_parquet(&text, threads, range_bytes, group_rows).unwrap();
+        let case = format!("{threads} threads, ranges of {range_bytes:?} bytes, groups of {group_rows}");
+        assert!(id_names(&batches) == expected, "{case}: rows differ");
+        assert_eq!((written.rows, written.lines), (3001, 3001 + 429), "{case}");
+        assert!(written.row_groups >= 3001 / group_rows, "{case}: {written:?}");
+    }
+    // Every cut of a small input, with blank lines and a line of spaces.
+    let small = "{\"id\":1,\"name\":\"a\"}\n\n{\"id\":2,\"name\":\"\"}\n   \n{\"id\":3,\"name\":\"cc\"}\n";
+    let want = vec![(1, "a".to_owned()), (2, String::new()), (3, "cc".to_owned())];
+    for bytes in 1..=u64::try_from(small.len()).unwrap() + 1 {
+        let (written, batches) = file_to_parquet(small, 2, Some(bytes), 2).unwrap();
+        assert_eq!(id_names(&batches), want, "ranges of {bytes} bytes");
+        assert_eq!((written.rows, written.lines), (3, 5), "ranges of {bytes} bytes");
+    }
+}
+
+#[test]
+fn a_file_to_parquet_names_the_first_bad_line_of_the_file() {
+    let mut text = String::new();
+    for i in 0..5000 {
+        let _ = writeln!(text, "{{\"id\":{i},\"name\":\"n{i}\"}}");
+    }
+    // Two bad lines, far apart: the first in the file's order is named,
+    // whichever range fails first, with its line counted from the file's
+    // start.
+    let bad = text.replacen("{\"id\":4000,", "{\"id\":\"x\",", 1).replacen("{\"id\":2500,", "{\"id\":2.5,", 1);
+    for (threads, range_bytes) in [(1, None), (2, Some(1000)), (4, Some(333))] {
+        let error = file_to_parquet(&bad, threads, range_bytes, 1 << 17).unwrap_err();
+        assert!(matches!(error, Error::NdjsonLine { line: Some(2501), widen: true, .. }), "{error}");
+        assert!(error.to_string().contains("2.5"), "{error}");
+    }
+    // Broken JSON at the very end.
+    let broken = format!("{text}{{\"id\":");
+    let error = file_to_parquet(&broken, 2, Some(512), 1 << 17).unwrap_err();
+    assert!(matches!(error, Error::NdjsonLine { line: Some(5001), widen: false, .. }), "{error}");
+    // An empty file holds no rows.
+    let (written, batches) = file_to_parquet("", 2, None, 1 << 17).unwrap();
+    assert_eq!((written.rows, batches.len()), (0, 0));
 }
 
 #[test]

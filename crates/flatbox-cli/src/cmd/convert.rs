@@ -8,8 +8,8 @@ use anyhow::{Context as _, anyhow};
 use arrow_array::RecordBatch;
 use flatbox::codec::Codec;
 use flatbox::wire::Value;
-use flatbox_arrow::BatchWriter;
-use flatbox_arrow::ndjson::{Inference, NdjsonReader, NdjsonWriter};
+use flatbox_arrow::ndjson::{FileToParquet, Inference, NdjsonReader, NdjsonWriter};
+use flatbox_arrow::{BatchFormat, BatchWriter};
 
 use crate::cli::{ConvertArgs, InferRows};
 use crate::columnar;
@@ -61,9 +61,14 @@ pub(crate) fn run(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
         || (from == FormatKind::Ndjson && to.is_columnar())
     {
         // Batches all the way: a columnar copy, arrow-json's writer, or
-        // arrow-json's reader.
+        // arrow-json's reader (a file to Parquet on every core).
         let output = Output::create(&args.output, codec)?;
-        let result = convert_batches(args, input, from, to, output, inner, quiet);
+        let result = match &input.path {
+            Some(path) if from == FormatKind::Ndjson && to == FormatKind::Parquet => {
+                ndjson_file_to_parquet(args, &input.name, &path.clone(), output, inner, quiet)
+            }
+            _ => convert_batches(args, input, from, to, output, inner, quiet),
+        };
         if result.is_err() && args.output != Path::new("-") {
             let _ = std::fs::remove_file(&args.output);
         }
@@ -72,7 +77,7 @@ pub(crate) fn run(args: &ConvertArgs, quiet: bool) -> anyhow::Result<()> {
     if from.is_columnar() && matches!(to, FormatKind::Wire | FormatKind::Msgpack) {
         // Rows of the record model: nothing the batch holds is lost.
         let output = Output::create(&args.output, codec)?;
-        let result = batches_to_records(input, from, to, output, quiet, &args.output);
+        let result = batches_to_records(input, from, to.writer(output, true, None, inner), quiet, &args.output);
         if result.is_err() && args.output != Path::new("-") {
             let _ = std::fs::remove_file(&args.output);
         }
@@ -207,11 +212,11 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
 fn batches_to_records(
     input: Input,
     from: FormatKind,
-    to: FormatKind,
-    mut output: Output,
+    sink: anyhow::Result<Box<dyn Sink>>,
     quiet: bool,
     out_path: &Path,
 ) -> anyhow::Result<()> {
+    let mut sink = sink?;
     let name = input.name.clone();
     let out_name = out_path.display().to_string();
     let BatchSource { batches, declared_rows, .. } = match from {
@@ -221,7 +226,6 @@ fn batches_to_records(
     };
     let progress = Progress::spinner(quiet, "rows");
     let (mut rows_in, mut rows_out) = (0_u64, 0_u64);
-    let mut buf = Vec::new();
     let result = (|| {
         for (i, batch) in batches.enumerate() {
             let batch = batch?;
@@ -229,10 +233,7 @@ fn batches_to_records(
                 .with_context(|| format!("{name}: batch {i} (rows from {})", rows_in + 1))?;
             rows_in += batch.num_rows() as u64;
             for row in &rows {
-                buf.clear();
-                encode_record(row, to, &mut buf)
-                    .with_context(|| format!("{out_name}: row {} of {name}", rows_out + 1))?;
-                output.write_all(&buf).with_context(|| format!("{out_name}: writing"))?;
+                sink.write(row).with_context(|| format!("{out_name}: row {} of {name}", rows_out + 1))?;
                 rows_out += 1;
             }
             progress.set(rows_out);
@@ -251,38 +252,7 @@ fn batches_to_records(
             "{name}: the file declares {declared} rows but {rows_in} were read (a column the reader could not assemble into rows?)"
         );
     }
-    output.finish()
-}
-
-/// One record of the record model in wire or MessagePack, appended to
-/// `buf`. When a row (a map of columns) cannot be written, the error names
-/// the column whose value the format cannot hold.
-fn encode_record(record: &Value, to: FormatKind, buf: &mut Vec<u8>) -> anyhow::Result<()> {
-    let encode = |value: &Value, buf: &mut Vec<u8>| -> anyhow::Result<()> {
-        if to == FormatKind::Wire {
-            flatbox::wire::to_writer(&mut *buf, value)?;
-        } else {
-            buf.extend_from_slice(&flatbox::records::to_msgpack(value)?);
-        }
-        Ok(())
-    };
-    match encode(record, buf) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            if let Value::Map(entries) = record {
-                for (key, value) in entries {
-                    if let Err(inner) = encode(value, &mut Vec::new()) {
-                        let column = match key {
-                            Value::String(s) => s.clone(),
-                            other => format!("{other:?}"),
-                        };
-                        return Err(anyhow!("column {column:?}: {} cannot hold it: {inner}", to.name()));
-                    }
-                }
-            }
-            Err(e.context(format!("{} cannot hold the record", to.name())))
-        }
-    }
+    sink.finish()
 }
 
 /// Where batches go: a columnar writer, or arrow-json's.
@@ -373,21 +343,55 @@ fn convert_batches(
     output.finish()
 }
 
-/// NDJSON as batches: arrow-json's schema inference over the first lines
-/// (`--infer-rows`, or every line of a file), then its decoder.
-fn ndjson_batches(input: Input, infer_rows: Option<InferRows>) -> anyhow::Result<BatchSource> {
-    let name = input.name.clone();
-    let inference = match infer_rows {
+/// An NDJSON file to Parquet with [`FileToParquet`]: ranges of lines
+/// decoded and encoded on every core, row groups written in order.
+fn ndjson_file_to_parquet(
+    args: &ConvertArgs,
+    name: &str,
+    path: &Path,
+    output: Output,
+    inner: columnar::Inner,
+    quiet: bool,
+) -> anyhow::Result<()> {
+    let out_name = args.output.display().to_string();
+    let BatchFormat::Parquet { compression, row_group_rows } =
+        columnar::batch_format(FormatKind::Parquet, &out_name, inner)
+    else {
+        anyhow::bail!("{out_name}: not written as parquet");
+    };
+    let convert =
+        FileToParquet::open(name, path, inference(args.infer_rows)).map_err(hint)?.with_row_group_rows(row_group_rows);
+    let progress = Progress::spinner(quiet, "rows");
+    let written = convert.write(output, compression, |rows| progress.set(rows));
+    progress.finish();
+    let (output, _) = written.map_err(hint)?;
+    output.finish()
+}
+
+/// How the schema of NDJSON is inferred (`--infer-rows`).
+fn inference(infer_rows: Option<InferRows>) -> Inference {
+    match infer_rows {
         None => Inference::default(),
         Some(InferRows::Rows(n)) => Inference::Sample(n),
         Some(InferRows::All) => Inference::Whole,
-    };
-    let hint = |e: flatbox_arrow::Error| match e {
+    }
+}
+
+/// An NDJSON error, with how to widen the inference when that could help.
+fn hint(e: flatbox_arrow::Error) -> anyhow::Error {
+    match e {
         flatbox_arrow::Error::NdjsonLine { widen: true, .. } => {
             anyhow!("{e}: pass --infer-rows N with a larger N, or --infer-rows all (for a file, not a pipe)")
         }
         e => anyhow!(e),
-    };
+    }
+}
+
+/// NDJSON as batches: arrow-json's schema inference over the first lines
+/// (`--infer-rows`, or every line of a file), then its decoder.
+fn ndjson_batches(input: Input, infer_rows: Option<InferRows>) -> anyhow::Result<BatchSource> {
+    let name = input.name.clone();
+    let inference = inference(infer_rows);
     if inference == Inference::Whole {
         let Some(path) = input.path else {
             usage!(
