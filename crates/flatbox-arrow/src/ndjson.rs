@@ -420,7 +420,11 @@ impl<R: Read> Lines<R> {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
                 Err(e) => {
-                    return Err(Error::Stream { input: self.input.clone(), offset: self.origin + self.read, source: e });
+                    return Err(Error::Stream {
+                        input: self.input.clone(),
+                        offset: self.origin + self.read,
+                        source: e,
+                    });
                 }
             }
             return Ok(());

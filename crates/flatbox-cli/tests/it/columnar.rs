@@ -168,6 +168,27 @@ fn rows_that_do_not_fit_and_outer_codecs_are_refused() {
     let out = flatbox().arg("convert").arg(&input).arg(dir.path("m.parquet")).output().unwrap();
     assert_fails(&out, 1, &["mixed.ndjson", "line 1", "a: Utf8"]);
     assert!(!dir.path("m.parquet").exists(), "no half-written output");
+    // A line past the sample that does not fit, in a file (converted on
+    // every core) and through standard input: named by its line in the
+    // input, with how to widen the sample; inferring from every line of
+    // the file reads it.
+    let text: String = (0..3000).map(|i| format!("{{\"a\": {i}}}\n")).chain(["{\"a\": 1.5}\n".to_owned()]).collect();
+    let input = dir.write("late.ndjson", &text);
+    let out =
+        flatbox().arg("convert").arg(&input).arg(dir.path("l.parquet")).args(["--infer-rows", "100"]).output().unwrap();
+    assert_fails(&out, 1, &["late.ndjson", "line 3001", "1.5", "--infer-rows"]);
+    assert!(!dir.path("l.parquet").exists(), "no half-written output");
+    let out = flatbox()
+        .args(["convert", "-", "--from", "ndjson", "--infer-rows", "100"])
+        .arg(dir.path("l.parquet"))
+        .pipe_stdin(&input)
+        .unwrap()
+        .output()
+        .unwrap();
+    assert_fails(&out, 1, &["line 3001", "1.5", "--infer-rows"]);
+    convert(&[os(&input), os(&dir.path("l.parquet")), os("--infer-rows"), os("all")]);
+    convert(&[os(&dir.path("l.parquet")), os(&dir.path("l.ndjson"))]);
+    assert_eq!(read_ndjson(&dir.path("l.ndjson")).len(), 3001);
     // Not rows at all.
     let input = dir.write("scalars.ndjson", "1\n2\n");
     let out = flatbox().arg("convert").arg(&input).arg(dir.path("s.arrow")).output().unwrap();
