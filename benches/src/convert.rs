@@ -217,15 +217,36 @@ pub struct ColumnarRow {
     pub conversion: String,
     /// The NDJSON's size in bytes.
     pub ndjson_bytes: u64,
-    /// `flatbox convert`'s wall-clock seconds.
+    /// `flatbox convert`'s wall-clock seconds: the median of its runs.
     pub flatbox_s: f64,
-    /// Its peak resident set in bytes.
+    /// Its seconds in each run, in the order run.
+    pub flatbox_runs: Vec<f64>,
+    /// Its peak resident set in bytes (the largest of its runs).
     pub flatbox_rss_bytes: u64,
     /// DuckDB's seconds for the same `COPY` (timed inside Python, so the
-    /// interpreter's start is not counted), `None` when duckdb is absent.
+    /// interpreter's start is not counted): the median of its runs, `None`
+    /// when duckdb is absent.
     pub duckdb_s: Option<f64>,
-    /// The DuckDB process's peak resident set in bytes.
+    /// Its seconds in each run.
+    pub duckdb_runs: Vec<f64>,
+    /// The DuckDB process's peak resident set in bytes (the largest).
     pub duckdb_rss_bytes: Option<u64>,
+}
+
+/// Runs of each side of a conversion, taken in turn (flatbox, DuckDB,
+/// flatbox, ...): the machine is noisy, so the figures are medians.
+pub const COLUMNAR_RUNS: usize = 3;
+
+/// The median of `runs` (0 when empty).
+fn median(runs: &[f64]) -> f64 {
+    let mut sorted = runs.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    sorted.get(sorted.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// `a.aa, b.bb, c.cc` seconds.
+fn list(runs: &[f64]) -> String {
+    runs.iter().map(|s| format!("{s:.2}")).collect::<Vec<_>>().join(", ")
 }
 
 impl ColumnarRow {
@@ -239,16 +260,21 @@ impl ColumnarRow {
         let mb = |b: u64| b as f64 / 1e6;
         let peer = match (self.duckdb_s, self.duckdb_rss_bytes, self.ratio()) {
             (Some(s), Some(rss), Some(r)) => {
-                format!("duckdb {s:.2} s, peak RSS {:.0} MB; ratio {r:.2} (target <= 1)", mb(rss))
+                format!(
+                    "duckdb {s:.2} s (runs {}), peak RSS {:.0} MB; ratio of the medians {r:.2} (target <= 1)",
+                    list(&self.duckdb_runs),
+                    mb(rss)
+                )
             }
             _ => "duckdb absent (pip install duckdb, or FLATBOX_PYTHON): no peer row".to_owned(),
         };
         format!(
-            "{} {} ({:.0} MB of NDJSON): flatbox {:.2} s, peak RSS {:.1} MB (target < 100 MB); {peer}",
+            "{} {} ({:.0} MB of NDJSON): flatbox {:.2} s (runs {}), peak RSS {:.1} MB (target < 100 MB); {peer}",
             self.input,
             self.conversion,
             mb(self.ndjson_bytes),
             self.flatbox_s,
+            list(&self.flatbox_runs),
             mb(self.flatbox_rss_bytes)
         )
     }
@@ -313,7 +339,7 @@ print(time.perf_counter() - start)
 /// NDJSON -> Parquet+zstd and Parquet -> NDJSON by `flatbox convert` and
 /// by DuckDB's Python package, on the access log (`flat`) and on the
 /// access log with a nullable string and a list column (`extra`), each of
-/// about `bytes` bytes of NDJSON.
+/// about `bytes` bytes of NDJSON; [`COLUMNAR_RUNS`] runs of each, in turn.
 ///
 /// # Errors
 ///
@@ -338,39 +364,45 @@ pub fn measure_columnar(flatbox: &Path, dir: &Path, bytes: u64) -> anyhow::Resul
         let peer_back = dir.join(format!("convert-{input_kind}.duckdb.ndjson"));
         for conversion in ["ndjson -> parquet+zstd", "parquet -> ndjson"] {
             let to_parquet = conversion.starts_with("ndjson");
-            let mut cmd = Command::new(flatbox);
-            cmd.args(["--quiet", "convert"]);
-            if to_parquet {
-                cmd.arg(&input).arg(&parquet).args(["--codec", "zstd"]);
+            let query = if to_parquet {
+                format!(
+                    "COPY (FROM read_json('{}')) TO '{}' (FORMAT parquet, COMPRESSION zstd)",
+                    input.display(),
+                    peer_parquet.display()
+                )
             } else {
-                cmd.arg(&parquet).arg(&back);
-            }
-            let (flatbox_s, flatbox_rss_bytes, _) = run_measured(&mut cmd)?;
-            let (duckdb_s, duckdb_rss_bytes) = if duckdb {
-                let query = if to_parquet {
-                    format!(
-                        "COPY (FROM read_json('{}')) TO '{}' (FORMAT parquet, COMPRESSION zstd)",
-                        input.display(),
-                        peer_parquet.display()
-                    )
-                } else {
-                    format!("COPY (FROM '{}') TO '{}' (FORMAT json)", parquet.display(), peer_back.display())
-                };
-                let (_, rss, out) = run_measured(Command::new(&python).args(["-c", DUCKDB, &query]))?;
-                // The seconds are the last line (nothing else should print).
-                let last = out.lines().last().unwrap_or_default().trim();
-                let seconds: f64 = last.parse().with_context(|| format!("duckdb printed {out:?}"))?;
-                (Some(seconds), Some(rss))
-            } else {
-                (None, None)
+                format!("COPY (FROM '{}') TO '{}' (FORMAT json)", parquet.display(), peer_back.display())
             };
+            let (mut flatbox_runs, mut duckdb_runs) = (Vec::new(), Vec::new());
+            let (mut flatbox_rss_bytes, mut duckdb_rss_bytes) = (0, None::<u64>);
+            for _ in 0..COLUMNAR_RUNS {
+                let mut cmd = Command::new(flatbox);
+                cmd.args(["--quiet", "convert"]);
+                if to_parquet {
+                    cmd.arg(&input).arg(&parquet).args(["--codec", "zstd"]);
+                } else {
+                    cmd.arg(&parquet).arg(&back);
+                }
+                let (seconds, rss, _) = run_measured(&mut cmd)?;
+                flatbox_runs.push(seconds);
+                flatbox_rss_bytes = flatbox_rss_bytes.max(rss);
+                if duckdb {
+                    let (_, rss, out) = run_measured(Command::new(&python).args(["-c", DUCKDB, &query]))?;
+                    // The seconds are the last line (nothing else should print).
+                    let last = out.lines().last().unwrap_or_default().trim();
+                    duckdb_runs.push(last.parse().with_context(|| format!("duckdb printed {out:?}"))?);
+                    duckdb_rss_bytes = Some(duckdb_rss_bytes.unwrap_or(0).max(rss));
+                }
+            }
             rows.push(ColumnarRow {
                 input: input_kind.to_owned(),
                 conversion: conversion.to_owned(),
                 ndjson_bytes,
-                flatbox_s,
+                flatbox_s: median(&flatbox_runs),
+                flatbox_runs,
                 flatbox_rss_bytes,
-                duckdb_s,
+                duckdb_s: duckdb.then(|| median(&duckdb_runs)),
+                duckdb_runs,
                 duckdb_rss_bytes,
             });
         }

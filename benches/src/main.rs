@@ -88,7 +88,10 @@ fn measure_convert(args: &Args) -> anyhow::Result<()> {
     let figures = flatbox_bench::convert::measure(flatbox, &args.out, bytes)?;
     let summary = format!("{}{note}", figures.summary());
     println!("{summary}");
-    eprintln!("measuring flatbox convert against duckdb (ndjson <-> parquet)...");
+    eprintln!(
+        "measuring flatbox convert against duckdb (ndjson <-> parquet, {} runs of each, in turn)...",
+        flatbox_bench::convert::COLUMNAR_RUNS
+    );
     // The columnar and sampling measurements are new and lean on outside
     // peers (DuckDB): a failure is reported in the output and convert.md,
     // and the run goes on.

@@ -374,21 +374,9 @@ impl Report {
             let _ = writeln!(
                 md,
                 "\nflatbox-wire against postcard over every dataset with a postcard row (geometric mean, and the \
-                 worst dataset; above 1.00x = larger or slower):\n\n\
-                 | format | datasets | size / postcard | encode / postcard | decode / postcard |\n\
-                 |---|---:|---:|---:|---:|"
+                 worst dataset; above 1.00x = larger or slower):\n"
             );
-            for v in wire {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} |",
-                    v.format,
-                    v.datasets,
-                    v.size.cell(),
-                    v.encode.cell(),
-                    v.decode.cell()
-                );
-            }
+            vs_postcard_rows(&mut md, wire);
         }
         let claims = crate::claims::check(self);
         let count = |verdict| claims.iter().filter(|c| c.verdict == verdict).count();
@@ -420,22 +408,30 @@ impl Report {
              `Format` and are compared with `postcard`, which does too. Every row decodes with its crate's \
              one-shot call (bitcode's serde API has only `bitcode::serialize` / `deserialize`, so its row is \
              one-shot both ways). `wire (borrowed)` decodes into `&str` fields, compared with postcard's owned \
-             decode.\n\n| format | datasets | size / postcard | encode / postcard | decode / postcard |\n\
-             |---|---:|---:|---:|---:|"
+             decode.\n"
             );
-            for v in &vs {
-                let _ = writeln!(
-                    md,
-                    "| {} | {} | {} | {} | {} |",
-                    v.format,
-                    v.datasets,
-                    v.size.cell(),
-                    v.encode.cell(),
-                    v.decode.cell()
-                );
-            }
+            vs_postcard_rows(md, &vs);
             let _ = writeln!(md);
         }
+    }
+}
+
+/// `rows` as a markdown table (after a blank line).
+fn vs_postcard_rows<'a>(md: &mut String, rows: impl IntoIterator<Item = &'a VsPostcard>) {
+    let _ = writeln!(
+        md,
+        "| format | datasets | size / postcard | encode / postcard | decode / postcard |\n|---|---:|---:|---:|---:|"
+    );
+    for v in rows {
+        let _ = writeln!(
+            md,
+            "| {} | {} | {} | {} | {} |",
+            v.format,
+            v.datasets,
+            v.size.cell(),
+            v.encode.cell(),
+            v.decode.cell()
+        );
     }
 }
 
