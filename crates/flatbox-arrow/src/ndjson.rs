@@ -110,16 +110,16 @@ impl<R: BufRead> NdjsonReader<std::io::Chain<Cursor<Vec<u8>>, R>> {
     /// [`Error::NdjsonLine`] when a line of the sample is not JSON or the
     /// sample's types do not agree; [`Error::Stream`] when reading fails.
     pub fn new(input: &str, mut reader: R, inference: Inference) -> Result<Self> {
-        let (sample, inference) = read_sample(input, &mut reader, inference)?;
+        let (sample, _, inference) = read_sample(input, &mut reader, inference)?;
         let schema = infer(input, &sample, inference)?;
         NdjsonReader::with_schema(input, Cursor::new(sample).chain(reader), Arc::new(schema), inference)
     }
 }
 
-/// The lines a schema is inferred from (`inference` says how many), and
-/// the inference they stand for: [`Inference::Whole`] when they are the
-/// whole input.
-fn read_sample<R: BufRead>(input: &str, reader: &mut R, inference: Inference) -> Result<(Vec<u8>, Inference)> {
+/// The lines a schema is inferred from (`inference` says how many), the
+/// rows among them (blank lines hold none), and the inference they stand
+/// for: [`Inference::Whole`] when they are the whole input.
+fn read_sample<R: BufRead>(input: &str, reader: &mut R, inference: Inference) -> Result<(Vec<u8>, usize, Inference)> {
     let limit = match inference {
         Inference::Sample(n) => n,
         Inference::Whole => usize::MAX,
@@ -143,7 +143,7 @@ fn read_sample<R: BufRead>(input: &str, reader: &mut R, inference: Inference) ->
             rows += 1;
         }
     }
-    Ok((sample, inference))
+    Ok((sample, rows, inference))
 }
 
 impl<R: BufRead + Seek> NdjsonReader<R> {

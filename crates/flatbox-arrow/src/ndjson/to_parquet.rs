@@ -26,9 +26,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use parquet::arrow::arrow_writer::{ArrowColumnChunk, ArrowColumnWriter, ArrowRowGroupWriterFactory, compute_leaves};
 
-use super::{
-    Context, DEFAULT_BATCH_ROWS, Inference, Lines, decode_chunk, decoder, infer, infer_error, is_blank, read_sample,
-};
+use super::{Context, DEFAULT_BATCH_ROWS, Inference, Lines, decode_chunk, decoder, infer, infer_error, read_sample};
 use crate::contain::contain;
 use crate::{BatchFormat, BatchWriter, DEFAULT_ROW_GROUP_ROWS, Error, ParquetCompression, Result};
 
@@ -114,11 +112,11 @@ impl FileToParquet {
         let file = File::open(&path).map_err(io)?;
         let len = file.metadata().map_err(io)?.len();
         let mut reader = BufReader::with_capacity(1 << 20, file);
-        let (sample, inference, schema) = match inference {
+        let (sample, rows, inference, schema) = match inference {
             Inference::Sample(_) => {
-                let (sample, inference) = read_sample(input, &mut reader, inference)?;
+                let (sample, rows, inference) = read_sample(input, &mut reader, inference)?;
                 let schema = infer(input, &sample, inference)?;
-                (sample, inference, schema)
+                (sample, rows, inference, schema)
             }
             Inference::Whole => {
                 let schema = arrow_json::reader::infer_json_schema_from_seekable(&mut reader, None)
@@ -126,12 +124,11 @@ impl FileToParquet {
                     .0;
                 // The line length comes from the first lines.
                 reader.seek(SeekFrom::Start(0)).map_err(io)?;
-                let (sample, _) = read_sample(input, &mut reader, Inference::default())?;
-                (sample, inference, schema)
+                let (sample, rows, _) = read_sample(input, &mut reader, Inference::default())?;
+                (sample, rows, inference, schema)
             }
         };
-        let rows = sample.split(|&b| b == b'\n').filter(|line| !is_blank(line)).count() as u64;
-        let line_bytes = (sample.len() as u64 / rows.max(1)).max(1);
+        let line_bytes = (sample.len() as u64 / rows.max(1) as u64).max(1);
         let threads = std::thread::available_parallelism().map_or(1, usize::from);
         Ok(FileToParquet {
             input: input.to_owned(),

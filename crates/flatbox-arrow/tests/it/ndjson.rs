@@ -121,15 +121,7 @@ fn lines_across_reads_and_longer_than_the_buffer_keep_their_numbers() {
         let input = Trickle::new(&text, step);
         let mut reader = NdjsonReader::new("t", input, Inference::Sample(10)).unwrap().with_batch_rows(256).unwrap();
         let batches: Vec<RecordBatch> = reader.by_ref().collect::<Result<_, _>>().unwrap();
-        let got: Vec<(i64, String)> = batches
-            .iter()
-            .flat_map(|b| {
-                let ids = b.column(0).as_any().downcast_ref::<Int64Array>().unwrap().clone();
-                let names = b.column(1).as_any().downcast_ref::<StringArray>().unwrap().clone();
-                (0..b.num_rows()).map(move |r| (ids.value(r), names.value(r).to_owned()))
-            })
-            .collect();
-        assert!(got == expected, "step {step}: rows differ");
+        assert!(id_names(&batches) == expected, "step {step}: rows differ");
         assert_eq!((reader.rows(), reader.lines()), (3001, 3001 + 429), "step {step}");
     }
     // A bad row far into the input is named by its line.
