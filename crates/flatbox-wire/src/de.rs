@@ -350,6 +350,48 @@ impl<'de> Deserializer<'de> {
         Ok((type_id, self.take(n, "extension data")?))
     }
 
+    /// [`Self::deserialize_any`], never inlined: the fallback of the float
+    /// fast paths. Inlined there (fat LTO inlines a function with one
+    /// caller whatever its size), it kept serde's `next_element` out of
+    /// line around a five-byte `f32` read (callgrind, geojson dataset).
+    #[inline(never)]
+    fn any_out_of_line<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        self.any_of_tag(t, visitor)
+    }
+
+    /// [`Self::any_of_tag`], never inlined: the fallback of the signed
+    /// integers (see [`Self::any_out_of_line`]).
+    #[inline(never)]
+    fn any_of_tag_out_of_line<V: Visitor<'de>>(&mut self, t: u8, visitor: V) -> Result<V::Value> {
+        self.any_of_tag(t, visitor)
+    }
+
+    /// An unsigned integer of type `T` (named `target`) past its fast
+    /// path, handed to `visit`; never inlined (see
+    /// [`Self::any_out_of_line`]).
+    #[inline(never)]
+    fn unsigned_slow<V: Visitor<'de>, T: TryFrom<u64>>(
+        &mut self,
+        visitor: V,
+        target: &'static str,
+        visit: impl FnOnce(V, T) -> Result<V::Value>,
+    ) -> Result<V::Value> {
+        let t = self.next_tag()?;
+        match t {
+            0x00..=0x3F => visitor.visit_u64(u64::from(t)),
+            tag::UINT => {
+                let at = self.pos;
+                let v = self.varint_u64()?;
+                match T::try_from(v) {
+                    Ok(v) => visit(visitor, v),
+                    Err(_) => Err(ErrorKind::IntegerOutOfRange { offset: at - 1, value: v.to_string(), target }.into()),
+                }
+            }
+            _ => self.any_of_tag(t, visitor),
+        }
+    }
+
     /// Everything `deserialize_any` does once the tag is consumed.
     #[allow(clippy::too_many_lines, reason = "one arm per tag reads best as one match")]
     fn any_of_tag<V: Visitor<'de>>(&mut self, t: u8, visitor: V) -> Result<V::Value> {
@@ -816,24 +858,7 @@ macro_rules! unsigned {
                     return visitor.$visit(v);
                 }
             }
-            let t = self.next_tag()?;
-            match t {
-                0x00..=0x3F => visitor.visit_u64(u64::from(t)),
-                tag::UINT => {
-                    let at = self.pos;
-                    let v = self.varint_u64()?;
-                    match <$t>::try_from(v) {
-                        Ok(v) => visitor.$visit(v),
-                        Err(_) => Err(ErrorKind::IntegerOutOfRange {
-                            offset: at - 1,
-                            value: v.to_string(),
-                            target: stringify!($t),
-                        }
-                        .into()),
-                    }
-                }
-                _ => self.any_of_tag(t, visitor),
-            }
+            self.unsigned_slow(visitor, stringify!($t), |visitor, v: $t| visitor.$visit(v))
         }
     };
 }
@@ -850,7 +875,7 @@ macro_rules! signed {
                     let v = self.varint_u64()?;
                     visitor.visit_i64(varint::unzigzag_i64(v))
                 }
-                _ => self.any_of_tag(t, visitor),
+                _ => self.any_of_tag_out_of_line(t, visitor),
             }
         }
     };
@@ -901,7 +926,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos += 5;
             return visitor.visit_f32(f32::from_le_bytes([b0, b1, b2, b3]));
         }
-        self.deserialize_any(visitor)
+        self.any_out_of_line(visitor)
     }
 
     #[inline]
@@ -913,7 +938,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos += 9;
             return visitor.visit_f64(f64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
         }
-        self.deserialize_any(visitor)
+        self.any_out_of_line(visitor)
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {

@@ -32,6 +32,13 @@ struct Shape {
 /// takes over.
 const LINEAR: usize = 16;
 
+/// Slots of the direct-mapped cache of `&'static str` keys (a power of 2).
+const KEY_SLOTS: usize = 16;
+
+/// How many `&'static str` keys there are when the cache is made: below
+/// it, a search of `static_keys` by address is as quick.
+const KEY_SLOTS_FROM: usize = 8;
+
 /// Something a magic newtype asked the next `serialize_bytes` to be.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Pending {
@@ -89,8 +96,13 @@ pub struct Serializer<'a> {
     shape_cache: SmallVec<[((usize, usize), u32); LINEAR]>,
     shape_index: FxHashMap<(usize, usize), u32>,
     /// The most recent entry of `shape_cache`: a sequence of one struct type
-    /// hits it without hashing.
+    /// hits it without a search.
     last_shape: ((usize, usize), u32),
+    /// Interned `&'static str`s by (address, length), direct-mapped, with
+    /// their index plus one (0: an empty slot): a hit costs one compare,
+    /// not a search of `static_keys`. Made once there are
+    /// [`KEY_SLOTS_FROM`] names (a small message allocates nothing more).
+    key_slots: Option<Box<[(usize, usize, u32); KEY_SLOTS]>>,
     key_next: bool,
     pending: Pending,
 }
@@ -112,6 +124,7 @@ impl<'a> Serializer<'a> {
             shape_cache: SmallVec::new(),
             shape_index: FxHashMap::default(),
             last_shape: ((0, usize::MAX), 0),
+            key_slots: None,
             key_next: false,
             pending: Pending::None,
         }
@@ -243,6 +256,31 @@ impl<'a> Serializer<'a> {
     /// The interning index of a `&'static str`, if it has one.
     #[inline]
     fn static_index_of(&mut self, s: &'static str) -> Option<u32> {
+        if let Some(slots) = &self.key_slots {
+            let (address, len, index) = slots[key_slot(s)];
+            if address == s.as_ptr() as usize && len == s.len() && index != 0 {
+                return Some(index - 1);
+            }
+        }
+        let index = self.static_index_search(s)?;
+        if self.static_keys.len() >= KEY_SLOTS_FROM {
+            self.cache_key(s, index);
+        }
+        Some(index)
+    }
+
+    /// Puts `s` and its `index` in its slot of `key_slots`.
+    #[cold]
+    fn cache_key(&mut self, s: &'static str, index: u32) {
+        if let Some(plus_one) = index.checked_add(1) {
+            let slots = self.key_slots.get_or_insert_with(|| Box::new([(0, 0, 0); KEY_SLOTS]));
+            slots[key_slot(s)] = (s.as_ptr() as usize, s.len(), plus_one);
+        }
+    }
+
+    /// [`Self::static_index_of`] without the cache.
+    #[inline]
+    fn static_index_search(&mut self, s: &'static str) -> Option<u32> {
         if let Some(&(_, index)) = self.static_keys.iter().find(|(k, _)| std::ptr::eq(*k, s)) {
             return Some(index);
         }
@@ -295,16 +333,35 @@ impl<'a> Serializer<'a> {
         }
     }
 
-    /// Starts a struct: the common case (the same struct type as the last
-    /// one) inline, the rest out of line.
+    /// Starts a struct: the common case (a struct type seen before) inline,
+    /// the rest out of line.
     #[inline(always)]
     fn start_struct(&mut self, name: &'static str, len: usize) -> StructMode {
         let cache_key = (name.as_ptr() as usize, len);
-        if self.last_shape.0 == cache_key && self.config.intern_keys {
-            let shape = self.last_shape.1;
-            return self.predicted(shape);
+        if !self.config.intern_keys {
+            return self.start_struct_slow(name, len);
         }
-        self.start_struct_slow(name, len)
+        let shape = if self.last_shape.0 == cache_key {
+            self.last_shape.1
+        } else if let Some(shape) = self.find_shape(cache_key) {
+            // Another known struct type (a nested one, an enum's variant):
+            // a search, out of line, but no more.
+            self.last_shape = (cache_key, shape);
+            shape
+        } else {
+            return self.start_struct_slow(name, len);
+        };
+        self.predicted(shape)
+    }
+
+    /// The shape defined for a struct type, by (name address, field count).
+    #[inline(never)]
+    fn find_shape(&self, cache_key: (usize, usize)) -> Option<u32> {
+        self.shape_cache
+            .iter()
+            .find(|(k, _)| *k == cache_key)
+            .map(|&(_, s)| s)
+            .or_else(|| self.shape_index.get(&cache_key).copied())
     }
 
     /// Writes a reference to `shape` and expects its fields.
@@ -328,23 +385,6 @@ impl<'a> Serializer<'a> {
             return StructMode::Map { declared: len, written: 0 };
         }
         let cache_key = (name.as_ptr() as usize, len);
-        let cached = if self.last_shape.0 == cache_key {
-            Some(self.last_shape.1)
-        } else {
-            let found = self
-                .shape_cache
-                .iter()
-                .find(|(k, _)| *k == cache_key)
-                .map(|&(_, s)| s)
-                .or_else(|| self.shape_index.get(&cache_key).copied());
-            if let Some(shape) = found {
-                self.last_shape = (cache_key, shape);
-            }
-            found
-        };
-        if let Some(shape) = cached {
-            return self.predicted(shape);
-        }
         if self.shapes.len() < self.config.max_shapes
             && let Ok(shape) = u32::try_from(self.shapes.len())
         {
@@ -401,6 +441,13 @@ impl<'a> Serializer<'a> {
         }
         self.out.extend_from_slice(&tail[at..to]);
     }
+}
+
+/// The slot of `s` in the serializer's `key_slots`, from its address.
+#[inline]
+fn key_slot(s: &'static str) -> usize {
+    let address = s.as_ptr() as usize;
+    ((address >> 3) ^ (address >> 9) ^ s.len()) % KEY_SLOTS
 }
 
 /// The low byte of `v`, for tags that carry a small number.

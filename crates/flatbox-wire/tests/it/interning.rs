@@ -235,3 +235,69 @@ fn sequences_of_unknown_length_keep_packed_data_aligned() {
     let borrowed: (u8, Vec<flatbox_wire::Packed<&[f64]>>) = flatbox_wire::from_slice(&bytes).unwrap();
     assert_eq!(borrowed.1.len(), 19, "every packed array is aligned, so it borrows");
 }
+
+/// Twenty variant names, more than the encoder's direct-mapped cache of
+/// names has slots, so some share a slot and evict each other.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+enum Many {
+    V00,
+    V01,
+    V02,
+    V03,
+    V04,
+    V05,
+    V06,
+    V07,
+    V08,
+    V09,
+    V10,
+    V11,
+    V12,
+    V13,
+    V14,
+    V15,
+    V16,
+    V17,
+    V18,
+    V19,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Outer {
+    many: Many,
+    inner: Middle,
+    tail: Option<Tail>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Middle {
+    deep: Tail,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Tail {
+    n: u32,
+}
+
+#[test]
+fn each_name_and_shape_is_defined_once_however_the_types_take_turns() {
+    use Many::*;
+    let all = [V00, V01, V02, V03, V04, V05, V06, V07, V08, V09, V10, V11, V12, V13, V14, V15, V16, V17, V18, V19];
+    // Variants in a scrambled order, three times over; the nested struct
+    // types take turns (Outer, Middle, Tail, and Tail again or not).
+    let values: Vec<Outer> = (0..60_u32)
+        .map(|i| Outer {
+            many: all[(i * 7 % 20) as usize],
+            inner: Middle { deep: Tail { n: i } },
+            tail: (i % 3 == 0).then_some(Tail { n: i + 100 }),
+        })
+        .collect();
+    let bytes = flatbox_wire::to_vec(&values).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Outer>>(&bytes).unwrap(), values);
+    // Every name (20 variants, 5 field names) is defined exactly once
+    // (`ED`) and every struct type (3) once (`EF`): the caches never lose
+    // an index. (No other byte of this encoding is `ED` or `EF`: the
+    // integers are below 160, the names ASCII.)
+    let count = |tag: u8| bytes.iter().filter(|&&b| b == tag).count();
+    assert_eq!((count(0xED), count(0xEF)), (25, 3), "{}", hex(&bytes));
+}
