@@ -67,6 +67,7 @@ mod packed;
 mod read;
 mod ser;
 mod skip;
+mod strings;
 mod tag;
 mod value;
 pub mod varint;

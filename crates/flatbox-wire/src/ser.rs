@@ -14,6 +14,7 @@ use smallvec::SmallVec;
 use crate::config::Config;
 use crate::error::{Error, ErrorKind, Result};
 use crate::magic;
+use crate::strings::StringTable;
 use crate::tag;
 use crate::varint;
 
@@ -78,7 +79,7 @@ pub struct Serializer<'a> {
     config: Config,
     /// Interned strings that are not `&'static` (map keys, values), by
     /// content.
-    strings: FxHashMap<Box<str>, u32>,
+    strings: StringTable,
     /// Interned `&'static str`s (field and variant names): the first
     /// [`LINEAR`] inline, searched by address, then by content.
     static_keys: SmallVec<[(&'static str, u32); LINEAR]>,
@@ -115,7 +116,7 @@ impl<'a> Serializer<'a> {
             out,
             base,
             config,
-            strings: FxHashMap::default(),
+            strings: StringTable::default(),
             static_keys: SmallVec::new(),
             static_index: FxHashMap::default(),
             string_count: 0,
@@ -226,7 +227,7 @@ impl<'a> Serializer<'a> {
     /// interning is on).
     #[inline]
     fn write_interned(&mut self, s: &str) {
-        if let Some(&index) = self.strings.get(s) {
+        if let Some(index) = self.strings.get(s) {
             self.write_ref(index);
             return;
         }
@@ -239,10 +240,10 @@ impl<'a> Serializer<'a> {
             self.static_by_content(s)
         };
         if let Some(index) = known {
-            self.strings.insert(s.into(), index);
+            self.strings.insert_new(s, index);
             self.write_ref(index);
         } else if let Some(index) = self.write_define(s) {
-            self.strings.insert(s.into(), index);
+            self.strings.insert_new(s, index);
         } else {
             self.write_plain_str(s);
         }
@@ -291,7 +292,7 @@ impl<'a> Serializer<'a> {
         // Not by address: the same text at another address (or interned as
         // a plain string) must still get the same index.
         let by_content =
-            self.static_keys.iter().find(|(k, _)| *k == s).map(|&(_, i)| i).or_else(|| self.strings.get(s).copied())?;
+            self.static_keys.iter().find(|(k, _)| *k == s).map(|&(_, i)| i).or_else(|| self.strings.get(s))?;
         self.remember_static(s, by_content);
         Some(by_content)
     }
@@ -302,7 +303,7 @@ impl<'a> Serializer<'a> {
         } else {
             self.static_index.insert((s.as_ptr() as usize, s.len()), index);
             // Content lookups for dynamic strings fall back to `strings`.
-            self.strings.entry(s.into()).or_insert(index);
+            self.strings.get_or_insert(s, index);
         }
     }
 
