@@ -234,8 +234,9 @@ pub struct ColumnarRow {
 }
 
 /// Runs of each side of a conversion, taken in turn (flatbox, DuckDB,
-/// flatbox, ...): the machine is noisy, so the figures are medians.
-pub const COLUMNAR_RUNS: usize = 3;
+/// flatbox, ...): the machine is noisy (single runs of the 1 GB conversions
+/// have spread by half their time), so the figures are medians of five.
+pub const COLUMNAR_RUNS: usize = 5;
 
 /// The median of `runs` (0 when empty).
 fn median(runs: &[f64]) -> f64 {

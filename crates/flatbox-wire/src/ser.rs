@@ -7,6 +7,8 @@
 //! on the returned `StructSerializer` and cut encode time by about a fifth.
 #![allow(clippy::inline_always, reason = "measured; see the module documentation")]
 
+use std::cell::Cell;
+
 use rustc_hash::FxHashMap;
 use serde::ser::{self, Serialize};
 use smallvec::SmallVec;
@@ -77,9 +79,6 @@ pub struct Serializer<'a> {
     /// to it.
     base: usize,
     config: Config,
-    /// Interned strings that are not `&'static` (map keys, values), by
-    /// content.
-    strings: StringTable,
     /// Interned `&'static str`s (field and variant names): the first
     /// [`LINEAR`] inline, searched by address, then by content.
     static_keys: SmallVec<[(&'static str, u32); LINEAR]>,
@@ -87,23 +86,15 @@ pub struct Serializer<'a> {
     /// [`LINEAR`].
     static_index: FxHashMap<(usize, usize), u32>,
     string_count: usize,
-    shapes: SmallVec<[Shape; 4]>,
-    /// The field names of every shape, each shape's in one run (inline up
-    /// to 32 names, so a `to_vec` of a small struct allocates only its
-    /// output).
-    key_pool: SmallVec<[&'static str; 32]>,
+    /// Shapes, keys, interned strings: see [`Tables`].
+    tables: Tables,
     /// The shape last used for a struct, by (name address, field count):
     /// the first [`LINEAR`] inline, the rest in `shape_index`.
     shape_cache: SmallVec<[((usize, usize), u32); LINEAR]>,
     shape_index: FxHashMap<(usize, usize), u32>,
-    /// The most recent entry of `shape_cache`: a sequence of one struct type
-    /// hits it without a search.
-    last_shape: ((usize, usize), u32),
-    /// Interned `&'static str`s by (address, length), direct-mapped, with
-    /// their index plus one (0: an empty slot): a hit costs one compare,
-    /// not a search of `static_keys`. Made once there are
-    /// [`KEY_SLOTS_FROM`] names (a small message allocates nothing more).
-    key_slots: Option<Box<[(usize, usize, u32); KEY_SLOTS]>>,
+    /// The most recent entry of `shape_cache`, with its shape's keys: a
+    /// sequence of one struct type hits it without a search or a look-up.
+    last_shape: LastShape,
     key_next: bool,
     pending: Pending,
 }
@@ -116,16 +107,13 @@ impl<'a> Serializer<'a> {
             out,
             base,
             config,
-            strings: StringTable::default(),
             static_keys: SmallVec::new(),
             static_index: FxHashMap::default(),
             string_count: 0,
-            shapes: SmallVec::new(),
-            key_pool: SmallVec::new(),
+            tables: Tables::new(),
             shape_cache: SmallVec::new(),
             shape_index: FxHashMap::default(),
-            last_shape: ((0, usize::MAX), 0),
-            key_slots: None,
+            last_shape: LastShape { cache_key: (0, usize::MAX), shape: 0, first: 0, len: 0 },
             key_next: false,
             pending: Pending::None,
         }
@@ -227,7 +215,7 @@ impl<'a> Serializer<'a> {
     /// interning is on).
     #[inline]
     fn write_interned(&mut self, s: &str) {
-        if let Some(index) = self.strings.get(s) {
+        if let Some(index) = self.tables.strings.get(s) {
             self.write_ref(index);
             return;
         }
@@ -240,10 +228,10 @@ impl<'a> Serializer<'a> {
             self.static_by_content(s)
         };
         if let Some(index) = known {
-            self.strings.insert_new(s, index);
+            self.tables.strings.insert_new(s, index);
             self.write_ref(index);
         } else if let Some(index) = self.write_define(s) {
-            self.strings.insert_new(s, index);
+            self.tables.strings.insert_new(s, index);
         } else {
             self.write_plain_str(s);
         }
@@ -257,7 +245,7 @@ impl<'a> Serializer<'a> {
     /// The interning index of a `&'static str`, if it has one.
     #[inline]
     fn static_index_of(&mut self, s: &'static str) -> Option<u32> {
-        if let Some(slots) = &self.key_slots {
+        if let Some(slots) = &self.tables.key_slots {
             let (address, len, index) = slots[key_slot(s)];
             if address == s.as_ptr() as usize && len == s.len() && index != 0 {
                 return Some(index - 1);
@@ -274,7 +262,7 @@ impl<'a> Serializer<'a> {
     #[cold]
     fn cache_key(&mut self, s: &'static str, index: u32) {
         if let Some(plus_one) = index.checked_add(1) {
-            let slots = self.key_slots.get_or_insert_with(|| Box::new([(0, 0, 0); KEY_SLOTS]));
+            let slots = self.tables.key_slots.get_or_insert_with(|| Box::new([(0, 0, 0); KEY_SLOTS]));
             slots[key_slot(s)] = (s.as_ptr() as usize, s.len(), plus_one);
         }
     }
@@ -292,7 +280,7 @@ impl<'a> Serializer<'a> {
         // Not by address: the same text at another address (or interned as
         // a plain string) must still get the same index.
         let by_content =
-            self.static_keys.iter().find(|(k, _)| *k == s).map(|&(_, i)| i).or_else(|| self.strings.get(s))?;
+            self.static_keys.iter().find(|(k, _)| *k == s).map(|&(_, i)| i).or_else(|| self.tables.strings.get(s))?;
         self.remember_static(s, by_content);
         Some(by_content)
     }
@@ -303,7 +291,7 @@ impl<'a> Serializer<'a> {
         } else {
             self.static_index.insert((s.as_ptr() as usize, s.len()), index);
             // Content lookups for dynamic strings fall back to `strings`.
-            self.strings.get_or_insert(s, index);
+            self.tables.strings.get_or_insert(s, index);
         }
     }
 
@@ -342,17 +330,22 @@ impl<'a> Serializer<'a> {
         if !self.config.intern_keys {
             return self.start_struct_slow(name, len);
         }
-        let shape = if self.last_shape.0 == cache_key {
-            self.last_shape.1
-        } else if let Some(shape) = self.find_shape(cache_key) {
+        if self.last_shape.cache_key != cache_key {
             // Another known struct type (a nested one, an enum's variant):
             // a search, out of line, but no more.
-            self.last_shape = (cache_key, shape);
-            shape
-        } else {
-            return self.start_struct_slow(name, len);
-        };
-        self.predicted(shape)
+            let Some(shape) = self.find_shape(cache_key) else {
+                return self.start_struct_slow(name, len);
+            };
+            self.remember_shape(cache_key, shape);
+        }
+        self.predicted()
+    }
+
+    /// Makes `shape` the one a struct of `cache_key` hits first.
+    #[inline]
+    fn remember_shape(&mut self, cache_key: (usize, usize), shape: u32) {
+        let s = &self.tables.shapes[shape as usize];
+        self.last_shape = LastShape { cache_key, shape, first: s.first, len: s.declared };
     }
 
     /// The shape defined for a struct type, by (name address, field count).
@@ -365,9 +358,10 @@ impl<'a> Serializer<'a> {
             .or_else(|| self.shape_index.get(&cache_key).copied())
     }
 
-    /// Writes a reference to `shape` and expects its fields.
+    /// Writes a reference to the last shape and expects its fields.
     #[inline(always)]
-    fn predicted(&mut self, shape: u32) -> StructMode {
+    fn predicted(&mut self) -> StructMode {
+        let LastShape { shape, first, len, .. } = self.last_shape;
         let start = self.out.len();
         if shape <= u32::from(tag::SHAPE_REF_INLINE_MAX) {
             self.out.push(tag::SHAPE_REF_INLINE | low_byte(u64::from(shape)));
@@ -375,8 +369,7 @@ impl<'a> Serializer<'a> {
             self.out.push(tag::SHAPE_REF);
             varint::write_u32(self.out, shape);
         }
-        let s = &self.shapes[shape as usize];
-        StructMode::Predicted { shape, first: s.first, len: s.declared, start, field: 0 }
+        StructMode::Predicted { shape, first, len, start, field: 0 }
     }
 
     #[inline(never)]
@@ -386,12 +379,12 @@ impl<'a> Serializer<'a> {
             return StructMode::Map { declared: len, written: 0 };
         }
         let cache_key = (name.as_ptr() as usize, len);
-        if self.shapes.len() < self.config.max_shapes
-            && let Ok(shape) = u32::try_from(self.shapes.len())
+        if self.tables.shapes.len() < self.config.max_shapes
+            && let Ok(shape) = u32::try_from(self.tables.shapes.len())
         {
-            let first = self.key_pool.len();
-            self.key_pool.resize(first + len, "");
-            self.shapes.push(Shape { first, declared: len, filled: 0, complete: false });
+            let first = self.tables.key_pool.len();
+            self.tables.key_pool.resize(first + len, "");
+            self.tables.shapes.push(Shape { first, declared: len, filled: 0, complete: false });
             self.out.push(tag::SHAPE_DEFINE);
             varint::write_u64(self.out, len as u64);
             return StructMode::Defining { shape, cache_key, declared: len };
@@ -405,7 +398,7 @@ impl<'a> Serializer<'a> {
     /// values written so far are found again by walking the bytes.
     fn predicted_to_map(&mut self, shape: u32, start: usize, fields: usize, declared: usize) -> Result<()> {
         let tail = self.out.split_off(start);
-        let shape_len = |i: u64| self.shapes.get(usize::try_from(i).ok()?).map(|s| s.declared);
+        let shape_len = |i: u64| self.tables.shapes.get(usize::try_from(i).ok()?).map(|s| s.declared);
         let mut pos =
             if tail[0] == tag::SHAPE_REF { 1 + varint::read_u64(&tail[1..]).map_or(0, |(_, n)| n) } else { 1 };
         let mut bounds = Vec::with_capacity(fields);
@@ -418,7 +411,7 @@ impl<'a> Serializer<'a> {
         }
         self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, declared);
         for (i, (from, to)) in bounds.into_iter().enumerate() {
-            let key = self.key_pool[self.shapes[shape as usize].first + i];
+            let key = self.tables.key_pool[self.tables.shapes[shape as usize].first + i];
             self.write_static_key(key);
             self.append_moved(&tail, from, to, &packed);
         }
@@ -458,6 +451,85 @@ const fn low_byte(v: u64) -> u8 {
     v as u8
 }
 
+/// The encoder's tables that live on the heap: shapes, their keys, the
+/// interned strings and the key cache. When a serializer is done they are
+/// emptied and kept per thread (in [`SPARE`]) for the next one, so that
+/// `to_vec` of a struct allocates its output and nothing else, and keys are
+/// read from a plain `Vec` (a `SmallVec`'s inline-or-heap test on every
+/// field read cost more than the allocation it saved).
+struct Tables {
+    shapes: Vec<Shape>,
+    /// The field names of every shape, each shape's in one run.
+    key_pool: Vec<&'static str>,
+    /// Interned strings that are not `&'static` (map keys, values), by
+    /// content.
+    strings: StringTable,
+    /// Interned `&'static str`s by (address, length), direct-mapped, with
+    /// their index plus one (0: an empty slot): a hit costs one compare,
+    /// not a search of `static_keys`. Made once there are
+    /// [`KEY_SLOTS_FROM`] names (a small message allocates nothing more).
+    key_slots: Option<Box<[(usize, usize, u32); KEY_SLOTS]>>,
+}
+
+/// Emptied [`Tables`], between serializers (no `Drop` of its own).
+#[derive(Default)]
+struct Spare {
+    shapes: Vec<Shape>,
+    key_pool: Vec<&'static str>,
+    strings: StringTable,
+    key_slots: Option<Box<[(usize, usize, u32); KEY_SLOTS]>>,
+}
+
+/// Tables larger than this (in shapes, keys, strings or string bytes) are
+/// freed, not kept: emptying them would cost more than they save.
+const SPARE_MAX: usize = 4096;
+
+thread_local! {
+    /// The emptied tables of the last serializer dropped on this thread.
+    static SPARE: Cell<Spare> = const {
+        Cell::new(Spare { shapes: Vec::new(), key_pool: Vec::new(), strings: StringTable::new(), key_slots: None })
+    };
+}
+
+impl Tables {
+    fn new() -> Self {
+        let Spare { shapes, key_pool, strings, key_slots } = SPARE.try_with(Cell::take).unwrap_or_default();
+        Tables { shapes, key_pool, strings, key_slots }
+    }
+}
+
+impl Drop for Tables {
+    fn drop(&mut self) {
+        let sizes = [self.shapes.capacity(), self.key_pool.capacity(), self.strings.capacity()];
+        if (sizes.iter().all(|&n| n == 0) && self.key_slots.is_none()) || sizes.iter().any(|&n| n > SPARE_MAX) {
+            return;
+        }
+        let mut spare = Spare {
+            shapes: std::mem::take(&mut self.shapes),
+            key_pool: std::mem::take(&mut self.key_pool),
+            strings: std::mem::take(&mut self.strings),
+            key_slots: self.key_slots.take(),
+        };
+        spare.shapes.clear();
+        spare.key_pool.clear();
+        spare.strings.clear();
+        if let Some(slots) = &mut spare.key_slots {
+            slots.fill((0, 0, 0));
+        }
+        // Fails only while the thread ends: the tables are then freed.
+        let _ = SPARE.try_with(|cell| cell.set(spare));
+    }
+}
+
+/// The shape a struct type used last, and where its keys are.
+#[derive(Clone, Copy)]
+struct LastShape {
+    cache_key: (usize, usize),
+    shape: u32,
+    first: usize,
+    len: usize,
+}
+
 enum StructMode {
     /// A shape reference was written; fields are checked against the
     /// shape's keys, `key_pool[first..first + len]`.
@@ -480,7 +552,7 @@ impl StructSerializer<'_, '_> {
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
         if let StructMode::Predicted { first, len, field, .. } = &mut self.mode
             && *field < *len
-            && std::ptr::eq(self.ser.key_pool[*first + *field], key)
+            && std::ptr::eq(self.ser.tables.key_pool[*first + *field], key)
         {
             *field += 1;
             return value.serialize(&mut *self.ser);
@@ -493,7 +565,7 @@ impl StructSerializer<'_, '_> {
         let ser = &mut *self.ser;
         match &mut self.mode {
             StructMode::Predicted { shape, first, len, start, field } => {
-                if *field < *len && ser.key_pool[*first + *field] == key {
+                if *field < *len && ser.tables.key_pool[*first + *field] == key {
                     *field += 1;
                     return value.serialize(&mut *ser);
                 }
@@ -505,7 +577,7 @@ impl StructSerializer<'_, '_> {
             }
             StructMode::Defining { shape, .. } => {
                 let shape = *shape as usize;
-                let s = &mut ser.shapes[shape];
+                let s = &mut ser.tables.shapes[shape];
                 if s.filled == s.declared {
                     return Err(ErrorKind::Message(format!(
                         "struct has more fields than the {} it declared",
@@ -515,7 +587,7 @@ impl StructSerializer<'_, '_> {
                 }
                 let slot = s.first + s.filled;
                 s.filled += 1;
-                ser.key_pool[slot] = key;
+                ser.tables.key_pool[slot] = key;
                 ser.write_static_key(key);
                 value.serialize(&mut *ser)
             }
@@ -557,7 +629,7 @@ impl StructSerializer<'_, '_> {
                 }
             }
             StructMode::Defining { shape, cache_key, declared } => {
-                let s = &mut ser.shapes[shape as usize];
+                let s = &mut ser.tables.shapes[shape as usize];
                 if s.filled != declared {
                     return Err(ErrorKind::Message(format!(
                         "struct declared {declared} fields but serialized {}",
@@ -571,7 +643,7 @@ impl StructSerializer<'_, '_> {
                 } else {
                     ser.shape_index.insert(cache_key, shape);
                 }
-                ser.last_shape = (cache_key, shape);
+                ser.remember_shape(cache_key, shape);
                 Ok(())
             }
             StructMode::Map { declared, written } => {
@@ -661,7 +733,7 @@ impl Compound<'_, '_> {
             let body = self.ser.out.split_off(start);
             let mut packed = Vec::new();
             let items = if self.map { 2 * n } else { n };
-            let shapes = &self.ser.shapes;
+            let shapes = &self.ser.tables.shapes;
             let shape_len = |i: u64| shapes.get(usize::try_from(i).ok()?).map(|s| s.declared);
             let mut pos = 0;
             for _ in 0..items {

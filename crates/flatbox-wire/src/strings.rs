@@ -22,6 +22,11 @@ pub(crate) struct StringTable {
 }
 
 impl StringTable {
+    /// An empty table (no allocation).
+    pub(crate) const fn new() -> Self {
+        StringTable { arena: Vec::new(), table: HashTable::new() }
+    }
+
     /// The index of `s`, if it is in the table.
     #[inline]
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
@@ -32,6 +37,17 @@ impl StringTable {
         self.table
             .find(hash(s), |&(start, len, _)| arena.get(start..start + len) == Some(s))
             .map(|&(_, _, index)| index)
+    }
+
+    /// Empties the table, keeping its memory.
+    pub(crate) fn clear(&mut self) {
+        self.arena.clear();
+        self.table.clear();
+    }
+
+    /// The larger of the strings and the string bytes it has room for.
+    pub(crate) fn capacity(&self) -> usize {
+        self.arena.capacity().max(self.table.capacity())
     }
 
     /// Adds `s` with `index`, unless `s` is already there; returns the index

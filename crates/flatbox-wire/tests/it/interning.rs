@@ -301,3 +301,54 @@ fn each_name_and_shape_is_defined_once_however_the_types_take_turns() {
     let count = |tag: u8| bytes.iter().filter(|&&b| b == tag).count();
     assert_eq!((count(0xED), count(0xEF)), (25, 3), "{}", hex(&bytes));
 }
+
+/// A struct whose `Serialize` encodes another value with `to_vec` while the
+/// outer serializer is still writing: two serializers alive on one thread.
+struct Nested(Kv);
+
+impl Serialize for Nested {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeStruct as _};
+        let inner = flatbox_wire::to_vec(&self.0).map_err(S::Error::custom)?;
+        let mut s = serializer.serialize_struct("Nested", 2)?;
+        s.serialize_field("kv", &self.0)?;
+        s.serialize_field("inner", &Value::Bytes(inner))?;
+        s.end()
+    }
+}
+
+#[test]
+fn each_value_starts_with_empty_tables_whatever_the_thread_encoded_before() {
+    // The serializer keeps its emptied tables per thread for the next one.
+    // The bytes must not depend on it: the same value encodes the same on a
+    // fresh thread, after other values, and beside a nested serializer.
+    let kv = Kv { key: "k".into(), value: 7 };
+    let pair = vec![kv.clone(), kv.clone()];
+    let strings = Config::default().intern_strings(true);
+    let (fresh, fresh_strings) = std::thread::spawn({
+        let pair = pair.clone();
+        move || (flatbox_wire::to_vec(&pair).unwrap(), flatbox_wire::to_vec_with_config(&pair, strings).unwrap())
+    })
+    .join()
+    .unwrap();
+    // Shape 0 is defined (EF, 2 fields) by the first struct, and the second
+    // refers to it (C0).
+    assert_eq!(&fresh[..3], &[0x62, 0xEF, 0x02], "{}", hex(&fresh));
+    assert_eq!(fresh.iter().filter(|&&b| b == 0xC0).count(), 1, "{}", hex(&fresh));
+    // Other values, with the same string "k" at another interning index.
+    let others: Vec<Kv> = (0..40).map(|i| Kv { key: format!("x{}", 39 - i).replace("x0", "k"), value: i }).collect();
+    flatbox_wire::to_vec(&others).unwrap();
+    flatbox_wire::to_vec(&Value::Array(vec![Value::Bool(true); 3])).unwrap();
+    assert_eq!(flatbox_wire::to_vec(&pair).unwrap(), fresh);
+    // Interned strings too: "k" is defined anew, not referred to.
+    flatbox_wire::to_vec_with_config(&others, strings).unwrap();
+    assert_eq!(flatbox_wire::to_vec_with_config(&pair, strings).unwrap(), fresh_strings);
+
+    let nested = flatbox_wire::to_vec(&Nested(kv.clone())).unwrap();
+    let inner = flatbox_wire::to_vec(&kv).unwrap();
+    assert_eq!(flatbox_wire::to_vec(&pair).unwrap(), fresh);
+    let back: Value = flatbox_wire::from_slice(&nested).unwrap();
+    let Value::Map(entries) = back else { panic!("a struct decodes to a map: {back:?}") };
+    assert_eq!(entries[1].1, Value::Bytes(inner));
+    assert_eq!(flatbox_wire::from_slice::<Vec<Kv>>(&fresh).unwrap(), pair);
+}
