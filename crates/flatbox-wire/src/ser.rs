@@ -61,6 +61,11 @@ enum Pending {
 /// to strings the decoder of that second value has never seen. Make a new
 /// serializer (cheap) per value.
 ///
+/// When a serializer is dropped, its tables (shapes, field names, interned
+/// strings) are emptied and kept for the next serializer on the same
+/// thread, so that encoding a message allocates only its output. Tables
+/// larger than about 1 MiB are freed instead: a thread keeps at most that.
+///
 /// # Examples
 ///
 /// ```
@@ -215,7 +220,9 @@ impl<'a> Serializer<'a> {
     /// interning is on).
     #[inline]
     fn write_interned(&mut self, s: &str) {
-        if let Some(index) = self.tables.strings.get(s) {
+        // Hashed once, for the look-up and for the insertion after a miss.
+        let hash = StringTable::hash(s);
+        if let Some(index) = self.tables.strings.get_hashed(s, hash) {
             self.write_ref(index);
             return;
         }
@@ -228,10 +235,10 @@ impl<'a> Serializer<'a> {
             self.static_by_content(s)
         };
         if let Some(index) = known {
-            self.tables.strings.insert_new(s, index);
+            self.tables.strings.insert_new_hashed(s, hash, index);
             self.write_ref(index);
         } else if let Some(index) = self.write_define(s) {
-            self.tables.strings.insert_new(s, index);
+            self.tables.strings.insert_new_hashed(s, hash, index);
         } else {
             self.write_plain_str(s);
         }
@@ -480,8 +487,9 @@ struct Spare {
     key_slots: Option<Box<[(usize, usize, u32); KEY_SLOTS]>>,
 }
 
-/// Tables larger than this (in shapes, keys, strings or string bytes) are
-/// freed, not kept: emptying them would cost more than they save.
+/// Tables with room for more shapes or keys than this are freed, not kept
+/// (the string table has its own bounds, [`StringTable::worth_keeping`]):
+/// a thread keeps at most about 1.2 MiB.
 const SPARE_MAX: usize = 4096;
 
 thread_local! {
@@ -500,8 +508,9 @@ impl Tables {
 
 impl Drop for Tables {
     fn drop(&mut self) {
-        let sizes = [self.shapes.capacity(), self.key_pool.capacity(), self.strings.capacity()];
-        if (sizes.iter().all(|&n| n == 0) && self.key_slots.is_none()) || sizes.iter().any(|&n| n > SPARE_MAX) {
+        let (shapes, keys) = (self.shapes.capacity(), self.key_pool.capacity());
+        let empty = shapes == 0 && keys == 0 && !self.strings.has_memory() && self.key_slots.is_none();
+        if empty || shapes > SPARE_MAX || keys > SPARE_MAX || !self.strings.worth_keeping() {
             return;
         }
         let mut spare = Spare {

@@ -2,6 +2,10 @@
 //! arena, found by content through a hash table of (start, length, index),
 //! so that interning a string allocates nothing of its own.
 //!
+//! Each string is hashed once per value written (the look-up and, on a
+//! miss, the insertion share the hash), and entries keep their hash, so
+//! growing the table reads no string again.
+//!
 //! Against a map with a `Box<str>` key per string, callgrind counts a third
 //! fewer instructions for `wire+strings`' encode of the msgpack-users
 //! dataset, and a fifth fewer for shapes-text.
@@ -11,14 +15,21 @@ use std::hash::BuildHasher;
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 
+/// The most string bytes a table kept between serializers has room for.
+pub(crate) const KEEP_BYTES: usize = 256 << 10;
+
+/// The most entries a table kept between serializers has room for (32
+/// bytes each).
+pub(crate) const KEEP_ENTRIES: usize = 16 << 10;
+
 /// Interned strings by content, each with its interning index.
 #[derive(Default)]
 pub(crate) struct StringTable {
     /// The bytes of every string in the table, one after another (bytes,
     /// not a `String`: slicing them needs no char-boundary checks).
     arena: Vec<u8>,
-    /// (start in `arena`, length, interning index).
-    table: HashTable<(usize, usize, u32)>,
+    /// Where each string is in `arena`, with its index and hash.
+    table: HashTable<Entry>,
 }
 
 impl StringTable {
@@ -30,13 +41,24 @@ impl StringTable {
     /// The index of `s`, if it is in the table.
     #[inline]
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        self.get_hashed(s, hash(s.as_bytes()))
+    }
+
+    /// The index of `s`, whose [`StringTable::hash`] is `hash`, if it is in
+    /// the table.
+    #[inline]
+    pub(crate) fn get_hashed(&self, s: &str, hash: u64) -> Option<u32> {
         if self.table.is_empty() {
             return None;
         }
         let (arena, s) = (&self.arena, s.as_bytes());
-        self.table
-            .find(hash(s), |&(start, len, _)| arena.get(start..start + len) == Some(s))
-            .map(|&(_, _, index)| index)
+        self.table.find(hash, |e| arena.get(e.start..e.start + e.len) == Some(s)).map(|e| e.index)
+    }
+
+    /// The hash a string is found by.
+    #[inline]
+    pub(crate) fn hash(s: &str) -> u64 {
+        hash(s.as_bytes())
     }
 
     /// Empties the table, keeping its memory.
@@ -45,9 +67,16 @@ impl StringTable {
         self.table.clear();
     }
 
-    /// The larger of the strings and the string bytes it has room for.
-    pub(crate) fn capacity(&self) -> usize {
-        self.arena.capacity().max(self.table.capacity())
+    /// Whether the table has room for anything (it has allocated).
+    pub(crate) fn has_memory(&self) -> bool {
+        self.arena.capacity() > 0 || self.table.capacity() > 0
+    }
+
+    /// Whether the table is small enough to keep for the next serializer:
+    /// room for at most [`KEEP_BYTES`] of strings and [`KEEP_ENTRIES`]
+    /// entries, about 1 MiB in all.
+    pub(crate) fn worth_keeping(&self) -> bool {
+        self.arena.capacity() <= KEEP_BYTES && self.table.capacity() <= KEEP_ENTRIES
     }
 
     /// Adds `s` with `index`, unless `s` is already there; returns the index
@@ -63,13 +92,27 @@ impl StringTable {
     /// Adds `s`, which is not in the table, with `index`.
     #[inline]
     pub(crate) fn insert_new(&mut self, s: &str, index: u32) {
+        self.insert_new_hashed(s, hash(s.as_bytes()), index);
+    }
+
+    /// Adds `s`, whose [`StringTable::hash`] is `hash` and which is not in
+    /// the table, with `index`. The hash is kept with the entry, so growing
+    /// the table reads no string again.
+    #[inline]
+    pub(crate) fn insert_new_hashed(&mut self, s: &str, hash: u64, index: u32) {
         let start = self.arena.len();
         self.arena.extend_from_slice(s.as_bytes());
-        let arena = &self.arena;
-        self.table.insert_unique(hash(s.as_bytes()), (start, s.len(), index), |&(start, len, _)| {
-            hash(arena.get(start..start + len).unwrap_or_default())
-        });
+        self.table.insert_unique(hash, Entry { start, len: s.len(), index, hash }, |e| e.hash);
     }
+}
+
+/// A string of the table: where its bytes are in the arena, its interning
+/// index, and its hash.
+struct Entry {
+    start: usize,
+    len: usize,
+    index: u32,
+    hash: u64,
 }
 
 /// The hash of a string's bytes (the same for a lookup and for regrowing).
