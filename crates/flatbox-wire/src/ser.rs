@@ -92,7 +92,7 @@ pub struct Serializer<'a> {
     static_index: FxHashMap<(usize, usize), u32>,
     string_count: usize,
     /// Shapes, keys, interned strings: see [`Tables`].
-    tables: Tables,
+    tables: Loaned,
     /// The shape last used for a struct, by (name address, field count):
     /// the first [`LINEAR`] inline, the rest in `shape_index`.
     shape_cache: SmallVec<[((usize, usize), u32); LINEAR]>,
@@ -115,7 +115,7 @@ impl<'a> Serializer<'a> {
             static_keys: SmallVec::new(),
             static_index: FxHashMap::default(),
             string_count: 0,
-            tables: Tables::new(),
+            tables: Loaned::new(),
             shape_cache: SmallVec::new(),
             shape_index: FxHashMap::default(),
             last_shape: LastShape { cache_key: (0, usize::MAX), shape: 0, first: 0, len: 0 },
@@ -464,6 +464,7 @@ const fn low_byte(v: u64) -> u8 {
 /// `to_vec` of a struct allocates its output and nothing else, and keys are
 /// read from a plain `Vec` (a `SmallVec`'s inline-or-heap test on every
 /// field read cost more than the allocation it saved).
+#[derive(Default)]
 struct Tables {
     shapes: Vec<Shape>,
     /// The field names of every shape, each shape's in one run.
@@ -478,14 +479,11 @@ struct Tables {
     key_slots: Option<Box<[(usize, usize, u32); KEY_SLOTS]>>,
 }
 
-/// Emptied [`Tables`], between serializers (no `Drop` of its own).
-#[derive(Default)]
-struct Spare {
-    shapes: Vec<Shape>,
-    key_pool: Vec<&'static str>,
-    strings: StringTable,
-    key_slots: Option<Box<[(usize, usize, u32); KEY_SLOTS]>>,
-}
+/// [`Tables`] on loan from the thread's spare ones: given back, emptied,
+/// when the serializer is done. The `Drop` is here, not on `Tables`, so the
+/// spare tables in [`SPARE`] have none (replacing them drops nothing that
+/// would give itself back again).
+struct Loaned(Tables);
 
 /// Tables with room for more shapes or keys than this are freed, not kept
 /// (the string table has its own bounds, [`StringTable::worth_keeping`]):
@@ -494,31 +492,39 @@ const SPARE_MAX: usize = 4096;
 
 thread_local! {
     /// The emptied tables of the last serializer dropped on this thread.
-    static SPARE: Cell<Spare> = const {
-        Cell::new(Spare { shapes: Vec::new(), key_pool: Vec::new(), strings: StringTable::new(), key_slots: None })
+    static SPARE: Cell<Tables> = const {
+        Cell::new(Tables { shapes: Vec::new(), key_pool: Vec::new(), strings: StringTable::new(), key_slots: None })
     };
 }
 
-impl Tables {
+impl Loaned {
     fn new() -> Self {
-        let Spare { shapes, key_pool, strings, key_slots } = SPARE.try_with(Cell::take).unwrap_or_default();
-        Tables { shapes, key_pool, strings, key_slots }
+        Loaned(SPARE.try_with(Cell::take).unwrap_or_default())
     }
 }
 
-impl Drop for Tables {
+impl std::ops::Deref for Loaned {
+    type Target = Tables;
+    fn deref(&self) -> &Tables {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Loaned {
+    fn deref_mut(&mut self) -> &mut Tables {
+        &mut self.0
+    }
+}
+
+impl Drop for Loaned {
     fn drop(&mut self) {
-        let (shapes, keys) = (self.shapes.capacity(), self.key_pool.capacity());
-        let empty = shapes == 0 && keys == 0 && !self.strings.has_memory() && self.key_slots.is_none();
-        if empty || shapes > SPARE_MAX || keys > SPARE_MAX || !self.strings.worth_keeping() {
+        let t = &mut self.0;
+        let (shapes, keys) = (t.shapes.capacity(), t.key_pool.capacity());
+        let empty = shapes == 0 && keys == 0 && !t.strings.has_memory() && t.key_slots.is_none();
+        if empty || shapes > SPARE_MAX || keys > SPARE_MAX || !t.strings.worth_keeping() {
             return;
         }
-        let mut spare = Spare {
-            shapes: std::mem::take(&mut self.shapes),
-            key_pool: std::mem::take(&mut self.key_pool),
-            strings: std::mem::take(&mut self.strings),
-            key_slots: self.key_slots.take(),
-        };
+        let mut spare = std::mem::take(t);
         spare.shapes.clear();
         spare.key_pool.clear();
         spare.strings.clear();
