@@ -12,20 +12,9 @@ use std::fmt::Write as _;
 
 use crate::config::Limits;
 use crate::error::{ErrorKind, Result};
-use crate::packed;
+use crate::header::{self, Header, Source};
+use crate::magic;
 use crate::tag;
-use crate::varint::{self, VarintError};
-
-/// Last tag of the inline string range (`0x5F`).
-const STR_INLINE_LAST: u8 = tag::STR_INLINE + tag::STR_INLINE_MAX;
-/// Last tag of the inline array range (`0x6F`).
-const ARRAY_INLINE_LAST: u8 = tag::ARRAY_INLINE + tag::ARRAY_INLINE_MAX;
-/// Last tag of the inline map range (`0x7F`).
-const MAP_INLINE_LAST: u8 = tag::MAP_INLINE + tag::MAP_INLINE_MAX;
-/// Last tag of the inline string reference range (`0xBF`).
-const STR_REF_INLINE_LAST: u8 = tag::STR_REF_INLINE + tag::STR_REF_INLINE_MAX;
-/// Last tag of the inline shape reference range (`0xDF`).
-const SHAPE_REF_INLINE_LAST: u8 = tag::SHAPE_REF_INLINE + tag::SHAPE_REF_INLINE_MAX;
 
 /// How many raw bytes of a token the hex column shows.
 const HEX_BYTES: usize = 8;
@@ -40,8 +29,6 @@ const MAX_LABEL_CHARS: usize = 32;
 /// Elements of a packed array, bytes of a byte string or keys of a shape
 /// shown before "... n more".
 const PREVIEW_ITEMS: usize = 8;
-/// Nanoseconds in a second: timestamps' nanos must be below this.
-const NANOS_PER_SECOND: u32 = 1_000_000_000;
 
 /// Disassembles `bytes` into a human-readable listing, one line per token.
 ///
@@ -110,9 +97,6 @@ pub fn inspect(bytes: &[u8]) -> Result<String> {
     }
     Ok(dis.out)
 }
-
-/// One of the `varint::read_*` functions.
-type ReadVarint<T> = fn(&[u8]) -> std::result::Result<(T, usize), VarintError>;
 
 /// A shape: the key list of a struct, in order.
 #[derive(Default)]
@@ -273,7 +257,7 @@ impl<'a> Disassembler<'a> {
         if t >= tag::FIRST_RESERVED {
             return Err(ErrorKind::UnknownTag { offset: at, tag: t }.into());
         }
-        if !is_string_tag(t) {
+        if !header::is_string_tag(t) {
             return Err(ErrorKind::KeyNotString { offset: at, tag: t }.into());
         }
         let key = self.token("key: ")?;
@@ -289,55 +273,65 @@ impl<'a> Disassembler<'a> {
     fn token(&mut self, prefix: &str) -> Result<Option<&'a str>> {
         let depth = self.stack.len();
         let start = self.pos;
-        let t = self.byte("a value")?;
+        // The tag itself, for the non-canonical notes: the header says
+        // what it means.
+        let t = self.rest().first().copied();
+        let inline = t.is_some_and(|t| t < tag::NULL);
+        let h = header::header(self)?;
         let mut string = None;
-        let desc = match t {
-            tag::UINT_INLINE..=tag::UINT_INLINE_MAX => t.to_string(),
-            tag::STR_INLINE..=STR_INLINE_LAST
-            | tag::STR
-            | tag::STR_DEFINE
-            | tag::STR_REF_INLINE..=STR_REF_INLINE_LAST
-            | tag::STR_REF => {
-                let (s, desc) = self.string(t, start)?;
+        let desc = match h {
+            Header::Uint(v) => {
+                format!("{v}{}", non_canonical(!inline && v <= u64::from(tag::UINT_INLINE_MAX), "fits in the tag"))
+            }
+            Header::NegInt(v) => format!("{v}{}", non_canonical(v >= 0, "not negative")),
+            Header::Uint128(v) => format!("{v}{}", non_canonical(v <= u128::from(u64::MAX), "fits in 64 bits")),
+            Header::NegInt128(v) => format!("{v}{}", non_canonical(v >= i128::from(i64::MIN), "fits in 64 bits")),
+            Header::F32(v) => format!("{v:?} (f32)"),
+            Header::F64(v) => format!("{v:?} (f64)"),
+            Header::Null => "null".to_owned(),
+            Header::Bool(b) => b.to_string(),
+            Header::Str(len) => {
+                let s = self.text(len)?;
                 string = Some(s);
-                desc
+                let fits = !inline && len <= usize::from(tag::STR_INLINE_MAX);
+                format!("{}{}", quote(s), non_canonical(fits, "fits in the tag"))
             }
-            tag::ARRAY_INLINE..=ARRAY_INLINE_LAST => {
-                let n = usize::from(t - tag::ARRAY_INLINE);
-                self.check_count(start, "array count", n, 1)?;
-                self.open(start, Frame::Array { left: n })?;
-                format!("array({n})")
+            Header::StrDefine(len) => {
+                let s = self.text(len)?;
+                if self.strings.len() >= Limits::DEFAULT_MAX_INTERNED {
+                    return Err(ErrorKind::TableFull {
+                        offset: start,
+                        what: "interned strings",
+                        limit: Limits::DEFAULT_MAX_INTERNED,
+                    }
+                    .into());
+                }
+                let index = self.strings.len();
+                self.strings.push(s);
+                string = Some(s);
+                format!("define string #{index} {}", quote(s))
             }
-            tag::MAP_INLINE..=MAP_INLINE_LAST => {
-                let n = usize::from(t - tag::MAP_INLINE);
-                self.check_count(start, "map count", n, 2)?;
-                self.open(start, Frame::Map { left: n, key_next: true })?;
-                format!("map({n})")
+            Header::StrRef(index) => {
+                let s = self.string_ref(start, index)?;
+                string = Some(s);
+                let fits = !inline && index <= u64::from(tag::STR_REF_INLINE_MAX);
+                format!("string #{index} {}{}", quote(s), non_canonical(fits, "fits in the tag"))
             }
-            tag::SHAPE_REF_INLINE..=SHAPE_REF_INLINE_LAST => {
-                self.shape_ref(start, u64::from(t - tag::SHAPE_REF_INLINE), "")?
-            }
-            tag::NULL => "null".to_owned(),
-            tag::FALSE => "false".to_owned(),
-            tag::TRUE => "true".to_owned(),
-            tag::UINT..=tag::F64 => self.number(t)?,
-            tag::BYTES => {
-                let len = self.length("bytes length", 1)?;
+            Header::Bytes(len) => {
                 let b = self.take(len, "bytes")?;
                 format!("bytes({len}){}", hex_preview(b))
             }
-            tag::ARRAY => {
-                let n = self.length("array count", 1)?;
+            Header::Array(n) => {
                 self.open(start, Frame::Array { left: n })?;
-                format!("array({n}){}", non_canonical(n <= usize::from(tag::ARRAY_INLINE_MAX), "fits in the tag"))
+                let fits = !inline && n <= usize::from(tag::ARRAY_INLINE_MAX);
+                format!("array({n}){}", non_canonical(fits, "fits in the tag"))
             }
-            tag::MAP => {
-                let n = self.length("map count", 2)?;
+            Header::Map(n) => {
                 self.open(start, Frame::Map { left: n, key_next: true })?;
-                format!("map({n}){}", non_canonical(n <= usize::from(tag::MAP_INLINE_MAX), "fits in the tag"))
+                let fits = !inline && n <= usize::from(tag::MAP_INLINE_MAX);
+                format!("map({n}){}", non_canonical(fits, "fits in the tag"))
             }
-            tag::SHAPE_DEFINE => {
-                let n = self.length("struct field count", 2)?;
+            Header::ShapeDefine(n) => {
                 let index = self.shapes.len();
                 if index >= Limits::DEFAULT_MAX_SHAPES {
                     return Err(ErrorKind::TableFull {
@@ -351,12 +345,11 @@ impl<'a> Disassembler<'a> {
                 self.shapes.push(Shape::default());
                 format!("struct, defines shape {index} ({n} field{})", plural(n))
             }
-            tag::SHAPE_REF => {
-                let index = self.varint(varint::read_u64)?;
-                let inline = index <= u64::from(tag::SHAPE_REF_INLINE_MAX);
-                self.shape_ref(start, index, &non_canonical(inline, "fits in the tag"))?
+            Header::ShapeRef(index) => {
+                let fits = !inline && index <= u64::from(tag::SHAPE_REF_INLINE_MAX);
+                self.shape_ref(start, index, &non_canonical(fits, "fits in the tag"))?
             }
-            tag::SOME => {
+            Header::Some => {
                 self.open(start, Frame::Some { done: false })?;
                 match self.rest().first() {
                     Some(&next) if next != tag::NULL && next != tag::SOME => {
@@ -365,131 +358,34 @@ impl<'a> Disassembler<'a> {
                     _ => "some".to_owned(),
                 }
             }
-            tag::TIMESTAMP => self.timestamp(start)?,
-            tag::EXTENSION => {
-                let type_id = self.varint(varint::read_u64)?;
-                let len = self.length("extension length", 1)?;
+            Header::Timestamp { secs, nanos } => format!("timestamp {secs} s {nanos} ns = {}", utc(secs, nanos)),
+            Header::Extension { type_id, len } => {
                 let b = self.take(len, "extension data")?;
                 let logical = crate::logical::name_of(type_id).map_or(String::new(), |n| format!(" ({n})"));
                 format!("extension type {type_id}{logical}, {len} byte{}{}", plural(len), hex_preview(b))
             }
-            tag::PACKED => {
-                self.packed(start, depth, prefix)?;
+            Header::Packed { kind, size, padding, count } => {
+                self.packed(start, depth, prefix, (kind, size, padding, count))?;
                 return Ok(None);
             }
-            tag::FIRST_RESERVED..=u8::MAX => return Err(ErrorKind::UnknownTag { offset: start, tag: t }.into()),
         };
         self.line(start, self.pos, depth, prefix, &desc);
         Ok(string)
     }
 
-    /// Reads a string token whose tag `t`, at `start`, [`is_string_tag`]:
-    /// returns the string and the line's description.
-    fn string(&mut self, t: u8, start: usize) -> Result<(&'a str, String)> {
-        Ok(match t {
-            tag::STR_INLINE..=STR_INLINE_LAST => {
-                let s = self.text(usize::from(t - tag::STR_INLINE))?;
-                (s, quote(s))
-            }
-            tag::STR => {
-                let len = self.length("string length", 1)?;
-                let s = self.text(len)?;
-                let inline = len <= usize::from(tag::STR_INLINE_MAX);
-                (s, format!("{}{}", quote(s), non_canonical(inline, "fits in the tag")))
-            }
-            tag::STR_DEFINE => {
-                let len = self.length("string length", 1)?;
-                let s = self.text(len)?;
-                if self.strings.len() >= Limits::DEFAULT_MAX_INTERNED {
-                    return Err(ErrorKind::TableFull {
-                        offset: start,
-                        what: "interned strings",
-                        limit: Limits::DEFAULT_MAX_INTERNED,
-                    }
-                    .into());
-                }
-                let index = self.strings.len();
-                self.strings.push(s);
-                (s, format!("define string #{index} {}", quote(s)))
-            }
-            tag::STR_REF => {
-                let index = self.varint(varint::read_u64)?;
-                let s = self.string_ref(start, index)?;
-                let inline = index <= u64::from(tag::STR_REF_INLINE_MAX);
-                (s, format!("string #{index} {}{}", quote(s), non_canonical(inline, "fits in the tag")))
-            }
-            // `STR_REF_INLINE..=STR_REF_INLINE_LAST`, the only string tags left.
-            _ => {
-                let index = t.wrapping_sub(tag::STR_REF_INLINE);
-                let s = self.string_ref(start, u64::from(index))?;
-                (s, format!("string #{index} {}", quote(s)))
-            }
-        })
-    }
-
-    /// Reads an integer or float after its tag `t` (`0xE3..=0xE8`).
-    fn number(&mut self, t: u8) -> Result<String> {
-        Ok(match t {
-            tag::UINT => {
-                let v = self.varint(varint::read_u64)?;
-                format!("{v}{}", non_canonical(v <= u64::from(tag::UINT_INLINE_MAX), "fits in the tag"))
-            }
-            tag::NEG_INT => {
-                let v = varint::unzigzag_i64(self.varint(varint::read_u64)?);
-                format!("{v}{}", non_canonical(v >= 0, "not negative"))
-            }
-            tag::UINT128 => {
-                let v = self.varint(varint::read_u128)?;
-                format!("{v}{}", non_canonical(v <= u128::from(u64::MAX), "fits in 64 bits"))
-            }
-            tag::NEG_INT128 => {
-                let v = varint::unzigzag_i128(self.varint(varint::read_u128)?);
-                format!("{v}{}", non_canonical(v >= i128::from(i64::MIN), "fits in 64 bits"))
-            }
-            tag::F32 => format!("{:?} (f32)", f32::from_le_bytes(self.array("f32")?)),
-            _ => format!("{:?} (f64)", f64::from_le_bytes(self.array("f64")?)),
-        })
-    }
-
-    /// Reads a timestamp after its tag, which is at `start`.
-    fn timestamp(&mut self, start: usize) -> Result<String> {
-        let seconds = varint::unzigzag_i64(self.varint(varint::read_u64)?);
-        let nanos_at = self.pos;
-        let nanos = self.varint(varint::read_u64)?;
-        let Some(nanos) = u32::try_from(nanos).ok().filter(|&n| n < NANOS_PER_SECOND) else {
-            return Err(ErrorKind::InvalidValue {
-                offset: nanos_at,
-                what: "timestamp",
-                reason: format!("nanoseconds {nanos} not below 10^9 (timestamp at byte {start})"),
-            }
-            .into());
-        };
-        Ok(format!("timestamp {seconds} s {nanos} ns = {}", utc(seconds, nanos)))
-    }
-
-    /// Reads a packed array after its tag: a header line, then a line with
-    /// the first elements.
-    fn packed(&mut self, start: usize, depth: usize, prefix: &str) -> Result<()> {
-        let kind_at = self.pos;
-        let kind = self.byte("packed array kind")?;
-        let Some((name, size)) = packed_kind(kind) else {
-            return Err(ErrorKind::InvalidValue {
-                offset: kind_at,
-                what: "packed array",
-                reason: format!("unknown element kind 0x{kind:02X}"),
-            }
-            .into());
-        };
-        let count_at = self.pos;
-        let count = self.varint(varint::read_u64)?;
-        let relative = self.pos.saturating_sub(self.base);
-        let pad = (size - relative % size) % size;
-        let n = packed::checked_count(count, size, pad, self.remaining(), count_at)?;
-        let pad_at = self.pos;
-        packed::check_padding(self.take(pad, "packed padding")?, pad_at)?;
+    /// Reads a packed array's data after its header, at `start`: a header
+    /// line, then a line with the first elements.
+    fn packed(
+        &mut self,
+        start: usize,
+        depth: usize,
+        prefix: &str,
+        (kind, size, padding, n): (u8, usize, usize, usize),
+    ) -> Result<()> {
+        let name = magic::packed_name(kind).and_then(|n| n.rsplit("::").next()).unwrap_or("?");
         let data_at = self.pos;
         let data = self.take(n * size, "packed array data")?;
-        let desc = format!("packed {name}[{n}], {pad} byte{} of padding, data at byte {data_at}", plural(pad));
+        let desc = format!("packed {name}[{n}], {padding} byte{} of padding, data at byte {data_at}", plural(padding));
         self.line(start, data_at, depth, prefix, &desc);
         if n > 0 {
             let mut elements = String::from("[");
@@ -531,26 +427,9 @@ impl<'a> Disassembler<'a> {
         };
         let desc = format!("struct, shape {i} ({}){note}", key_list(&shape.keys));
         let fields = shape.keys.len();
-        self.check_count(offset, "struct field count", fields, 1)?;
+        header::check_count(self, offset, "struct field count", fields as u64, 1)?;
         self.open(offset, Frame::ShapeRef { shape: i, next: 0 })?;
         Ok(desc)
-    }
-
-    /// Checks an inline count (or a shape's field count) the way the decoder
-    /// does: `n` items of at least `min_item_size` bytes must fit in the rest
-    /// of the input.
-    fn check_count(&self, offset: usize, what: &'static str, n: usize, min_item_size: usize) -> Result<()> {
-        let remaining = self.remaining();
-        if n.saturating_mul(min_item_size) > remaining {
-            return Err(ErrorKind::LengthExceedsInput {
-                offset,
-                what,
-                declared: u64::try_from(n).unwrap_or(u64::MAX),
-                remaining,
-            }
-            .into());
-        }
-        Ok(())
     }
 
     /// Enters a container that starts at `offset`, if the depth allows.
@@ -579,24 +458,11 @@ impl<'a> Disassembler<'a> {
         bytes.get(self.pos..).unwrap_or_default()
     }
 
-    /// How many bytes are not yet read.
-    fn remaining(&self) -> usize {
-        self.bytes.len().saturating_sub(self.pos)
-    }
-
-    /// Reads one byte.
-    fn byte(&mut self, what: &'static str) -> Result<u8> {
-        let [b] = self.array(what)?;
-        Ok(b)
-    }
-
-    /// Reads `N` bytes.
-    fn array<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N]> {
-        let mut out = [0; N];
-        for (o, b) in out.iter_mut().zip(self.take(N, what)?) {
-            *o = *b;
-        }
-        Ok(out)
+    /// Reads `len` bytes of UTF-8.
+    fn text(&mut self, len: usize) -> Result<&'a str> {
+        let at = self.pos;
+        let bytes = self.take(len, "string")?;
+        std::str::from_utf8(bytes).map_err(|_| ErrorKind::InvalidUtf8 { offset: at }.into())
     }
 
     /// Reads `n` bytes, or fails with [`ErrorKind::Eof`].
@@ -610,41 +476,29 @@ impl<'a> Disassembler<'a> {
             None => Err(ErrorKind::Eof { offset: self.pos, needed: n - rest.len(), what }.into()),
         }
     }
-
-    /// Reads `len` bytes of UTF-8.
-    fn text(&mut self, len: usize) -> Result<&'a str> {
-        let at = self.pos;
-        let bytes = self.take(len, "string")?;
-        std::str::from_utf8(bytes).map_err(|_| ErrorKind::InvalidUtf8 { offset: at }.into())
-    }
-
-    /// Reads a varint with `read`.
-    fn varint<T>(&mut self, read: ReadVarint<T>) -> Result<T> {
-        let at = self.pos;
-        let (value, len) = read(self.rest()).map_err(|source| ErrorKind::Varint { offset: at, source })?;
-        self.pos += len;
-        Ok(value)
-    }
-
-    /// Reads a length or count varint and checks that the rest of the input
-    /// could hold that many items of at least `min_item_size` bytes each.
-    fn length(&mut self, what: &'static str, min_item_size: usize) -> Result<usize> {
-        let at = self.pos;
-        let declared = self.varint(varint::read_u64)?;
-        let remaining = self.remaining();
-        match usize::try_from(declared) {
-            Ok(n) if n <= remaining / min_item_size => Ok(n),
-            _ => Err(ErrorKind::LengthExceedsInput { offset: at, what, declared, remaining }.into()),
-        }
-    }
 }
 
-/// Whether `t` starts a string token (literal, definition or reference).
-fn is_string_tag(t: u8) -> bool {
-    matches!(
-        t,
-        tag::STR_INLINE..=STR_INLINE_LAST | tag::STR | tag::STR_DEFINE | tag::STR_REF_INLINE..=STR_REF_INLINE_LAST | tag::STR_REF
-    )
+impl Source for Disassembler<'_> {
+    fn offset(&self) -> usize {
+        self.pos
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&[u8]> {
+        Disassembler::take(self, n, what)
+    }
+
+    fn unread(&self) -> Option<&[u8]> {
+        Some(self.rest())
+    }
+
+    fn aligned_offset(&self) -> usize {
+        // Each top-level value aligns from its own start.
+        self.pos - self.base
+    }
 }
 
 /// `"s"` unless `n` is 1.
@@ -657,24 +511,7 @@ fn non_canonical(flag: bool, why: &str) -> String {
     if flag { format!(" (non-canonical: {why})") } else { String::new() }
 }
 
-/// The name and size in bytes of a packed element kind.
-fn packed_kind(kind: u8) -> Option<(&'static str, usize)> {
-    Some(match kind {
-        0x01 => ("u8", 1),
-        0x02 => ("i8", 1),
-        0x03 => ("u16", 2),
-        0x04 => ("i16", 2),
-        0x05 => ("u32", 4),
-        0x06 => ("i32", 4),
-        0x07 => ("u64", 8),
-        0x08 => ("i64", 8),
-        0x09 => ("f32", 4),
-        0x0A => ("f64", 8),
-        _ => return None,
-    })
-}
-
-/// One packed element, little-endian, of a kind [`packed_kind`] knows.
+/// One packed element, little-endian, of a known kind.
 fn packed_element(kind: u8, chunk: &[u8]) -> String {
     /// The first `N` bytes of `chunk` (zero-filled if shorter).
     fn le<const N: usize>(chunk: &[u8]) -> [u8; N] {
@@ -810,6 +647,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::varint::{self, VarintError};
 
     /// The notes' example: a `Vec<Person>` of Alice (30) and Bob (25).
     const PEOPLE: [u8; 27] = [

@@ -60,6 +60,7 @@
 mod config;
 mod de;
 mod error;
+mod header;
 mod inspect;
 mod logical;
 mod magic;

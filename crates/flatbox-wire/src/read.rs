@@ -5,10 +5,9 @@
 use std::io::{self, Read};
 
 use crate::config::Limits;
-use crate::error::{Error, ErrorKind, Result};
-use crate::magic;
+use crate::error::{ErrorKind, Result};
+use crate::header::{self, Header, Source};
 use crate::tag;
-use crate::varint;
 
 struct Walker<'r, R> {
     reader: &'r mut R,
@@ -17,25 +16,6 @@ struct Walker<'r, R> {
 }
 
 impl<R: Read> Walker<'_, R> {
-    fn eof(&self, needed: usize, what: &'static str) -> Error {
-        ErrorKind::Eof { offset: self.buf.len(), needed, what }.into()
-    }
-
-    fn byte(&mut self, what: &'static str) -> Result<u8> {
-        let mut b = [0];
-        loop {
-            match self.reader.read(&mut b) {
-                Ok(0) => return Err(self.eof(1, what)),
-                Ok(_) => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(ErrorKind::Io(e).into()),
-            }
-        }
-        self.check_room(1)?;
-        self.buf.push(b[0]);
-        Ok(b[0])
-    }
-
     fn check_room(&self, n: usize) -> Result<()> {
         if self.buf.len().saturating_add(n) > self.limit {
             return Err(ErrorKind::LengthExceedsInput {
@@ -49,10 +29,23 @@ impl<R: Read> Walker<'_, R> {
         Ok(())
     }
 
-    fn bytes(&mut self, n: u64, what: &'static str) -> Result<()> {
-        let n = usize::try_from(n).unwrap_or(usize::MAX);
+    /// Reads `n` more bytes into the buffer.
+    fn fill(&mut self, n: usize, what: &'static str) -> Result<()> {
         self.check_room(n)?;
         let before = self.buf.len();
+        if n == 1 {
+            let mut b = [0];
+            loop {
+                match self.reader.read(&mut b) {
+                    Ok(0) => return Err(ErrorKind::Eof { offset: before, needed: 1, what }.into()),
+                    Ok(_) => break,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(ErrorKind::Io(e).into()),
+                }
+            }
+            self.buf.push(b[0]);
+            return Ok(());
+        }
         // `take` + `read_to_end` grows the buffer as data arrives, so a
         // declared length the stream does not back allocates nothing extra.
         (&mut *self.reader).take(n as u64).read_to_end(&mut self.buf)?;
@@ -64,27 +57,22 @@ impl<R: Read> Walker<'_, R> {
         }
         Ok(())
     }
+}
 
-    fn varint(&mut self, max_len: usize) -> Result<u128> {
-        let start = self.buf.len();
-        loop {
-            let b = self.byte("a varint")?;
-            if b < 0x80 || self.buf.len() - start == max_len {
-                break;
-            }
-        }
-        let bytes = &self.buf[start..];
-        let parsed = if max_len == varint::MAX_LEN_U64 {
-            varint::read_u64(bytes).map(|(v, _)| u128::from(v))
-        } else {
-            varint::read_u128(bytes).map(|(v, _)| v)
-        };
-        parsed.map_err(|source| ErrorKind::Varint { offset: start, source }.into())
+impl<R: Read> Source for Walker<'_, R> {
+    fn offset(&self) -> usize {
+        self.buf.len()
     }
 
-    fn u64(&mut self) -> Result<u64> {
-        // A u64 varint always fits.
-        Ok(u64::try_from(self.varint(varint::MAX_LEN_U64)?).unwrap_or(u64::MAX))
+    fn remaining(&self) -> usize {
+        // A stream has no known end: only the limit bounds what follows.
+        self.limit - self.buf.len()
+    }
+
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&[u8]> {
+        let before = self.buf.len();
+        self.fill(n, what)?;
+        Ok(&self.buf[before..])
     }
 }
 
@@ -97,76 +85,45 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
     while pending > 0 {
         pending -= 1;
         let at = w.buf.len();
-        let t = w.byte("a tag")?;
-        let children: u64 = match t {
-            0x00..=0x3F | 0x80..=0xBF | tag::NULL | tag::FALSE | tag::TRUE => 0,
-            0x40..=0x5F => {
-                w.bytes(u64::from(t - tag::STR_INLINE), "a string")?;
+        let h = header::header(&mut w)?;
+        let children: u64 = match h {
+            Header::Uint(_)
+            | Header::NegInt(_)
+            | Header::Uint128(_)
+            | Header::NegInt128(_)
+            | Header::F32(_)
+            | Header::F64(_)
+            | Header::Null
+            | Header::Bool(_)
+            | Header::StrRef(_)
+            | Header::Timestamp { .. } => 0,
+            Header::Str(n) | Header::StrDefine(n) => {
+                w.fill(n, "a string")?;
                 0
             }
-            0x60..=0x6F => u64::from(t - tag::ARRAY_INLINE),
-            0x70..=0x7F => 2 * u64::from(t - tag::MAP_INLINE),
-            0xC0..=0xDF => shape_len(&shapes, u64::from(t - tag::SHAPE_REF_INLINE), at)?,
-            tag::UINT | tag::NEG_INT | tag::STR_REF => {
-                w.u64()?;
+            Header::Bytes(n) => {
+                w.fill(n, "bytes")?;
                 0
             }
-            tag::UINT128 | tag::NEG_INT128 => {
-                w.varint(varint::MAX_LEN_U128)?;
+            Header::Extension { len, .. } => {
+                w.fill(len, "extension data")?;
                 0
             }
-            tag::F32 => {
-                w.bytes(4, "an f32")?;
+            Header::Packed { size, count, .. } => {
+                w.fill(count.saturating_mul(size), "packed data")?;
                 0
             }
-            tag::F64 => {
-                w.bytes(8, "an f64")?;
-                0
-            }
-            tag::STR | tag::BYTES | tag::STR_DEFINE => {
-                let n = w.u64()?;
-                w.bytes(n, "a string or bytes")?;
-                0
-            }
-            tag::ARRAY => w.u64()?,
-            tag::MAP => w.u64()?.saturating_mul(2),
-            tag::SHAPE_DEFINE => {
-                let n = w.u64()?;
+            Header::Array(n) => n as u64,
+            Header::Map(n) => 2 * n as u64,
+            Header::ShapeDefine(n) => {
                 if shapes.len() >= limits.max_shapes {
                     return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: limits.max_shapes }.into());
                 }
-                shapes.push(n);
-                n.saturating_mul(2)
+                shapes.push(n as u64);
+                2 * n as u64
             }
-            tag::SHAPE_REF => {
-                let index = w.u64()?;
-                shape_len(&shapes, index, at)?
-            }
-            tag::SOME => 1,
-            tag::TIMESTAMP => {
-                w.u64()?;
-                w.u64()?;
-                0
-            }
-            tag::EXTENSION => {
-                w.u64()?;
-                let n = w.u64()?;
-                w.bytes(n, "extension data")?;
-                0
-            }
-            tag::PACKED => {
-                let kind = w.byte("a packed element kind")?;
-                let size = magic::packed_size(kind).ok_or_else(|| ErrorKind::InvalidValue {
-                    offset: at + 1,
-                    what: "packed array",
-                    reason: format!("unknown element kind 0x{kind:02X}"),
-                })?;
-                let count = w.u64()?;
-                let padding = (size - w.buf.len() % size) % size;
-                w.bytes(count.saturating_mul(size as u64).saturating_add(padding as u64), "packed data")?;
-                0
-            }
-            _ => return Err(ErrorKind::UnknownTag { offset: at, tag: t }.into()),
+            Header::ShapeRef(index) => shape_len(&shapes, index, at)?,
+            Header::Some => 1,
         };
         pending = pending.saturating_add(children);
         let room = (w.limit - w.buf.len()) as u64;
@@ -174,7 +131,10 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
             // Where the count was declared: the varint after the tag, or
             // the tag itself for inline counts and shape references (the
             // offset `from_slice` reports for a count it cannot back).
-            let declared_at = if matches!(t, tag::ARRAY | tag::MAP | tag::SHAPE_DEFINE) { at + 1 } else { at };
+            let declared_at = match (h, w.buf.get(at)) {
+                (Header::Array(_) | Header::Map(_) | Header::ShapeDefine(_), Some(&t)) if t >= tag::NULL => at + 1,
+                _ => at,
+            };
             return Err(ErrorKind::LengthExceedsInput {
                 offset: declared_at,
                 what: "element count (Limits::max_reader_bytes)",

@@ -2,8 +2,42 @@
 //! itself wrote (used to rewrite a struct whose fields did not match the
 //! shape it predicted).
 
-use crate::tag;
-use crate::varint;
+use crate::error::{ErrorKind, Result};
+use crate::header::{self, Header, Source};
+
+/// The encoder's bytes as a [`Source`] of tokens.
+struct Written<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// The offset of `bytes[0]` from the start of the whole encoding.
+    origin: usize,
+}
+
+impl Source for Written<'_> {
+    fn offset(&self) -> usize {
+        self.pos
+    }
+
+    fn remaining(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    fn take(&mut self, n: usize, what: &'static str) -> Result<&[u8]> {
+        let bytes = self.bytes.get(self.pos..).and_then(|rest| rest.get(..n));
+        let bytes = bytes.ok_or(ErrorKind::Eof { offset: self.pos, needed: n, what })?;
+        self.pos += n;
+        Ok(bytes)
+    }
+
+    fn unread(&self) -> Option<&[u8]> {
+        self.bytes.get(self.pos..)
+    }
+
+    fn aligned_offset(&self) -> usize {
+        // Packed data aligns from the start of the whole encoding.
+        self.origin + self.pos
+    }
+}
 
 /// The offset just past the value that starts at `pos` in `bytes`, or
 /// `None` if the bytes are not a complete value.
@@ -16,77 +50,42 @@ use crate::varint;
 /// bytes can pad them again for their new offset.
 pub(crate) fn skip_value(
     bytes: &[u8],
-    mut pos: usize,
+    pos: usize,
     origin: usize,
     shape_len: &dyn Fn(u64) -> Option<usize>,
     packed: &mut Vec<(usize, usize, usize)>,
 ) -> Option<usize> {
-    let varint = |pos: &mut usize| -> Option<usize> {
-        let (v, n) = varint::read_u64(bytes.get(*pos..)?).ok()?;
-        *pos += n;
-        usize::try_from(v).ok()
-    };
+    let mut src = Written { bytes, pos, origin };
     let mut pending: usize = 1;
     while pending > 0 {
         pending -= 1;
-        let t = *bytes.get(pos)?;
-        pos += 1;
-        let children = match t {
-            0x00..=0x3F | 0x80..=0xBF | tag::NULL | tag::FALSE | tag::TRUE => 0,
-            0x40..=0x5F => {
-                pos += usize::from(t - tag::STR_INLINE);
+        let children = match header::header(&mut src).ok()? {
+            Header::Uint(_)
+            | Header::NegInt(_)
+            | Header::Uint128(_)
+            | Header::NegInt128(_)
+            | Header::F32(_)
+            | Header::F64(_)
+            | Header::Null
+            | Header::Bool(_)
+            | Header::StrRef(_)
+            | Header::Timestamp { .. } => 0,
+            Header::Str(n) | Header::StrDefine(n) | Header::Bytes(n) | Header::Extension { len: n, .. } => {
+                src.take(n, "content").ok()?;
                 0
             }
-            0x60..=0x6F => usize::from(t - tag::ARRAY_INLINE),
-            0x70..=0x7F => 2 * usize::from(t - tag::MAP_INLINE),
-            0xC0..=0xDF => shape_len(u64::from(t - tag::SHAPE_REF_INLINE))?,
-            tag::SHAPE_REF => shape_len(varint(&mut pos)? as u64)?,
-            tag::UINT | tag::NEG_INT | tag::STR_REF => {
-                varint(&mut pos)?;
+            Header::Packed { size, padding, count, .. } => {
+                // The padding was read just before the data.
+                packed.push((src.pos - padding, padding, size));
+                src.take(count * size, "packed data").ok()?;
                 0
             }
-            tag::UINT128 | tag::NEG_INT128 => {
-                let (_, n) = varint::read_u128(bytes.get(pos..)?).ok()?;
-                pos += n;
-                0
-            }
-            tag::F32 => {
-                pos += 4;
-                0
-            }
-            tag::F64 => {
-                pos += 8;
-                0
-            }
-            tag::STR | tag::BYTES | tag::STR_DEFINE => {
-                pos += varint(&mut pos)?;
-                0
-            }
-            tag::ARRAY => varint(&mut pos)?,
-            tag::MAP | tag::SHAPE_DEFINE => 2 * varint(&mut pos)?,
-            tag::SOME => 1,
-            tag::TIMESTAMP => {
-                varint(&mut pos)?;
-                varint(&mut pos)?;
-                0
-            }
-            tag::EXTENSION => {
-                varint(&mut pos)?;
-                pos += varint(&mut pos)?;
-                0
-            }
-            tag::PACKED => {
-                let size = crate::magic::packed_size(*bytes.get(pos)?)?;
-                pos += 1;
-                let count = varint(&mut pos)?;
-                let padding = (size - (origin + pos) % size) % size;
-                packed.push((pos, padding, size));
-                pos += padding + count * size;
-                0
-            }
-            _ => return None,
+            Header::Array(n) => n,
+            Header::Map(n) | Header::ShapeDefine(n) => 2 * n,
+            Header::ShapeRef(index) => shape_len(index)?,
+            Header::Some => 1,
         };
         pending += children;
     }
-    (pos <= bytes.len()).then_some(pos)
+    Some(src.pos)
 }
