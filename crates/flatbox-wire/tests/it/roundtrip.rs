@@ -321,6 +321,13 @@ fn structs_of_a_known_shape_decode_in_order_or_by_key() {
     );
     let e = flatbox_wire::from_slice::<Vec<Swapped>>(&bytes).unwrap_err();
     assert!(e.offset().is_some(), "{e}");
+    // One value, the same shape read in order, then by key, then in order
+    // again: the decoder's cache of the last in-order struct must not
+    // carry one type's field order over to the other.
+    let (a, b, c): (Row, Reordered, Row) = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!((a.id, a.name.as_str()), (0, "r0"));
+    assert_eq!((b.id, b.name.as_str(), b.score), (1, "r1", 0.5));
+    assert_eq!((c.id, c.name.as_str(), c.score), (2, "r2", 1.0));
 }
 
 /// A sequence whose length serde does not know (its header is written at
