@@ -86,6 +86,35 @@ pub(crate) enum Header {
     },
 }
 
+impl Header {
+    /// The bytes of content that follow the header, and what they are (for
+    /// errors): a string's or a byte string's bytes, an extension's data,
+    /// a packed array's elements; none for the rest.
+    pub(crate) fn content(&self) -> (usize, &'static str) {
+        match *self {
+            Header::Str(n) | Header::StrDefine(n) => (n, "a string"),
+            Header::Bytes(n) => (n, "bytes"),
+            Header::Extension { len, .. } => (len, "extension data"),
+            Header::Packed { size, count, .. } => (count.saturating_mul(size), "packed data"),
+            _ => (0, ""),
+        }
+    }
+
+    /// How many values the token holds: an array's elements, a map's or a
+    /// shape definition's keys and values, `SOME`'s content; none for a
+    /// scalar or a string. `None` for a shape reference, whose count is in
+    /// the shape table.
+    pub(crate) fn values(&self) -> Option<usize> {
+        match *self {
+            Header::Array(n) => Some(n),
+            Header::Map(n) | Header::ShapeDefine(n) => Some(n.saturating_mul(2)),
+            Header::Some => Some(1),
+            Header::ShapeRef(_) => None,
+            _ => Some(0),
+        }
+    }
+}
+
 /// Where tokens are read from: a slice, a stream, or the encoder's output.
 pub(crate) trait Source {
     /// The offset of the next byte, as errors report it.
@@ -480,6 +509,16 @@ mod tests {
         let mut packed = vec![tag::PACKED, 0x0A, 0x01, 0, 0, 0, 0, 0];
         packed.extend_from_slice(&1.5_f64.to_le_bytes());
         assert_eq!(read(&packed).unwrap(), (Header::Packed { kind: 0x0A, size: 8, padding: 5, count: 1 }, 8));
+        // What follows each header: content bytes, then values.
+        assert_eq!(Header::Packed { kind: 0x0A, size: 8, padding: 5, count: 3 }.content(), (24, "packed data"));
+        assert_eq!(Header::Str(3).content(), (3, "a string"));
+        assert_eq!(Header::Uint(3).content().0, 0);
+        assert_eq!(Header::Array(3).values(), Some(3));
+        assert_eq!(Header::Map(3).values(), Some(6));
+        assert_eq!(Header::ShapeDefine(2).values(), Some(4));
+        assert_eq!(Header::Some.values(), Some(1));
+        assert_eq!(Header::Str(3).values(), Some(0));
+        assert_eq!(Header::ShapeRef(0).values(), None);
     }
 
     #[test]
@@ -529,11 +568,7 @@ mod tests {
             let h = header(&mut slice).unwrap();
             assert_eq!(header(&mut stream).unwrap(), h);
             assert_eq!(stream.0.pos, slice.pos);
-            let content = match h {
-                Header::Str(n) | Header::Bytes(n) | Header::StrDefine(n) | Header::Extension { len: n, .. } => n,
-                Header::Packed { size, count, .. } => size * count,
-                _ => 0,
-            };
+            let (content, _) = h.content();
             slice.pos += content;
             stream.0.pos += content;
         }

@@ -86,44 +86,19 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
         pending -= 1;
         let at = w.buf.len();
         let h = header::header(&mut w)?;
-        let children: u64 = match h {
-            Header::Uint(_)
-            | Header::NegInt(_)
-            | Header::Uint128(_)
-            | Header::NegInt128(_)
-            | Header::F32(_)
-            | Header::F64(_)
-            | Header::Null
-            | Header::Bool(_)
-            | Header::StrRef(_)
-            | Header::Timestamp { .. } => 0,
-            Header::Str(n) | Header::StrDefine(n) => {
-                w.fill(n, "a string")?;
-                0
+        let (content, what) = h.content();
+        if content > 0 {
+            w.fill(content, what)?;
+        }
+        if let Header::ShapeDefine(n) = h {
+            if shapes.len() >= limits.max_shapes {
+                return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: limits.max_shapes }.into());
             }
-            Header::Bytes(n) => {
-                w.fill(n, "bytes")?;
-                0
-            }
-            Header::Extension { len, .. } => {
-                w.fill(len, "extension data")?;
-                0
-            }
-            Header::Packed { size, count, .. } => {
-                w.fill(count.saturating_mul(size), "packed data")?;
-                0
-            }
-            Header::Array(n) => n as u64,
-            Header::Map(n) => 2 * n as u64,
-            Header::ShapeDefine(n) => {
-                if shapes.len() >= limits.max_shapes {
-                    return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: limits.max_shapes }.into());
-                }
-                shapes.push(n as u64);
-                2 * n as u64
-            }
+            shapes.push(n as u64);
+        }
+        let children = match h {
             Header::ShapeRef(index) => shape_len(&shapes, index, at)?,
-            Header::Some => 1,
+            h => h.values().unwrap_or_default() as u64,
         };
         pending = pending.saturating_add(children);
         let room = (w.limit - w.buf.len()) as u64;

@@ -59,31 +59,18 @@ pub(crate) fn skip_value(
     let mut pending: usize = 1;
     while pending > 0 {
         pending -= 1;
-        let children = match header::header(&mut src).ok()? {
-            Header::Uint(_)
-            | Header::NegInt(_)
-            | Header::Uint128(_)
-            | Header::NegInt128(_)
-            | Header::F32(_)
-            | Header::F64(_)
-            | Header::Null
-            | Header::Bool(_)
-            | Header::StrRef(_)
-            | Header::Timestamp { .. } => 0,
-            Header::Str(n) | Header::StrDefine(n) | Header::Bytes(n) | Header::Extension { len: n, .. } => {
-                src.take(n, "content").ok()?;
-                0
-            }
-            Header::Packed { size, padding, count, .. } => {
-                // The padding was read just before the data.
-                packed.push((src.pos - padding, padding, size));
-                src.take(count * size, "packed data").ok()?;
-                0
-            }
-            Header::Array(n) => n,
-            Header::Map(n) | Header::ShapeDefine(n) => 2 * n,
-            Header::ShapeRef(index) => shape_len(index)?,
-            Header::Some => 1,
+        let h = header::header(&mut src).ok()?;
+        if let Header::Packed { size, padding, .. } = h {
+            // The padding was read just before the data.
+            packed.push((src.pos - padding, padding, size));
+        }
+        src.take(h.content().0, "content").ok()?;
+        let children = match h.values() {
+            Some(n) => n,
+            None => match h {
+                Header::ShapeRef(index) => shape_len(index)?,
+                _ => 0,
+            },
         };
         pending += children;
     }
