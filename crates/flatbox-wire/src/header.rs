@@ -202,10 +202,10 @@ pub(crate) fn header_after<S: Source + ?Sized>(src: &mut S, t: u8, at: usize) ->
     Ok(match t {
         tag::UINT_INLINE..=tag::UINT_INLINE_MAX => Header::Uint(u64::from(t)),
         ARRAY_INLINE_FIRST..=ARRAY_INLINE_LAST => {
-            Header::Array(inline_count(src, at, "array count", usize::from(t - tag::ARRAY_INLINE), 1)?)
+            Header::Array(check_count(src, at, "array count", u64::from(t - tag::ARRAY_INLINE), 1)?)
         }
         MAP_INLINE_FIRST..=MAP_INLINE_LAST => {
-            Header::Map(inline_count(src, at, "map count", usize::from(t - tag::MAP_INLINE), 2)?)
+            Header::Map(check_count(src, at, "map count", u64::from(t - tag::MAP_INLINE), 2)?)
         }
         SHAPE_REF_INLINE_FIRST..=SHAPE_REF_INLINE_LAST => Header::ShapeRef(u64::from(t - tag::SHAPE_REF_INLINE)),
         tag::NULL => Header::Null,
@@ -249,6 +249,13 @@ pub(crate) fn string_after<S: Source + ?Sized>(src: &mut S, t: u8) -> Result<Opt
         tag::STR_REF => Header::StrRef(src.varint_u64()?),
         _ => return Ok(None),
     }))
+}
+
+/// Whether `t` carries its value, length, count or index in the tag
+/// itself (`0x00..=0xDF`), with no varint after it.
+#[inline]
+pub(crate) const fn is_inline_tag(t: u8) -> bool {
+    t < tag::NULL
 }
 
 /// Whether `t` starts a string token: a literal, a definition or a
@@ -316,18 +323,6 @@ fn fixed<const N: usize, S: Source + ?Sized>(src: &mut S, what: &'static str) ->
         *o = *b;
     }
     Ok(out)
-}
-
-/// A count in the tag, at `at`, checked as [`length`] checks a varint.
-#[inline]
-fn inline_count<S: Source + ?Sized>(
-    src: &S,
-    at: usize,
-    what: &'static str,
-    n: usize,
-    min_item_bytes: usize,
-) -> Result<usize> {
-    check_count(src, at, what, n as u64, min_item_bytes)
 }
 
 /// A varint length or count, checked against what may follow: each of its
@@ -489,6 +484,10 @@ mod tests {
                 "tag 0x{t:02X}"
             );
             assert_eq!(is_array_tag(t), described == "array", "tag 0x{t:02X}");
+            // An inline tag is followed by no varint: its header is one byte.
+            if is_inline_tag(t) {
+                assert_eq!(read(&bytes).map(|(_, len)| len).ok(), Some(1), "tag 0x{t:02X}");
+            }
             assert_eq!(is_struct_tag(t), described == "map" || described.starts_with("struct"), "tag 0x{t:02X}");
         }
     }

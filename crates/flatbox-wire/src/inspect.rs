@@ -276,7 +276,7 @@ impl<'a> Disassembler<'a> {
         // The tag itself, for the non-canonical notes: the header says
         // what it means.
         let t = self.rest().first().copied();
-        let inline = t.is_some_and(|t| t < tag::NULL);
+        let inline = t.is_some_and(header::is_inline_tag);
         let h = header::header(self)?;
         let mut string = None;
         let desc = match h {

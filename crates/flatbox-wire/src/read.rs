@@ -7,7 +7,6 @@ use std::io::{self, Read};
 use crate::config::Limits;
 use crate::error::{ErrorKind, Result};
 use crate::header::{self, Header, Source};
-use crate::tag;
 
 struct Walker<'r, R> {
     reader: &'r mut R,
@@ -107,7 +106,9 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
             // the tag itself for inline counts and shape references (the
             // offset `from_slice` reports for a count it cannot back).
             let declared_at = match (h, w.buf.get(at)) {
-                (Header::Array(_) | Header::Map(_) | Header::ShapeDefine(_), Some(&t)) if t >= tag::NULL => at + 1,
+                (Header::Array(_) | Header::Map(_) | Header::ShapeDefine(_), Some(&t)) if !header::is_inline_tag(t) => {
+                    at + 1
+                }
                 _ => at,
             };
             return Err(ErrorKind::LengthExceedsInput {
