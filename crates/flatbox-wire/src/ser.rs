@@ -376,7 +376,7 @@ impl<'a> Serializer<'a> {
             self.out.push(tag::SHAPE_REF);
             varint::write_u32(self.out, shape);
         }
-        StructMode::Predicted { shape, first, len, start, field: 0 }
+        StructMode::Predicted { shape, first, len, start }
     }
 
     #[inline(never)]
@@ -546,9 +546,9 @@ struct LastShape {
 }
 
 enum StructMode {
-    /// A shape reference was written; fields are checked against the
-    /// shape's keys, `key_pool[first..first + len]`.
-    Predicted { shape: u32, first: usize, len: usize, start: usize, field: usize },
+    /// A shape reference was written at `start`; fields are checked
+    /// against the shape's keys, `key_pool[first..first + len]`.
+    Predicted { shape: u32, first: usize, len: usize, start: usize },
     /// A shape definition was written; keys go inline.
     Defining { shape: u32, cache_key: (usize, usize), declared: usize },
     /// A map was written; keys go inline.
@@ -559,17 +559,34 @@ enum StructMode {
 #[doc(hidden)]
 pub struct StructSerializer<'s, 'a> {
     ser: &'s mut Serializer<'a>,
+    /// In a predicted struct, where in `key_pool` the key the next field
+    /// must have is, and where the shape's keys end: the fast path's whole
+    /// state, outside `mode`, so that a field costs no test of the mode.
+    /// Otherwise `usize::MAX` and 0, which no field and no end matches.
+    next_key: usize,
+    keys_end: usize,
     mode: StructMode,
 }
 
-impl StructSerializer<'_, '_> {
+impl<'s, 'a> StructSerializer<'s, 'a> {
+    #[inline(always)]
+    fn new(ser: &'s mut Serializer<'a>, mode: StructMode) -> Self {
+        let (next_key, keys_end) = match mode {
+            StructMode::Predicted { first, len, .. } => (first, first + len),
+            _ => (usize::MAX, 0),
+        };
+        StructSerializer { ser, next_key, keys_end, mode }
+    }
+
     #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
-        if let StructMode::Predicted { first, len, field, .. } = &mut self.mode
-            && *field < *len
-            && std::ptr::eq(self.ser.tables.key_pool[*first + *field], key)
+        // Past the shape's last key, `get` may find the next shape's first:
+        // a match there counts one field more than the shape has, which
+        // `finish` reports, as the slow path would have.
+        if let Some(&expected) = self.ser.tables.key_pool.get(self.next_key)
+            && std::ptr::eq(expected, key)
         {
-            *field += 1;
+            self.next_key += 1;
             return value.serialize(&mut *self.ser);
         }
         self.field_slow(key, value)
@@ -579,15 +596,19 @@ impl StructSerializer<'_, '_> {
     fn field_slow<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
         let ser = &mut *self.ser;
         match &mut self.mode {
-            StructMode::Predicted { shape, first, len, start, field } => {
-                if *field < *len && ser.tables.key_pool[*first + *field] == key {
-                    *field += 1;
+            StructMode::Predicted { shape, first, len, start } => {
+                let field = self.next_key - *first;
+                if field < *len && ser.tables.key_pool[self.next_key] == key {
+                    self.next_key += 1;
                     return value.serialize(&mut *ser);
                 }
-                let declared = (*len).max(*field + 1);
-                let (shape, start, fields) = (*shape, *start, *field);
-                ser.predicted_to_map(shape, start, fields, declared)?;
-                self.mode = StructMode::Map { declared, written: fields };
+                let declared = (*len).max(field + 1);
+                let (shape, start) = (*shape, *start);
+                ser.predicted_to_map(shape, start, field, declared)?;
+                self.mode = StructMode::Map { declared, written: field };
+                // Off the fast path: `field` and `finish` now always go
+                // to their slow halves.
+                (self.next_key, self.keys_end) = (usize::MAX, 0);
                 self.field_slow(key, value)
             }
             StructMode::Defining { shape, .. } => {
@@ -621,9 +642,7 @@ impl StructSerializer<'_, '_> {
 
     #[inline(always)]
     fn finish(self) -> Result<()> {
-        if let StructMode::Predicted { len, field, .. } = self.mode
-            && len == field
-        {
+        if self.next_key == self.keys_end {
             return Ok(());
         }
         self.finish_slow()
@@ -633,14 +652,19 @@ impl StructSerializer<'_, '_> {
     fn finish_slow(self) -> Result<()> {
         let ser = self.ser;
         match self.mode {
-            StructMode::Predicted { len: expected, start, field, .. } => {
-                if field == expected {
-                    Ok(())
-                } else {
-                    Err(ErrorKind::Message(format!(
+            StructMode::Predicted { shape, len: expected, first, start } => {
+                let field = self.next_key - first;
+                match field.cmp(&expected) {
+                    // Its last fields matched the keys after the shape's
+                    // (`field`'s check is one bound, not two): each key is
+                    // still the one serialized, so the fields become a map,
+                    // as a field that matched no key would have made them.
+                    std::cmp::Ordering::Greater => ser.predicted_to_map(shape, start, field, field),
+                    std::cmp::Ordering::Equal => Ok(()),
+                    std::cmp::Ordering::Less => Err(ErrorKind::Message(format!(
                         "struct declared {expected} fields but serialized {field} (at byte {start} of the output)"
                     ))
-                    .into())
+                    .into()),
                 }
             }
             StructMode::Defining { shape, cache_key, declared } => {
@@ -1095,7 +1119,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     #[inline(always)]
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<StructSerializer<'s, 'a>> {
         let mode = self.start_struct(name, len);
-        Ok(StructSerializer { ser: self, mode })
+        Ok(StructSerializer::new(self, mode))
     }
 
     fn serialize_struct_variant(
@@ -1108,7 +1132,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         self.out.push(tag::MAP_INLINE | 1);
         self.write_static_key(variant);
         let mode = self.start_struct(variant, len);
-        Ok(StructSerializer { ser: self, mode })
+        Ok(StructSerializer::new(self, mode))
     }
 }
 

@@ -165,6 +165,69 @@ fn a_struct_whose_fields_change_is_written_as_a_map() {
     assert_eq!(hex(&bytes), "64 EF 02 ED 01 61 01 ED 01 62 02 72 80 03 ED 01 63 04 C0 05 06 EF 01 80 07",);
 }
 
+/// A hand-written `Serialize` that may declare another field count than it
+/// writes: serde's contract says not to, but the encoder does not trust it.
+struct Fields {
+    name: &'static str,
+    declared: usize,
+    keys: Vec<&'static str>,
+}
+
+impl Serialize for Fields {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct(self.name, self.declared)?;
+        for (i, &key) in self.keys.iter().enumerate() {
+            s.serialize_field(key, &u64::try_from(i).expect("a few fields"))?;
+        }
+        s.end()
+    }
+}
+
+// Field names the encoder tells apart by address: one address each.
+static A: &str = "a";
+static B: &str = "b";
+static C: &str = "c";
+static Z: &str = "z";
+
+#[test]
+fn a_struct_with_more_fields_than_it_declared_is_written_as_a_map_of_all_of_them() {
+    let fields = |name, declared, keys: &[&'static str]| Fields { name, declared, keys: keys.to_vec() };
+    // "One" defines a shape of "a"; "Two" defines "b", "c" right after it.
+    // Then "One" writes "a", "b": its "b" is the key after its shape's,
+    // the same `&'static str`, and so is "Two"'s "b" in the last.
+    let value = (
+        fields("One", 1, &[A]),
+        fields("Two", 2, &[B, C]),
+        fields("One", 1, &[A, B]),
+        fields("One", 1, &[A, B, Z]),
+        fields("One", 1, &[A, Z]),
+    );
+    let bytes = flatbox_wire::to_vec(&value).unwrap();
+    let back: Value = flatbox_wire::from_slice(&bytes).unwrap();
+    let map = |entries: &[(&str, i128)]| {
+        Value::Map(entries.iter().map(|&(k, v)| (Value::String(k.into()), Value::Integer(v))).collect())
+    };
+    assert_eq!(
+        back,
+        Value::Array(vec![
+            map(&[("a", 0)]),
+            map(&[("b", 0), ("c", 1)]),
+            map(&[("a", 0), ("b", 1)]),
+            map(&[("a", 0), ("b", 1), ("z", 2)]),
+            map(&[("a", 0), ("z", 1)]),
+        ])
+    );
+}
+
+#[test]
+fn a_struct_with_fewer_fields_than_it_declared_is_an_error() {
+    let value =
+        (Fields { name: "Two", declared: 2, keys: vec![A, B] }, Fields { name: "Two", declared: 2, keys: vec![A] });
+    let error = flatbox_wire::to_vec(&value).unwrap_err();
+    assert!(error.to_string().contains("struct declared 2 fields but serialized 1"), "{error}");
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Inner {
     label: String,
