@@ -337,9 +337,9 @@ impl<'a> Serializer<'a> {
     #[inline(always)]
     fn start_struct(&mut self, name: &'static str, len: usize) -> StructMode {
         let cache_key = (name.as_ptr() as usize, len);
-        if !self.config.intern_keys {
-            return self.start_struct_slow(name, len);
-        }
+        // Without key interning no shape is ever defined, so no struct type
+        // is found, and the slow path writes a map: no test of the config
+        // here.
         if self.last_shape.cache_key != cache_key {
             // Another known struct type (a nested one, an enum's variant):
             // a search, out of line, but no more.
