@@ -583,10 +583,11 @@ impl<'s, 'a> StructSerializer<'s, 'a> {
 
     #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
-        // Past the shape's last key, `get` may find the next shape's first:
-        // a match there counts one field more than the shape has, which
-        // `finish` reports, as the slow path would have.
-        if let Some(&expected) = self.ser.tables.key_pool.get(self.next_key)
+        // Both bounds: past the shape's last key, `key_pool` holds other
+        // shapes' keys (or slots not yet filled), and a field must not be
+        // taken for one of them.
+        if self.next_key < self.keys_end
+            && let Some(&expected) = self.ser.tables.key_pool.get(self.next_key)
             && std::ptr::eq(expected, key)
         {
             self.next_key += 1;
@@ -601,12 +602,14 @@ impl<'s, 'a> StructSerializer<'s, 'a> {
         match &mut self.mode {
             StructMode::Predicted { shape, first, len, start } => {
                 let field = self.next_key - *first;
-                if field < *len && ser.tables.key_pool[self.next_key] == key {
+                if field == *len {
+                    return Err(too_many_fields(*len));
+                }
+                if ser.tables.key_pool[self.next_key] == key {
                     self.next_key += 1;
                     return value.serialize(&mut *ser);
                 }
-                let declared = (*len).max(field + 1);
-                let (shape, start) = (*shape, *start);
+                let (declared, shape, start) = (*len, *shape, *start);
                 ser.predicted_to_map(shape, start, field, declared)?;
                 self.mode = StructMode::Map { declared, written: field };
                 // Off the fast path: `field` and `finish` now always go
@@ -618,11 +621,7 @@ impl<'s, 'a> StructSerializer<'s, 'a> {
                 let shape = *shape as usize;
                 let s = &mut ser.tables.shapes[shape];
                 if s.filled == s.declared {
-                    return Err(ErrorKind::Message(format!(
-                        "struct has more fields than the {} it declared",
-                        s.declared
-                    ))
-                    .into());
+                    return Err(too_many_fields(s.declared));
                 }
                 let slot = s.first + s.filled;
                 s.filled += 1;
@@ -632,9 +631,7 @@ impl<'s, 'a> StructSerializer<'s, 'a> {
             }
             StructMode::Map { declared, written } => {
                 if *written == *declared {
-                    return Err(
-                        ErrorKind::Message(format!("struct has more fields than the {declared} it declared")).into()
-                    );
+                    return Err(too_many_fields(*declared));
                 }
                 *written += 1;
                 ser.write_static_key(key);
@@ -655,19 +652,15 @@ impl<'s, 'a> StructSerializer<'s, 'a> {
     fn finish_slow(self) -> Result<()> {
         let ser = self.ser;
         match self.mode {
-            StructMode::Predicted { shape, len: expected, first, start } => {
+            StructMode::Predicted { len: expected, first, start, .. } => {
                 let field = self.next_key - first;
-                match field.cmp(&expected) {
-                    // Its last fields matched the keys after the shape's
-                    // (`field`'s check is one bound, not two): each key is
-                    // still the one serialized, so the fields become a map,
-                    // as a field that matched no key would have made them.
-                    std::cmp::Ordering::Greater => ser.predicted_to_map(shape, start, field, field),
-                    std::cmp::Ordering::Equal => Ok(()),
-                    std::cmp::Ordering::Less => Err(ErrorKind::Message(format!(
+                if field == expected {
+                    Ok(())
+                } else {
+                    Err(ErrorKind::Message(format!(
                         "struct declared {expected} fields but serialized {field} (at byte {start} of the output)"
                     ))
-                    .into()),
+                    .into())
                 }
             }
             StructMode::Defining { shape, cache_key, declared } => {
@@ -726,6 +719,14 @@ impl ser::SerializeStructVariant for StructSerializer<'_, '_> {
     fn end(self) -> Result<()> {
         self.finish()
     }
+}
+
+/// The error for a struct that serializes more fields than the `declared`
+/// it began with, whether its shape is being defined, predicted or written
+/// as a map.
+#[cold]
+fn too_many_fields(declared: usize) -> Error {
+    ErrorKind::Message(format!("struct has more fields than the {declared} it declared")).into()
 }
 
 #[cold]
