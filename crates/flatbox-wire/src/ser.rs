@@ -197,7 +197,10 @@ impl<'a> Serializer<'a> {
         }
     }
 
-    #[inline]
+    /// Always inlined: out of line, its call was most of what a repeated
+    /// string costs (callgrind, `intern_strings`: http-log-10k encodes in
+    /// 4.6 % fewer instructions inlined, table-100k 3.0 %).
+    #[inline(always)]
     fn write_ref(&mut self, index: u32) {
         if index <= u32::from(tag::STR_REF_INLINE_MAX) {
             self.out.push(tag::STR_REF_INLINE | low_byte(u64::from(index)));
