@@ -19,8 +19,9 @@ use crate::{magic, packed, tag, varint};
 /// One token of the tag grammar, without its content.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) enum Header {
-    /// An unsigned integer: in the tag (`0x00..=0x3F`) or a varint
-    /// ([`tag::UINT`]).
+    /// An unsigned integer: in the tag (`0x00..=0x3F`), in the 1 to 8
+    /// bytes after it ([`tag::UINT_FIXED`]), or a varint
+    /// ([`tag::UINT_VARINT`], format version 1).
     Uint(u64),
     /// A negative integer ([`tag::NEG_INT`]).
     NegInt(i64),
@@ -211,7 +212,8 @@ pub(crate) fn header_after<S: Source + ?Sized>(src: &mut S, t: u8, at: usize) ->
         tag::NULL => Header::Null,
         tag::FALSE => Header::Bool(false),
         tag::TRUE => Header::Bool(true),
-        tag::UINT => Header::Uint(src.varint_u64()?),
+        tag::UINT_FIXED..=tag::UINT_FIXED_LAST => Header::Uint(uint_fixed(src, tag::uint_fixed_len(t))?),
+        tag::UINT_VARINT => Header::Uint(src.varint_u64()?),
         tag::NEG_INT => Header::NegInt(varint::unzigzag_i64(src.varint_u64()?)),
         tag::UINT128 => Header::Uint128(src.varint_u128()?),
         tag::NEG_INT128 => Header::NegInt128(varint::unzigzag_i128(src.varint_u128()?)),
@@ -323,6 +325,16 @@ fn fixed<const N: usize, S: Source + ?Sized>(src: &mut S, what: &'static str) ->
         *o = *b;
     }
     Ok(out)
+}
+
+/// The `n` (1..=8) little-endian bytes of a fixed-width unsigned integer.
+#[inline]
+pub(crate) fn uint_fixed<S: Source + ?Sized>(src: &mut S, n: usize) -> Result<u64> {
+    let mut word = [0_u8; 8];
+    for (w, b) in word.iter_mut().zip(src.take(n, "an unsigned integer")?) {
+        *w = *b;
+    }
+    Ok(u64::from_le_bytes(word))
 }
 
 /// A varint length or count, checked against what may follow: each of its
@@ -495,7 +507,10 @@ mod tests {
     #[test]
     fn values_in_the_tag_and_after_it() {
         assert_eq!(read(&[0x2A]).unwrap(), (Header::Uint(42), 1));
-        assert_eq!(read(&[tag::UINT, 0xAC, 0x02]).unwrap(), (Header::Uint(300), 3));
+        assert_eq!(read(&[tag::UINT_FIXED + 1, 0x2C, 0x01]).unwrap(), (Header::Uint(300), 3));
+        assert_eq!(read(&[tag::UINT_FIXED, 0x40]).unwrap(), (Header::Uint(64), 2));
+        let max = [0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF];
+        assert_eq!(read(&max).unwrap(), (Header::Uint(u64::MAX), 9));
         assert_eq!(read(&[tag::NEG_INT, 0x03]).unwrap(), (Header::NegInt(-2), 2));
         assert_eq!(read(&[0x43, b'a', b'b', b'c']).unwrap(), (Header::Str(3), 1));
         assert_eq!(read(&[0x62, 1, 2]).unwrap(), (Header::Array(2), 1));
@@ -543,11 +558,18 @@ mod tests {
         assert!(matches!(e.kind(), ErrorKind::InvalidValue { offset: 3, .. }), "{e:?}");
         // A varint cut short: a slice knows it is truncated; a stream only
         // knows that it ended.
-        let e = read(&[tag::UINT, 0x80]).unwrap_err();
+        let e = read(&[tag::NEG_INT, 0x80]).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::Varint { offset: 1, source: varint::VarintError::Truncated }), "{e:?}");
-        let mut stream = Stream(Slice { bytes: &[tag::UINT, 0x80], pos: 0 });
+        let mut stream = Stream(Slice { bytes: &[tag::NEG_INT, 0x80], pos: 0 });
         let e = header(&mut stream).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::Eof { offset: 2, .. }), "{e:?}");
+        // A fixed-width integer cut short, from a slice and from a stream:
+        // where its bytes start, and how many are missing.
+        let e = read(&[tag::UINT_FIXED + 3, 1, 2]).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Eof { offset: 1, what: "an unsigned integer", .. }), "{e:?}");
+        let mut stream = Stream(Slice { bytes: &[tag::UINT_FIXED + 3, 1, 2], pos: 0 });
+        let e = header(&mut stream).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Eof { offset: 1, what: "an unsigned integer", .. }), "{e:?}");
     }
 
     #[test]

@@ -41,7 +41,7 @@ const PREVIEW_ITEMS: usize = 8;
 /// longer than 60 characters are cut short and their length in bytes given.
 /// Timestamps are shown with their UTC date, packed arrays with their
 /// padding and first elements, byte strings and extensions with their first
-/// bytes. Non-canonical encodings (a small integer written with `0xE3`, say) are
+/// bytes. Non-canonical encodings (a small integer written with `0xF5`, say) are
 /// decoded and marked `(non-canonical: ...)`.
 ///
 /// The input may hold several top-level values one after another (as
@@ -55,7 +55,7 @@ const PREVIEW_ITEMS: usize = 8;
 ///
 /// The first problem the decoder would also report, with its byte offset:
 /// [`ErrorKind::Eof`] for a truncated value, [`ErrorKind::UnknownTag`] for the
-/// reserved tags `0xF5..=0xFF`, [`ErrorKind::Varint`] for a truncated,
+/// reserved tags `0xFD..=0xFF`, [`ErrorKind::Varint`] for a truncated,
 /// overlong or overflowing varint, [`ErrorKind::LengthExceedsInput`] for a length or count
 /// larger than the rest of the input could hold, [`ErrorKind::InvalidUtf8`],
 /// [`ErrorKind::BadStringRef`], [`ErrorKind::BadShapeRef`], [`ErrorKind::KeyNotString`],
@@ -254,7 +254,7 @@ impl<'a> Disassembler<'a> {
         let Some(&t) = self.rest().first() else {
             return Err(ErrorKind::Eof { offset: at, needed: 1, what: "struct key" }.into());
         };
-        if t >= tag::FIRST_RESERVED {
+        if tag::is_reserved(t) {
             return Err(ErrorKind::UnknownTag { offset: at, tag: t }.into());
         }
         if !header::is_string_tag(t) {
@@ -280,9 +280,7 @@ impl<'a> Disassembler<'a> {
         let h = header::header(self)?;
         let mut string = None;
         let desc = match h {
-            Header::Uint(v) => {
-                format!("{v}{}", non_canonical(!inline && v <= u64::from(tag::UINT_INLINE_MAX), "fits in the tag"))
-            }
+            Header::Uint(v) => format!("{v}{}", uint_note(t, v)),
             Header::NegInt(v) => format!("{v}{}", non_canonical(v >= 0, "not negative")),
             Header::Uint128(v) => format!("{v}{}", non_canonical(v <= u128::from(u64::MAX), "fits in 64 bits")),
             Header::NegInt128(v) => format!("{v}{}", non_canonical(v >= i128::from(i64::MIN), "fits in 64 bits")),
@@ -506,6 +504,18 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// Why an unsigned integer `v` written with tag `t` is not canonical, as
+/// ` (non-canonical: why)`; nothing when it is.
+fn uint_note(t: Option<u8>, v: u64) -> String {
+    let small = v <= u64::from(tag::UINT_INLINE_MAX);
+    match t {
+        Some(t) if small && !header::is_inline_tag(t) => non_canonical(true, "fits in the tag"),
+        Some(tag::UINT_VARINT) if !small => non_canonical(true, "format version 1's varint form"),
+        Some(t) if !small && t != tag::uint_fixed_of(v).0 => non_canonical(true, "fits in fewer bytes"),
+        _ => String::new(),
+    }
+}
+
 /// ` (non-canonical: why)` when `flag`, else nothing.
 fn non_canonical(flag: bool, why: &str) -> String {
     if flag { format!(" (non-canonical: {why})") } else { String::new() }
@@ -697,7 +707,7 @@ mod tests {
         let mut bytes = vec![0x64, 0x62, 0x01, 0x62, 0xE2, 0xE0];
         bytes.extend_from_slice(&[0x72, 0x41, b'k', 0xE4, 0x05, 0x07, 0xE7]);
         bytes.extend_from_slice(&1.5_f32.to_le_bytes());
-        bytes.extend_from_slice(&[0xE3, 0xAC, 0x02, 0x40]);
+        bytes.extend_from_slice(&[0xF6, 0x2C, 0x01, 0x40]);
         let listing = ok(&bytes);
         let lines: Vec<&str> = listing.lines().collect();
         assert_eq!(lines.len(), 13, "{listing}");
@@ -711,7 +721,7 @@ mod tests {
         assert!(lines[8].ends_with("      -3"), "{listing}");
         assert!(lines[9].ends_with("      key: 7"), "{listing}");
         assert!(lines[10].ends_with("      1.5 (f32)"), "{listing}");
-        assert!(lines[11].starts_with("    17: E3 AC 02"), "{listing}");
+        assert!(lines[11].starts_with("    17: F6 2C 01"), "{listing}");
         assert!(lines[11].ends_with("    300"), "{listing}");
         assert!(lines[12].ends_with("    \"\""), "{listing}");
     }
@@ -834,7 +844,11 @@ mod tests {
         let mut bytes = vec![0xE6];
         varint::write_i128(&mut bytes, i128::MIN);
         assert!(ok(&bytes).contains(&i128::MIN.to_string()));
-        assert!(ok(&[0xE3, 0x05]).contains("5 (non-canonical: fits in the tag)"));
+        assert!(ok(&[0xF5, 0x05]).contains("5 (non-canonical: fits in the tag)"));
+        assert!(ok(&[0xF6, 0x2C, 0x00]).contains("44 (non-canonical: fits in the tag)"));
+        assert!(ok(&[0xF6, 0xFF, 0x00]).contains("255 (non-canonical: fits in fewer bytes)"));
+        assert!(!ok(&[0xF6, 0x00, 0x01]).contains("non-canonical"));
+        assert!(ok(&[0xE3, 0xAC, 0x02]).contains("300 (non-canonical: format version 1's varint form)"));
     }
 
     #[test]
@@ -881,18 +895,19 @@ mod tests {
         // The array needs two values; "Bob" is cut after "Bo".
         assert!(matches!(err(&PEOPLE[..25]), ErrorKind::Eof { offset: 23, needed: 1, what: "string" }));
         assert!(matches!(err(&PEOPLE[..21]), ErrorKind::Eof { offset: 21, .. }));
-        // A truncated varint.
-        assert!(matches!(err(&[0xE3, 0x80]), ErrorKind::Varint { offset: 1, source: VarintError::Truncated }));
+        // A truncated varint, and a truncated fixed-width integer.
+        assert!(matches!(err(&[0xE4, 0x80]), ErrorKind::Varint { offset: 1, source: VarintError::Truncated }));
+        assert!(matches!(err(&[0xF7, 0x01, 0x02]), ErrorKind::Eof { offset: 1, .. }));
         // An inline count larger than the rest of the input, as the decoder
         // reports it.
         assert!(matches!(err(&[0x63, 0x01]), ErrorKind::LengthExceedsInput { offset: 0, what: "array count", .. }));
         // An overlong varint.
-        assert!(matches!(err(&[0xE3, 0x80, 0x00]), ErrorKind::Varint { offset: 1, source: VarintError::Overlong }));
+        assert!(matches!(err(&[0xE4, 0x80, 0x00]), ErrorKind::Varint { offset: 1, source: VarintError::Overlong }));
     }
 
     #[test]
     fn reserved_tags_are_unknown() {
-        for t in 0xF5..=0xFF_u8 {
+        for t in 0xFD..=0xFF_u8 {
             assert!(matches!(err(&[0x61, t]), ErrorKind::UnknownTag { offset: 1, tag } if tag == t));
         }
     }

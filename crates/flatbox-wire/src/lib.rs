@@ -2,8 +2,9 @@
 //! compact as schema formats, with zero-copy decoding.
 //!
 //! Every value starts with a tag byte. Small integers, short strings and
-//! small collections carry their value or length in the tag itself; the
-//! rest use LEB128 varints. Struct field names are written once per
+//! small collections carry their value or length in the tag itself; larger
+//! unsigned integers take the bytes they need, their count in the tag, and
+//! lengths, counts and negative integers use LEB128 varints. Struct field names are written once per
 //! *shape* (a struct's list of field names) and then a struct is a one-byte
 //! shape reference followed by its values, so a list of records costs about
 //! what a schema format would, yet the bytes decode without the schema into

@@ -32,8 +32,9 @@ pub(crate) const NULL: u8 = 0xE0;
 pub(crate) const FALSE: u8 = 0xE1;
 /// `true`.
 pub(crate) const TRUE: u8 = 0xE2;
-/// An unsigned integer 64..=`u64::MAX`: varint.
-pub(crate) const UINT: u8 = 0xE3;
+/// An unsigned integer as a varint: format version 1's form, still
+/// decoded; the encoder writes [`UINT_FIXED`] instead.
+pub(crate) const UINT_VARINT: u8 = 0xE3;
 /// A negative integer `i64::MIN..=-1`: zigzag varint.
 pub(crate) const NEG_INT: u8 = 0xE4;
 /// An unsigned integer above `u64::MAX`: u128 varint.
@@ -74,13 +75,42 @@ pub(crate) const EXTENSION: u8 = 0xF3;
 /// the element size, raw little-endian elements.
 pub(crate) const PACKED: u8 = 0xF4;
 
-/// The first reserved tag; `0xF5..=0xFF` are errors to decode.
-pub(crate) const FIRST_RESERVED: u8 = 0xF5;
+/// `0xF5..=0xFC`: an unsigned integer 64..=`u64::MAX` in 1..=8 bytes,
+/// little-endian; the byte count is the tag − `0xF4`.
+pub(crate) const UINT_FIXED: u8 = 0xF5;
+/// The last fixed-width unsigned integer tag: 8 bytes.
+pub(crate) const UINT_FIXED_LAST: u8 = 0xFC;
+
+/// The first reserved tag; `0xFD..=0xFF` are errors to decode.
+pub(crate) const FIRST_RESERVED: u8 = 0xFD;
+
+/// Whether `t` is reserved: an error to decode.
+#[inline]
+pub(crate) const fn is_reserved(t: u8) -> bool {
+    t >= FIRST_RESERVED
+}
+
+/// The byte count of a fixed-width unsigned integer tag (1..=8), or 0 for
+/// any other tag: one subtraction and one compare, for the fast paths.
+#[inline]
+pub(crate) const fn uint_fixed_len(t: u8) -> usize {
+    let n = t.wrapping_sub(UINT_FIXED - 1);
+    if n >= 1 && n <= 8 { n as usize } else { 0 }
+}
+
+/// The tag and byte count of the fixed-width form of `v` (at least 64).
+#[inline]
+pub(crate) const fn uint_fixed_of(v: u64) -> (u8, usize) {
+    // 1..=8 bytes: the significant bits rounded up to whole bytes.
+    let n = (71 - v.leading_zeros() as usize) / 8;
+    #[allow(clippy::cast_possible_truncation, reason = "n <= 8")]
+    (UINT_FIXED - 1 + n as u8, n)
+}
 
 /// A short human name for what a tag starts, for errors and `inspect`.
 pub(crate) fn describe(tag: u8) -> &'static str {
     match tag {
-        0x00..=0x3F | UINT => "unsigned integer",
+        0x00..=0x3F | UINT_VARINT | UINT_FIXED..=UINT_FIXED_LAST => "unsigned integer",
         0x40..=0x5F | STR => "string",
         0x60..=0x6F | ARRAY => "array",
         0x70..=0x7F | MAP => "map",

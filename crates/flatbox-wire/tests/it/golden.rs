@@ -51,6 +51,8 @@ fn golden(label: &str) -> Option<Vec<u8>> {
         "uint-63" => enc(&63_u64, d),
         "uint-64" => enc(&64_u64, d),
         "uint-300" => enc(&300_u32, d),
+        "uint-1642678800" => enc(&1_642_678_800_u64, d),
+        "uint-u64-max" => enc(&u64::MAX, d),
         "int-minus-1" => enc(&-1_i32, d),
         "int-minus-64" => enc(&-64_i64, d),
         "int-i64-min" => enc(&i64::MIN, d),
@@ -179,8 +181,16 @@ fn scalars() {
     check(&true, &[0xE2]);
     check(&0_u8, &[0x00]);
     check(&63_u64, &[0x3F]);
-    check(&64_u64, &[0xE3, 0x40]);
-    check(&300_u32, &[0xE3, 0xAC, 0x02]);
+    // Above 63: the bytes the value needs, little-endian, their count in
+    // the tag (F5 one byte ... FC eight).
+    check(&64_u64, &[0xF5, 0x40]);
+    check(&255_u8, &[0xF5, 0xFF]);
+    check(&256_u16, &[0xF6, 0x00, 0x01]);
+    check(&300_u32, &[0xF6, 0x2C, 0x01]);
+    check(&1_642_678_800_u32, &[0xF8, 0x10, 0x4A, 0xE9, 0x61]);
+    check(&(1_u64 << 32), &[0xF9, 0x00, 0x00, 0x00, 0x00, 0x01]);
+    check(&u64::MAX, &[0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
+    check(&i64::MAX, &[0xFC, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F]);
     check(&-1_i32, &[0xE4, 0x01]);
     check(&-64_i64, &[0xE4, 0x7F]);
     check(&i64::MIN, &[0xE4, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01]);
@@ -199,7 +209,7 @@ fn scalars() {
 
 #[test]
 fn collections() {
-    check(&vec![1_u32, 127, 128, 300], &[0x64, 0x01, 0xE3, 0x7F, 0xE3, 0x80, 0x01, 0xE3, 0xAC, 0x02]);
+    check(&vec![1_u32, 127, 128, 300], &[0x64, 0x01, 0xF5, 0x7F, 0xF5, 0x80, 0xF6, 0x2C, 0x01]);
     check(&Vec::<u8>::new(), &[0x60]);
     let sixteen: Vec<u8> = vec![0; 16];
     let mut expected = vec![0xEB, 16];
