@@ -11,9 +11,6 @@ use crate::magic;
 use crate::tag;
 use crate::varint;
 
-/// Sentinel in a field map: the shape key is not one of the struct's fields.
-const NO_FIELD: u16 = u16::MAX;
-
 /// A shape the decoder has seen defined.
 struct Shape<'de> {
     /// Its keys, as read so far (all of them once complete).
@@ -21,10 +18,10 @@ struct Shape<'de> {
     /// How many keys it has (as declared).
     len: usize,
     complete: bool,
-    /// The struct field list this shape's field map was built for (its
-    /// address), where that map starts in `field_maps`, and whether the
-    /// shape's keys are exactly that list, in order.
-    field_map: Option<(usize, usize, bool)>,
+    /// The struct field list this shape was last compared with (its
+    /// address), and whether the shape's keys are exactly that list, in
+    /// order.
+    in_order: Option<(usize, bool)>,
 }
 
 /// Deserializes flatbox-wire from a byte slice.
@@ -61,7 +58,6 @@ pub struct Deserializer<'de> {
     // Inline capacity: small messages decode without allocating tables.
     strings: SmallVec<[&'de str; 16]>,
     shapes: SmallVec<[Shape<'de>; 4]>,
-    field_maps: Vec<u16>,
 }
 
 impl<'de> Deserializer<'de> {
@@ -74,7 +70,6 @@ impl<'de> Deserializer<'de> {
             depth_left: Limits::default().max_depth,
             strings: SmallVec::new(),
             shapes: SmallVec::new(),
-            field_maps: Vec::new(),
         }
     }
 
@@ -223,6 +218,37 @@ impl<'de> Deserializer<'de> {
             .ok_or_else(|| ErrorKind::BadStringRef { offset, index, defined: self.strings.len() }.into())
     }
 
+    /// A shape key that is a string definition of exactly `name` (the
+    /// field the struct's field list has at this position, as encoders
+    /// write it), its length a one-byte varint: consumed and interned as
+    /// `name` itself, with no UTF-8 check. `None`, with nothing consumed,
+    /// for any other key.
+    #[inline]
+    fn known_key(&mut self, name: &'static str) -> Result<Option<&'static str>> {
+        let len = name.len();
+        let start = self.pos;
+        let Some(&[t, n]) = self.input.get(start..).and_then(<[u8]>::first_chunk::<2>) else { return Ok(None) };
+        // `n` below 0x80: a longer length's varint has more bytes.
+        if t != tag::STR_DEFINE
+            || n >= 0x80
+            || usize::from(n) != len
+            || self.input.get(start + 2..start + 2 + len) != Some(name.as_bytes())
+        {
+            return Ok(None);
+        }
+        if self.strings.len() >= self.limits.max_interned {
+            return Err(ErrorKind::TableFull {
+                offset: start,
+                what: "interned strings",
+                limit: self.limits.max_interned,
+            }
+            .into());
+        }
+        self.strings.push(name);
+        self.pos = start + 2 + len;
+        Ok(Some(name))
+    }
+
     #[inline]
     fn enter(&mut self, at: usize) -> Result<()> {
         if self.depth_left == 0 {
@@ -258,33 +284,18 @@ impl<'de> Deserializer<'de> {
         if self.shapes.len() >= self.limits.max_shapes {
             return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes }.into());
         }
-        self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, field_map: None });
+        self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, in_order: None });
         Ok(())
     }
 
-    /// Builds the map from a shape's keys to the positions of `fields`, the
-    /// struct's field list: where it starts in `field_maps`, and whether the
-    /// keys are `fields` itself, in order. `struct_of_shape` reuses it while
-    /// the same list asks.
+    /// Whether the keys of `shape` are `fields`, in order; remembered for
+    /// the next struct of the shape that asks with the same list.
     #[cold]
-    fn build_field_map(&mut self, shape: usize, fields: &'static [&'static str]) -> (usize, bool) {
-        let address = fields.as_ptr() as usize;
-        let s = &self.shapes[shape];
-        let keys = &s.keys;
-        let in_order = keys.len() == fields.len() && keys.iter().zip(fields).all(|(k, f)| k == f);
-        let start = if let Some((_, start, _)) = s.field_map {
-            start
-        } else {
-            let start = self.field_maps.len();
-            self.field_maps.resize(start + s.len, NO_FIELD);
-            start
-        };
-        for (i, key) in keys.iter().enumerate() {
-            self.field_maps[start + i] =
-                fields.iter().position(|f| f == key).and_then(|p| u16::try_from(p).ok()).unwrap_or(NO_FIELD);
-        }
-        self.shapes[shape].field_map = Some((address, start, in_order));
-        (start, in_order)
+    fn compare_keys(&mut self, shape: usize, fields: &'static [&'static str]) -> bool {
+        let s = &mut self.shapes[shape];
+        let in_order = s.keys.len() == fields.len() && s.keys.iter().zip(fields).all(|(k, f)| k == f);
+        s.in_order = Some((fields.as_ptr() as usize, in_order));
+        in_order
     }
 
     /// A packed array's `count` elements of `size` bytes.
@@ -380,7 +391,7 @@ impl<'de> Deserializer<'de> {
             // (callgrind: +6 % on shapes-enums-nested).
             Header::Array(n) => self.seq(n, at, visitor),
             Header::Map(n) => self.map(n, at, visitor),
-            Header::ShapeDefine(n) => self.struct_defining(n, at, visitor),
+            Header::ShapeDefine(n) => self.struct_defining(n, at, None, visitor),
             Header::ShapeRef(index) => self.struct_of_shape(index, at, None, visitor),
             Header::Timestamp { secs, nanos } => visitor.visit_map(MagicMap {
                 key: Some(magic::TIMESTAMP),
@@ -439,11 +450,19 @@ impl<'de> Deserializer<'de> {
         if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(n, &"fewer entries in the map")) }
     }
 
-    fn struct_defining<V: Visitor<'de>>(&mut self, len: usize, at: usize, visitor: V) -> Result<V::Value> {
+    /// A struct that defines a shape of `len` fields, at `at`; `fields` is
+    /// the field list of the struct being decoded, when known.
+    fn struct_defining<V: Visitor<'de>>(
+        &mut self,
+        len: usize,
+        at: usize,
+        fields: Option<&'static [&'static str]>,
+        visitor: V,
+    ) -> Result<V::Value> {
         self.begin_shape(len, at)?;
         let shape = self.shapes.len() - 1;
         self.enter(at)?;
-        let mut access = Defining { de: &mut *self, shape, left: len, value_next: false };
+        let mut access = Defining { de: &mut *self, shape, left: len, value_next: false, fields, in_order: true };
         let result = visitor.visit_map(&mut access);
         let left = access.left;
         self.leave();
@@ -458,25 +477,30 @@ impl<'de> Deserializer<'de> {
         fields: Option<&'static [&'static str]>,
         visitor: V,
     ) -> Result<V::Value> {
-        // One look-up of the shape for its check, length and field map.
+        // One look-up of the shape for its check, length and key order.
         let (shape, len, cached) = match usize::try_from(index).ok().and_then(|i| Some((i, self.shapes.get(i)?))) {
-            Some((i, s)) if s.complete => (i, s.len, s.field_map),
+            Some((i, s)) if s.complete => (i, s.len, s.in_order),
             _ => return Err(self.bad_shape_ref(index, at)),
         };
         header::check_count(self, at, "struct field count", len as u64, 1)?;
-        let map = match fields.map(|f| match cached {
-            Some((address, start, in_order)) if address == f.as_ptr() as usize => (start, in_order),
-            _ => self.build_field_map(shape, f),
-        }) {
+        let in_order = fields.is_some_and(|f| match cached {
+            Some((address, in_order)) if address == f.as_ptr() as usize => in_order,
+            _ => self.compare_keys(shape, f),
+        });
+        if in_order {
             // The shape is the struct's own field list: its values are the
             // fields in order, which a derived visitor reads as a sequence
             // (as from postcard or bincode) without matching a key per field.
-            Some((_, true)) => return self.counted_seq(len, at, visitor, &"fewer fields in the struct"),
-            Some((start, false)) => Some(start),
-            None => None,
-        };
+            // (A list with `#[serde(alias)]` names has more entries than the
+            // struct has fields, so keys equal to it are a duplicate field,
+            // and the visitor leaves values unread: an error, not a guess.)
+            return self.counted_seq(len, at, visitor, &"fewer fields in the struct");
+        }
+        // Any other shape hands the visitor its keys by name: a position in
+        // the field list is not the derived visitor's field index once an
+        // alias precedes it.
         self.enter(at)?;
-        let mut access = OfShape { de: &mut *self, shape, map, next: 0, len };
+        let mut access = OfShape { de: &mut *self, shape, next: 0, len };
         let result = visitor.visit_map(&mut access);
         let consumed = access.next;
         self.leave();
@@ -587,6 +611,10 @@ struct Defining<'a, 'de> {
     shape: usize,
     left: usize,
     value_next: bool,
+    /// The field list of the struct being decoded, when known.
+    fields: Option<&'static [&'static str]>,
+    /// Whether every key so far was the field at its position in `fields`.
+    in_order: bool,
 }
 
 impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
@@ -596,10 +624,22 @@ impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
         if self.left == 0 {
             return Ok(None);
         }
+        let index = self.de.shapes[self.shape].keys.len();
+        // The key the struct's field list has here, as encoders write it:
+        // taken as that `&'static str`, with no UTF-8 check.
+        if let Some(name) = self.fields.and_then(|f| f.get(index))
+            && let Some(key) = self.de.known_key(name)?
+        {
+            self.de.shapes[self.shape].keys.push(key);
+            self.left -= 1;
+            self.value_next = true;
+            return seed.deserialize(de::value::BorrowedStrDeserializer::new(key)).map(Some);
+        }
+        self.in_order = false;
         let at = self.de.pos;
         let t = self.de.next_tag()?;
         let Some(key) = self.de.string_of_tag(t)? else {
-            return Err(if t >= tag::FIRST_RESERVED {
+            return Err(if tag::is_reserved(t) {
                 ErrorKind::UnknownTag { offset: at, tag: t }.into()
             } else {
                 ErrorKind::KeyNotString { offset: at, tag: t }.into()
@@ -615,7 +655,16 @@ impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
         self.value_next = false;
         let value = seed.deserialize(&mut *self.de)?;
         if self.left == 0 {
-            self.de.shapes[self.shape].complete = true;
+            let shape = &mut self.de.shapes[self.shape];
+            shape.complete = true;
+            // Its keys were the field list, in order: every later struct of
+            // this shape is read as a sequence, with no comparison.
+            if self.in_order
+                && let Some(fields) = self.fields
+                && shape.keys.len() == fields.len()
+            {
+                shape.in_order = Some((fields.as_ptr() as usize, true));
+            }
         }
         Ok(value)
     }
@@ -629,7 +678,6 @@ impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
 struct OfShape<'a, 'de> {
     de: &'a mut Deserializer<'de>,
     shape: usize,
-    map: Option<usize>,
     next: usize,
     len: usize,
 }
@@ -642,10 +690,9 @@ impl<'de> de::MapAccess<'de> for OfShape<'_, 'de> {
         if self.next == self.len {
             return Ok(None);
         }
-        let field = self.map.map_or(NO_FIELD, |m| self.de.field_maps[m + self.next]);
-        let index = self.next;
+        let key = self.de.shapes[self.shape].keys[self.next];
         self.next += 1;
-        seed.deserialize(FieldKey { de: &*self.de, shape: self.shape, index, field }).map(Some)
+        seed.deserialize(de::value::BorrowedStrDeserializer::new(key)).map(Some)
     }
 
     #[inline]
@@ -655,46 +702,6 @@ impl<'de> de::MapAccess<'de> for OfShape<'_, 'de> {
 
     fn size_hint(&self) -> Option<usize> {
         Some(self.len - self.next)
-    }
-}
-
-/// A struct key from a shape: the field's position when the struct's field
-/// list is known (serde's derive matches it without comparing strings), its
-/// name otherwise.
-struct FieldKey<'a, 'de> {
-    de: &'a Deserializer<'de>,
-    shape: usize,
-    index: usize,
-    field: u16,
-}
-
-impl<'de> FieldKey<'_, 'de> {
-    fn key(&self) -> &'de str {
-        self.de.shapes[self.shape].keys[self.index]
-    }
-}
-
-impl<'de> de::Deserializer<'de> for FieldKey<'_, 'de> {
-    type Error = Error;
-
-    #[inline]
-    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.field == NO_FIELD {
-            visitor.visit_borrowed_str(self.key())
-        } else {
-            visitor.visit_u64(u64::from(self.field))
-        }
-    }
-
-    #[inline]
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_borrowed_str(self.key())
-    }
-
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
-        bytes byte_buf option unit unit_struct newtype_struct seq tuple
-        tuple_struct map struct enum ignored_any
     }
 }
 
@@ -1096,6 +1103,10 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 let index = self.varint_u64()?;
                 self.struct_of_shape(index, at, Some(fields), visitor)
             }
+            tag::SHAPE_DEFINE => match header::header_after(self, t, at)? {
+                Header::ShapeDefine(n) => self.struct_defining(n, at, Some(fields), visitor),
+                _ => Err(unexpected(t, at, "a struct")),
+            },
             _ if header::is_struct_tag(t) => self.any_of_tag(t, visitor),
             _ => Err(unexpected(t, at, "a struct")),
         }

@@ -330,6 +330,120 @@ fn structs_of_a_known_shape_decode_in_order_or_by_key() {
     assert_eq!((c.id, c.name.as_str(), c.score), (2, "r2", 1.0));
 }
 
+/// Field names with an alias: serde's field list is `["id", "nick",
+/// "name", "score"]`, so a field's position in it is not its index in the
+/// derived visitor once the alias precedes it.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Aliased {
+    #[serde(alias = "nick")]
+    id: u32,
+    name: String,
+    score: u8,
+}
+
+#[test]
+fn structs_with_aliases_decode_by_name_after_the_first() {
+    #[derive(Serialize)]
+    struct Reordered<'a> {
+        score: u8,
+        name: &'a str,
+        id: u32,
+    }
+    #[derive(Serialize)]
+    struct ByAlias<'a> {
+        nick: u32,
+        name: &'a str,
+        score: u8,
+    }
+    #[derive(Serialize)]
+    struct Both<'a> {
+        id: u32,
+        nick: u32,
+        name: &'a str,
+        score: u8,
+    }
+    let want: Vec<Aliased> =
+        (0..3_u8).map(|i| Aliased { id: u32::from(i), name: format!("n{i}"), score: 2 * i }).collect();
+    // Its own encoding, fields in order: the shape (id, name, score) is not
+    // the field list, so every struct after the first is read by key.
+    let bytes = flatbox_wire::to_vec(&want).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Aliased>>(&bytes).unwrap(), want);
+    // Keys in another order, and the alias for the first field.
+    let reordered: Vec<Reordered<'_>> =
+        want.iter().map(|a| Reordered { score: a.score, name: &a.name, id: a.id }).collect();
+    let bytes = flatbox_wire::to_vec(&reordered).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Aliased>>(&bytes).unwrap(), want);
+    let by_alias: Vec<ByAlias<'_>> =
+        want.iter().map(|a| ByAlias { nick: a.id, name: &a.name, score: a.score }).collect();
+    let bytes = flatbox_wire::to_vec(&by_alias).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Aliased>>(&bytes).unwrap(), want);
+    // A field and its alias both, the keys exactly serde's field list: an
+    // error for the first struct (defined) and for the later ones (a known
+    // shape), never values moved to the wrong fields.
+    let both = Both { id: 1, nick: 2, name: "x", score: 3 };
+    let one = flatbox_wire::to_vec(&both).unwrap();
+    let e = flatbox_wire::from_slice::<Aliased>(&one).unwrap_err();
+    assert!(e.to_string().contains("duplicate field `id`"), "{e}");
+    // The first struct as a `Value` (which takes any keys), the second, of
+    // its shape, as `Aliased`.
+    let two = flatbox_wire::to_vec(&(&both, &both)).unwrap();
+    let (first, _) = flatbox_wire::from_slice::<(Value, Value)>(&two).unwrap();
+    assert!(matches!(first, Value::Map(_)), "{first:?}");
+    assert!(flatbox_wire::from_slice::<(Value, Aliased)>(&two).is_err());
+}
+
+/// A field name of 128 bytes 0x01: its length's varint is `80 01`, so
+/// its bytes from the varint's second byte on look like the name itself
+/// with a one-byte length of 0x80.
+const ODD_NAME: &str = match std::str::from_utf8(&[1; 128]) {
+    Ok(s) => s,
+    Err(_) => panic!("ASCII"),
+};
+
+#[derive(Debug, PartialEq)]
+struct OddName(u8);
+
+impl Serialize for OddName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("OddName", 1)?;
+        s.serialize_field(ODD_NAME, &self.0)?;
+        s.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for OddName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = OddName;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a struct OddName")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OddName, A::Error> {
+                let v = seq.next_element()?.ok_or_else(|| serde::de::Error::invalid_length(0, &self))?;
+                Ok(OddName(v))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<OddName, A::Error> {
+                let (key, v): (String, u8) = map.next_entry()?.ok_or_else(|| serde::de::Error::missing_field("odd"))?;
+                if key != ODD_NAME {
+                    return Err(serde::de::Error::unknown_field(&key, &[ODD_NAME]));
+                }
+                Ok(OddName(v))
+            }
+        }
+        deserializer.deserialize_struct("OddName", &[ODD_NAME], V)
+    }
+}
+
+#[test]
+fn a_field_name_of_128_bytes_is_read_with_its_two_byte_length() {
+    let values = vec![OddName(7), OddName(9)];
+    let bytes = flatbox_wire::to_vec(&values).unwrap();
+    assert_eq!(&bytes[..5], [0x62, 0xEF, 0x01, 0xED, 0x80], "a shape whose key's length is 80 01");
+    assert_eq!(flatbox_wire::from_slice::<Vec<OddName>>(&bytes).unwrap(), values);
+}
+
 /// A sequence whose length serde does not know (its header is written at
 /// the end, and its items move).
 struct Unsized(Vec<Value>);
