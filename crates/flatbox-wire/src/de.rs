@@ -352,7 +352,7 @@ impl<'de> Deserializer<'de> {
         };
         match T::try_from(v) {
             Ok(v) => visit(visitor, v),
-            Err(_) => Err(ErrorKind::IntegerOutOfRange { offset: at, value: v.to_string(), target }.into()),
+            Err(_) => Err(out_of_range(&v, at, target)),
         }
     }
 
@@ -813,36 +813,51 @@ macro_rules! unsigned {
     };
 }
 
-/// A signed integer: small, positive and negative ones without
-/// `any_of_tag`.
+/// A signed integer of type `$t`: small, positive and negative ones
+/// without `any_of_tag`, and one that does not fit `$t` an
+/// [`ErrorKind::IntegerOutOfRange`] at its tag.
 macro_rules! signed {
-    ($method:ident) => {
+    ($method:ident, $visit:ident, $t:ty) => {
         #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-            if let Some(b) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<9>) {
+            let at = self.pos;
+            if let Some(b) = self.input.get(at..).and_then(<[u8]>::first_chunk::<9>) {
                 let t = b[0];
-                if t <= tag::UINT_INLINE_MAX {
-                    self.pos += 1;
-                    return visitor.visit_i64(i64::from(t));
-                }
-                if let Some((v, len)) = uint_fixed_of_nine::<8>(b)
-                    && let Ok(v) = i64::try_from(v)
+                if t <= tag::UINT_INLINE_MAX
+                    && let Ok(v) = <$t>::try_from(t)
                 {
+                    self.pos += 1;
+                    return visitor.$visit(v);
+                }
+                if let Some((v, len)) = uint_fixed_of_nine::<8>(b) {
+                    let Ok(v) = <$t>::try_from(v) else {
+                        return Err(out_of_range(&v, at, stringify!($t)));
+                    };
                     self.pos += len;
-                    return visitor.visit_i64(v);
+                    return visitor.$visit(v);
                 }
             }
+            // Negative integers, and the last bytes of the input.
             let t = self.next_tag()?;
-            match t {
-                tag::UINT_INLINE..=tag::UINT_INLINE_MAX => visitor.visit_i64(i64::from(t)),
-                tag::NEG_INT => {
-                    let v = self.varint_u64()?;
-                    visitor.visit_i64(varint::unzigzag_i64(v))
-                }
-                _ => self.any_of_tag_out_of_line(t, visitor),
+            let v = match t {
+                tag::UINT_INLINE..=tag::UINT_INLINE_MAX => i128::from(t),
+                tag::NEG_INT => i128::from(varint::unzigzag_i64(self.varint_u64()?)),
+                tag::UINT_FIXED..=tag::UINT_FIXED_LAST => i128::from(header::uint_fixed(self, tag::uint_fixed_len(t))?),
+                tag::UINT_VARINT => i128::from(self.varint_u64()?),
+                _ => return self.any_of_tag_out_of_line(t, visitor),
+            };
+            match <$t>::try_from(v) {
+                Ok(v) => visitor.$visit(v),
+                Err(_) => Err(out_of_range(&v, at, stringify!($t))),
             }
         }
     };
+}
+
+/// The error for an integer `value` (at `at`) that does not fit `target`.
+#[cold]
+fn out_of_range(value: &impl ToString, at: usize, target: &'static str) -> Error {
+    ErrorKind::IntegerOutOfRange { offset: at, value: value.to_string(), target }.into()
 }
 
 /// The fixed-width unsigned integer at the start of `b` (its tag and all
@@ -901,10 +916,10 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     unsigned!(deserialize_u32, visit_u32, u32);
     unsigned!(deserialize_u64, visit_u64, u64);
 
-    signed!(deserialize_i8);
-    signed!(deserialize_i16);
-    signed!(deserialize_i32);
-    signed!(deserialize_i64);
+    signed!(deserialize_i8, visit_i8, i8);
+    signed!(deserialize_i16, visit_i16, i16);
+    signed!(deserialize_i32, visit_i32, i32);
+    signed!(deserialize_i64, visit_i64, i64);
     fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         self.deserialize_any(visitor)
     }
