@@ -613,7 +613,8 @@ struct Defining<'a, 'de> {
     value_next: bool,
     /// The field list of the struct being decoded, when known.
     fields: Option<&'static [&'static str]>,
-    /// Whether every key so far was the field at its position in `fields`.
+    /// Whether every key so far was the name `fields` has at its position,
+    /// written as [`Deserializer::known_key`] takes it.
     in_order: bool,
 }
 
