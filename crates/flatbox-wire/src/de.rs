@@ -266,8 +266,7 @@ impl<'de> Deserializer<'de> {
     fn read_u64_payload(&mut self, t: u8, expected: &'static str) -> Result<u64> {
         match t {
             tag::UINT_INLINE..=tag::UINT_INLINE_MAX => Ok(u64::from(t)),
-            tag::UINT_FIXED..=tag::UINT_FIXED_LAST => header::uint_fixed(self, tag::uint_fixed_len(t)),
-            tag::UINT_VARINT => self.varint_u64(),
+            tag::UINT_VARINT | tag::UINT_FIXED..=tag::UINT_FIXED_LAST => header::uint_after(self, t),
             _ => Err(unexpected(t, self.pos - 1, expected)),
         }
     }
@@ -346,8 +345,7 @@ impl<'de> Deserializer<'de> {
         let t = self.next_tag()?;
         let v = match t {
             tag::UINT_INLINE..=tag::UINT_INLINE_MAX => u64::from(t),
-            tag::UINT_FIXED..=tag::UINT_FIXED_LAST => header::uint_fixed(self, tag::uint_fixed_len(t))?,
-            tag::UINT_VARINT => self.varint_u64()?,
+            tag::UINT_VARINT | tag::UINT_FIXED..=tag::UINT_FIXED_LAST => header::uint_after(self, t)?,
             _ => return self.any_of_tag(t, visitor),
         };
         match T::try_from(v) {
@@ -553,7 +551,7 @@ fn varint_of_ten(b: &[u8; varint::MAX_LEN_U64]) -> Option<(u64, usize)> {
 
 /// The error for tag `t` at `at` where `expected` was needed.
 fn unexpected(t: u8, at: usize, expected: &'static str) -> Error {
-    if tag::is_reserved(t) {
+    if t >= tag::FIRST_RESERVED {
         ErrorKind::UnknownTag { offset: at, tag: t }.into()
     } else {
         ErrorKind::UnexpectedTag { offset: at, tag: t, found: tag::describe(t), expected }.into()
@@ -640,7 +638,7 @@ impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
         let at = self.de.pos;
         let t = self.de.next_tag()?;
         let Some(key) = self.de.string_of_tag(t)? else {
-            return Err(if tag::is_reserved(t) {
+            return Err(if t >= tag::FIRST_RESERVED {
                 ErrorKind::UnknownTag { offset: at, tag: t }.into()
             } else {
                 ErrorKind::KeyNotString { offset: at, tag: t }.into()
@@ -843,8 +841,7 @@ macro_rules! signed {
             let v = match t {
                 tag::UINT_INLINE..=tag::UINT_INLINE_MAX => i128::from(t),
                 tag::NEG_INT => i128::from(varint::unzigzag_i64(self.varint_u64()?)),
-                tag::UINT_FIXED..=tag::UINT_FIXED_LAST => i128::from(header::uint_fixed(self, tag::uint_fixed_len(t))?),
-                tag::UINT_VARINT => i128::from(self.varint_u64()?),
+                tag::UINT_VARINT | tag::UINT_FIXED..=tag::UINT_FIXED_LAST => i128::from(header::uint_after(self, t)?),
                 _ => return self.any_of_tag_out_of_line(t, visitor),
             };
             match <$t>::try_from(v) {

@@ -212,8 +212,7 @@ pub(crate) fn header_after<S: Source + ?Sized>(src: &mut S, t: u8, at: usize) ->
         tag::NULL => Header::Null,
         tag::FALSE => Header::Bool(false),
         tag::TRUE => Header::Bool(true),
-        tag::UINT_FIXED..=tag::UINT_FIXED_LAST => Header::Uint(uint_fixed(src, tag::uint_fixed_len(t))?),
-        tag::UINT_VARINT => Header::Uint(src.varint_u64()?),
+        tag::UINT_VARINT | tag::UINT_FIXED..=tag::UINT_FIXED_LAST => Header::Uint(uint_after(src, t)?),
         tag::NEG_INT => Header::NegInt(varint::unzigzag_i64(src.varint_u64()?)),
         tag::UINT128 => Header::Uint128(src.varint_u128()?),
         tag::NEG_INT128 => Header::NegInt128(varint::unzigzag_i128(src.varint_u128()?)),
@@ -327,11 +326,19 @@ fn fixed<const N: usize, S: Source + ?Sized>(src: &mut S, what: &'static str) ->
     Ok(out)
 }
 
-/// The `n` (1..=8) little-endian bytes of a fixed-width unsigned integer.
+/// The value after an unsigned integer tag `t` that does not hold it
+/// itself: [`tag::UINT_VARINT`]'s varint, or the 1 to 8 little-endian bytes
+/// of [`tag::UINT_FIXED`]..=[`tag::UINT_FIXED_LAST`]. (The decoder's fast
+/// path reads the common widths itself; every reader's other paths come
+/// here.)
 #[inline]
-pub(crate) fn uint_fixed<S: Source + ?Sized>(src: &mut S, n: usize) -> Result<u64> {
+pub(crate) fn uint_after<S: Source + ?Sized>(src: &mut S, t: u8) -> Result<u64> {
+    if t == tag::UINT_VARINT {
+        return src.varint_u64();
+    }
+    debug_assert!(tag::uint_fixed_len(t) > 0, "tag 0x{t:02X} is not a fixed-width unsigned integer");
     let mut word = [0_u8; 8];
-    for (w, b) in word.iter_mut().zip(src.take(n, "an unsigned integer")?) {
+    for (w, b) in word.iter_mut().zip(src.take(tag::uint_fixed_len(t), "an unsigned integer")?) {
         *w = *b;
     }
     Ok(u64::from_le_bytes(word))

@@ -254,7 +254,7 @@ impl<'a> Disassembler<'a> {
         let Some(&t) = self.rest().first() else {
             return Err(ErrorKind::Eof { offset: at, needed: 1, what: "struct key" }.into());
         };
-        if tag::is_reserved(t) {
+        if t >= tag::FIRST_RESERVED {
             return Err(ErrorKind::UnknownTag { offset: at, tag: t }.into());
         }
         if !header::is_string_tag(t) {

@@ -84,12 +84,6 @@ pub(crate) const UINT_FIXED_LAST: u8 = 0xFC;
 /// The first reserved tag; `0xFD..=0xFF` are errors to decode.
 pub(crate) const FIRST_RESERVED: u8 = 0xFD;
 
-/// Whether `t` is reserved: an error to decode.
-#[inline]
-pub(crate) const fn is_reserved(t: u8) -> bool {
-    t >= FIRST_RESERVED
-}
-
 /// The byte count of a fixed-width unsigned integer tag (1..=8), or 0 for
 /// any other tag: one subtraction and one compare, for the fast paths.
 #[inline]
