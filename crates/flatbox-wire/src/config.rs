@@ -49,6 +49,12 @@ impl Config {
     /// written once, then referenced by index. Off by default: it pays for
     /// repetitive strings (log levels, hosts, user agents) and costs a hash
     /// lookup per string.
+    ///
+    /// The encoder keeps count, per field of each struct, of how many of
+    /// its string values were found in the table: a field where fewer than
+    /// 8 of 32 were is written plain from then on (FORMAT.md, "Interning"),
+    /// so that a field of ids or timestamps costs no more than without
+    /// interning.
     #[must_use]
     pub const fn intern_strings(mut self, on: bool) -> Self {
         self.intern_strings = on;

@@ -407,3 +407,78 @@ fn each_value_starts_with_empty_tables_whatever_the_thread_encoded_before() {
     assert_eq!(entries[1].1, Value::Bytes(inner));
     assert_eq!(flatbox_wire::from_slice::<Vec<Kv>>(&fresh).unwrap(), pair);
 }
+
+/// How a field's values were written, from the tags in front of them:
+/// (definitions, references, plain strings).
+fn string_kinds(bytes: &[u8], values: &[String]) -> (usize, usize, usize) {
+    let mut kinds = (0, 0, 0);
+    for (i, w) in bytes.windows(2).enumerate() {
+        let tail = &bytes[i + 2..];
+        match w {
+            [0xED, n] if values.iter().any(|v| v.len() == usize::from(*n) && tail.starts_with(v.as_bytes())) => {
+                kinds.0 += 1;
+            }
+            [t, _] if (0x40..=0x5F).contains(t) => {
+                let n = usize::from(t - 0x40);
+                if values.iter().any(|v| v.len() == n && bytes[i + 1..].starts_with(v.as_bytes())) {
+                    kinds.2 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    kinds.1 = bytes.iter().filter(|&&b| (0x80..=0xBF).contains(&b)).count();
+    kinds
+}
+
+#[test]
+fn a_field_of_distinct_strings_stops_being_interned_and_a_repetitive_one_does_not() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Hit {
+        id: String,
+        level: String,
+    }
+    let levels = ["info", "warn", "error"];
+    let hits: Vec<Hit> = (0..100).map(|i| Hit { id: format!("req-{i:03}"), level: levels[i % 3].to_owned() }).collect();
+    let bytes = flatbox_wire::to_vec_with_config(&hits, Config::default().intern_strings(true)).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Hit>>(&bytes).unwrap(), hits);
+
+    // `id`: its first 32 values are defined, none is found again, so the
+    // other 68 are plain.
+    let ids: Vec<String> = hits.iter().map(|h| h.id.clone()).collect();
+    let (defined, _, plain) = string_kinds(&bytes, &ids);
+    assert_eq!((defined, plain), (32, 68), "{}", hex(&bytes));
+    // `level`: three definitions, then references to the end.
+    let levels: Vec<String> = levels.iter().map(|&l| l.to_owned()).collect();
+    let (defined, _, plain) = string_kinds(&bytes, &levels);
+    assert_eq!((defined, plain), (3, 0), "{}", hex(&bytes));
+    // Every reference in the output: the 97 repeated levels, the shape's
+    // two keys in its definition are definitions, not references.
+    assert_eq!(bytes.iter().filter(|&&b| (0x80..=0xBF).contains(&b)).count(), 97);
+}
+
+#[test]
+fn a_window_with_a_quarter_found_keeps_interning_and_one_with_less_stops_it() {
+    // Strings outside any struct share one site. 32 values of which 8 are
+    // found in the table (the first "again" defines it, the next 8 are
+    // found) keep it on; in the next 32, 7 found turn it off.
+    let mut values: Vec<String> = Vec::new();
+    for window in 0..2 {
+        let repeats = if window == 0 { 9 } else { 7 };
+        for i in 0..32 {
+            values.push(if i < repeats { "again".to_owned() } else { format!("w{window}-{i}") });
+        }
+    }
+    values.extend(["again".to_owned(), "late".to_owned(), "late".to_owned()]);
+    let bytes = flatbox_wire::to_vec_with_config(&values, Config::default().intern_strings(true)).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<String>>(&bytes).unwrap(), values);
+    let defines = bytes.iter().filter(|&&b| b == 0xED).count();
+    // "again" once, 23 then 25 distinct strings; after the second window
+    // nothing more is defined, and "again", in the table, is written plain.
+    assert_eq!(defines, 1 + 23 + 25, "{}", hex(&bytes));
+    assert!(
+        bytes.ends_with(&[
+            0x45, b'a', b'g', b'a', b'i', b'n', 0x44, b'l', b'a', b't', b'e', 0x44, b'l', b'a', b't', b'e'
+        ])
+    );
+}
