@@ -202,7 +202,7 @@ impl<'a> Serializer<'a> {
         } else if bytes.len() <= 8 {
             // Short strings: gather the bytes in a register, write a fixed
             // nine bytes (no call to memcpy), then cut back to the length.
-            let v = short_word(bytes).to_le_bytes();
+            let v = crate::strings::short_word(bytes).to_le_bytes();
             let word = [tag::STR_INLINE | low_byte(bytes.len() as u64), v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]];
             let len = self.out.len();
             self.out.extend_from_slice(&word);
@@ -536,25 +536,6 @@ impl<'a> Serializer<'a> {
 fn key_slot(s: &'static str) -> usize {
     let address = s.as_ptr() as usize;
     ((address >> 3) ^ (address >> 9) ^ s.len()) % KEY_SLOTS
-}
-
-/// The 0 to 8 bytes of `bytes` as a little-endian word, in two loads that
-/// may overlap (as `memcpy` does for short copies). A loop of byte copies
-/// compiled differently with every change around it: one such change made
-/// `wire`'s encode of social-timeline 7 % slower.
-#[inline(always)]
-fn short_word(bytes: &[u8]) -> u64 {
-    let n = bytes.len();
-    let u32_at =
-        |at: usize| bytes.get(at..at + 4).and_then(|w| <[u8; 4]>::try_from(w).ok()).map_or(0, u32::from_le_bytes);
-    if n >= 4 {
-        u64::from(u32_at(0)) | (u64::from(u32_at(n - 4)) << ((n - 4) * 8))
-    } else if n > 0 {
-        let byte = |at: usize| bytes.get(at).map_or(0, |&b| u64::from(b));
-        byte(0) | (byte(n / 2) << (n / 2 * 8)) | (byte(n - 1) << ((n - 1) * 8))
-    } else {
-        0
-    }
 }
 
 /// The low byte of `v`, for tags that carry a small number.
@@ -1291,18 +1272,5 @@ fn magic_pending(name: &str) -> Option<Pending> {
         Some(Pending::Extension)
     } else {
         magic::packed_kind_of_name(name).map(Pending::Packed)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn short_word_holds_every_byte_of_every_short_string() {
-        for n in 0..=8_usize {
-            let bytes: Vec<u8> = (0..n).map(|i| 0xA0 + u8::try_from(i).unwrap()).collect();
-            let mut expected = [0_u8; 8];
-            expected[..n].copy_from_slice(&bytes);
-            assert_eq!(super::short_word(&bytes), u64::from_le_bytes(expected), "{n} bytes");
-        }
     }
 }
