@@ -359,8 +359,14 @@ impl<'a> Serializer<'a> {
     #[inline(always)]
     fn write_str_value(&mut self, s: &str) {
         let as_key = std::mem::take(&mut self.key_next);
-        if as_key && self.config.intern_keys {
-            self.write_interned(s);
+        if as_key {
+            // A map key: interned whenever either option is on, never
+            // subject to a site's count.
+            if self.config.intern_keys || self.config.intern_strings {
+                self.write_interned(s);
+            } else {
+                self.write_plain_str(s);
+            }
         } else if self.config.intern_strings {
             self.write_value_interned(s);
         } else {
@@ -391,14 +397,7 @@ impl<'a> Serializer<'a> {
             true
         } else {
             let (hit, at) = self.write_interned(s);
-            let st = &mut self.tables.sites[site];
-            (st.last_index, st.last_start, st.last_len_plus_one) = match at {
-                Some((index, start)) => match (u32::try_from(start), u32::try_from(s.len() + 1)) {
-                    (Ok(start), Ok(len_plus_one)) => (index, start, len_plus_one),
-                    _ => (0, 0, 0),
-                },
-                None => (0, 0, 0),
-            };
+            self.tables.sites[site].remember(at, s.len());
             hit
         };
         let st = &mut self.tables.sites[site];
@@ -590,6 +589,16 @@ struct Site {
     off: bool,
 }
 
+impl Site {
+    /// Makes the string of `len` bytes with interning index and place `at`
+    /// the site's last one (none when `at` is `None` or does not fit).
+    fn remember(&mut self, at: Option<(u32, usize)>, len: usize) {
+        let fits =
+            at.and_then(|(index, start)| Some((index, u32::try_from(start).ok()?, u32::try_from(len + 1).ok()?)));
+        (self.last_index, self.last_start, self.last_len_plus_one) = fits.unwrap_or((0, 0, 0));
+    }
+}
+
 /// See [`Site`].
 const SITE_WINDOW: u8 = 32;
 
@@ -727,8 +736,7 @@ impl<'s, 'a> StructSerializer<'s, 'a> {
                 if field == *len {
                     return Err(too_many_fields(*len));
                 }
-                let expected = ser.tables.key_pool[self.next_key];
-                if std::ptr::eq(expected, key) || expected == key {
+                if ser.tables.key_pool[self.next_key] == key {
                     ser.site = self.next_key;
                     self.next_key += 1;
                     return value.serialize(&mut *ser);

@@ -482,3 +482,16 @@ fn a_window_with_a_quarter_found_keeps_interning_and_one_with_less_stops_it() {
         ])
     );
 }
+
+#[test]
+fn map_keys_are_interned_whatever_the_count_of_their_site() {
+    // Forty distinct keys, none found again: as values they would turn
+    // their site's interning off after 32; as keys they are all defined,
+    // with `intern_keys` on or off.
+    let map: std::collections::BTreeMap<String, u8> = (0..40).map(|i| (format!("key{i:02}"), 1)).collect();
+    for config in [Config::default().intern_strings(true), Config::default().intern_keys(false).intern_strings(true)] {
+        let bytes = flatbox_wire::to_vec_with_config(&map, config).unwrap();
+        assert_eq!(bytes.iter().filter(|&&b| b == 0xED).count(), 40, "{}", hex(&bytes));
+        assert_eq!(flatbox_wire::from_slice::<std::collections::BTreeMap<String, u8>>(&bytes).unwrap(), map);
+    }
+}
