@@ -407,6 +407,16 @@ impl<'de> Deserializer<'de> {
         }
     }
 
+    /// A tuple that is not an inline array of its length: out of line, so
+    /// that the fast path of a small tuple stays a few instructions and a
+    /// call. Inlined, `deserialize_seq`'s code for the tuple's visitor made
+    /// LLVM build a `(f32, f32)` through the stack and read it back with a
+    /// store-forwarding stall on every pair (perf; GeoJSON decoding).
+    #[inline(never)]
+    fn tuple_slow<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        de::Deserializer::deserialize_seq(self, visitor)
+    }
+
     /// An array whose count `n` is in its tag, at `at`.
     #[inline]
     fn seq<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
@@ -1082,7 +1092,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos += 1;
             return self.seq(len, at, visitor);
         }
-        self.deserialize_seq(visitor)
+        self.tuple_slow(visitor)
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
