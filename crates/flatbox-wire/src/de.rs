@@ -411,7 +411,7 @@ impl<'de> Deserializer<'de> {
     /// that the fast path of a small tuple stays a few instructions and a
     /// call. Inlined, `deserialize_seq`'s code for the tuple's visitor made
     /// LLVM build a `(f32, f32)` through the stack and read it back with a
-    /// store-forwarding stall on every pair (perf; GeoJSON decoding).
+    /// store-forwarding stall on every pair (perf; the geojson dataset).
     #[inline(never)]
     fn tuple_slow<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         de::Deserializer::deserialize_seq(self, visitor)
