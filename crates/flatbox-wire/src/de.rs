@@ -8,6 +8,7 @@ use crate::config::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::header::{self, Header, Source};
 use crate::magic;
+use crate::strings::same_bytes;
 use crate::tag;
 use crate::varint;
 
@@ -232,7 +233,7 @@ impl<'de> Deserializer<'de> {
         if t != tag::STR_DEFINE
             || n >= 0x80
             || usize::from(n) != len
-            || self.input.get(start + 2..start + 2 + len) != Some(name.as_bytes())
+            || !self.input.get(start + 2..start + 2 + len).is_some_and(|b| same_bytes(b, name.as_bytes()))
         {
             return Ok(None);
         }

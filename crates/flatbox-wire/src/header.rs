@@ -337,11 +337,9 @@ pub(crate) fn uint_after<S: Source + ?Sized>(src: &mut S, t: u8) -> Result<u64> 
         return src.varint_u64();
     }
     debug_assert!(tag::uint_fixed_len(t) > 0, "tag 0x{t:02X} is not a fixed-width unsigned integer");
-    let mut word = [0_u8; 8];
-    for (w, b) in word.iter_mut().zip(src.take(tag::uint_fixed_len(t), "an unsigned integer")?) {
-        *w = *b;
-    }
-    Ok(u64::from_le_bytes(word))
+    // At most 8 bytes, gathered with no call to `memcpy` (a loop of byte
+    // copies compiled to one).
+    Ok(crate::strings::short_word(src.take(tag::uint_fixed_len(t), "an unsigned integer")?))
 }
 
 /// A varint length or count, checked against what may follow: each of its

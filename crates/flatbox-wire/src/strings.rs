@@ -41,6 +41,10 @@ impl StringTable {
     /// The index of `s`, if it is in the table.
     #[inline]
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
+        // No hash for an empty table (a message's first field names).
+        if self.table.is_empty() {
+            return None;
+        }
         self.find_hashed(s, hash(s.as_bytes())).map(|(index, _)| index)
     }
 
@@ -155,7 +159,7 @@ pub(crate) fn short_word(bytes: &[u8]) -> u64 {
 /// (callgrind), its strings being 1 to 40 bytes long.
 #[inline(always)]
 #[allow(clippy::inline_always, reason = "measured: out of line, the call cost what memcmp's did")]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n != b.len() {
         return false;

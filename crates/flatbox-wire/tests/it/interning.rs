@@ -495,3 +495,45 @@ fn map_keys_are_interned_whatever_the_count_of_their_site() {
         assert_eq!(flatbox_wire::from_slice::<std::collections::BTreeMap<String, u8>>(&bytes).unwrap(), map);
     }
 }
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+enum Shift {
+    Left { by: u32 },
+    Right { by: u32, wrap: bool },
+    Stay,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Move {
+    shift: Shift,
+    then: Option<Tail>,
+}
+
+#[test]
+fn struct_types_that_take_turns_in_one_field_keep_their_own_shapes() {
+    // The encoder predicts a nested struct's type from the field it starts
+    // in; here that field holds two struct variants, a unit variant, and
+    // (in `then`) a struct of a third type, in an irregular order.
+    let values: Vec<Move> = (0..50_u32)
+        .map(|i| Move {
+            shift: match i * 7 % 5 {
+                0 | 3 => Shift::Left { by: i },
+                1 => Shift::Right { by: i + 1, wrap: i % 2 == 0 },
+                _ => Shift::Stay,
+            },
+            then: (i % 4 == 1).then_some(Tail { n: i }),
+        })
+        .collect();
+    let bytes = flatbox_wire::to_vec(&values).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Move>>(&bytes).unwrap(), values);
+    // Four struct types (Move, Left, Right, Tail), each defined once (`EF`);
+    // every other struct is a one-byte reference to its own shape
+    // (`C0`..`C3`), never a map. (The integers are at most 50, one byte
+    // each, and the names ASCII: no other byte is `EF` or `C0`..`C3`.)
+    let count = |tag: u8| bytes.iter().filter(|&&b| b == tag).count();
+    let structs = values.len()
+        + values.iter().filter(|m| !matches!(m.shift, Shift::Stay)).count()
+        + values.iter().filter(|m| m.then.is_some()).count();
+    let refs: usize = (0xC0..=0xC3).map(count).sum();
+    assert_eq!((count(0xEF), refs), (4, structs - 4), "{}", hex(&bytes));
+}
