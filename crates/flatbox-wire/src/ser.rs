@@ -122,6 +122,7 @@ pub struct Serializer<'a> {
 
 impl<'a> Serializer<'a> {
     /// A serializer that appends to `out`.
+    #[inline]
     pub fn new(out: &'a mut Vec<u8>, config: Config) -> Self {
         let base = out.len();
         Serializer {
@@ -678,6 +679,7 @@ thread_local! {
 }
 
 impl Loaned {
+    #[inline]
     fn new() -> Self {
         Loaned(SPARE.try_with(Cell::take).unwrap_or_default())
     }
