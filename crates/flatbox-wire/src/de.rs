@@ -1,6 +1,8 @@
 //! The decoder: a serde [`Deserializer`](serde::Deserializer) over a byte
 //! slice, borrowing strings and bytes from it.
 
+use std::marker::PhantomData;
+
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use smallvec::SmallVec;
 
@@ -422,7 +424,7 @@ impl<'de> Deserializer<'de> {
     #[inline]
     fn seq<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
         header::check_count(self, at, "array count", n as u64, 1)?;
-        self.counted_seq(n, at, visitor, &"fewer elements in the array")
+        self.counted_seq::<V, AnyElements>(n, at, visitor, &"fewer elements in the array")
     }
 
     /// Hands `visitor` the next `n` values as a sequence (their count
@@ -432,7 +434,7 @@ impl<'de> Deserializer<'de> {
     /// shapes-enums-nested).
     #[allow(clippy::inline_always, reason = "measured: see the comment above")]
     #[inline(always)]
-    fn counted_seq<V: Visitor<'de>>(
+    fn counted_seq<V: Visitor<'de>, K>(
         &mut self,
         n: usize,
         at: usize,
@@ -440,7 +442,7 @@ impl<'de> Deserializer<'de> {
         fewer: &'static &'static str,
     ) -> Result<V::Value> {
         self.enter(at)?;
-        let mut access = Counted { de: &mut *self, left: n };
+        let mut access = Counted::<K> { de: &mut *self, left: n, kind: PhantomData };
         let result = visitor.visit_seq(&mut access);
         let left = access.left;
         self.leave();
@@ -451,7 +453,7 @@ impl<'de> Deserializer<'de> {
     /// A map of `n` entries (the count checked by the header).
     fn map<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
         self.enter(at)?;
-        let mut access = Counted { de: &mut *self, left: n };
+        let mut access = Counted::<AnyElements> { de: &mut *self, left: n, kind: PhantomData };
         let result = visitor.visit_map(&mut access);
         let left = access.left;
         self.leave();
@@ -503,7 +505,7 @@ impl<'de> Deserializer<'de> {
             // (A list with `#[serde(alias)]` names has more entries than the
             // struct has fields, so keys equal to it are a duplicate field,
             // and the visitor leaves values unread: an error, not a guess.)
-            return self.counted_seq(len, at, visitor, &"fewer fields in the struct");
+            return self.counted_seq::<V, AnyElements>(len, at, visitor, &"fewer fields in the struct");
         }
         // Any other shape hands the visitor its keys by name: a position in
         // the field list is not the derived visitor's field index once an
@@ -569,13 +571,22 @@ fn unexpected(t: u8, at: usize, expected: &'static str) -> Error {
     }
 }
 
-/// Elements of an array or entries of a map with a known count.
-struct Counted<'a, 'de> {
+/// Elements of an array or entries of a map with a known count. `K` tells
+/// apart the places it is made in (see [`TupleElements`]).
+struct Counted<'a, 'de, K> {
     de: &'a mut Deserializer<'de>,
     left: usize,
+    kind: PhantomData<K>,
 }
 
-impl<'de> de::SeqAccess<'de> for Counted<'_, 'de> {
+/// [`Counted`] anywhere but the inline fast path of a tuple.
+struct AnyElements;
+
+/// [`Counted`] in the inline fast path of `deserialize_tuple`: a type of its
+/// own, so that a tuple visitor's `visit_seq` over it has one caller.
+struct TupleElements;
+
+impl<'de, K> de::SeqAccess<'de> for Counted<'_, 'de, K> {
     type Error = Error;
 
     #[inline]
@@ -592,7 +603,7 @@ impl<'de> de::SeqAccess<'de> for Counted<'_, 'de> {
     }
 }
 
-impl<'de> de::MapAccess<'de> for Counted<'_, 'de> {
+impl<'de> de::MapAccess<'de> for Counted<'_, 'de, AnyElements> {
     type Error = Error;
 
     #[inline]
@@ -1091,7 +1102,15 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         {
             let at = self.pos;
             self.pos += 1;
-            return self.seq(len, at, visitor);
+            // The tuple's own `Counted` type: the visitor's `visit_seq` is
+            // then called from here alone, and LLVM inlines it. Called
+            // out of line (by way of `seq`, or itself), it returned each
+            // `(f32, f32)` of GeoJSON through the stack, as two 4-byte
+            // stores read back as one 8-byte load: a store-forwarding stall
+            // (perf: the release bench runner decoded geojson in 4.8x
+            // postcard's time).
+            header::check_count(self, at, "array count", n.into(), 1)?;
+            return self.counted_seq::<V, TupleElements>(len, at, visitor, &"fewer elements in the array");
         }
         self.tuple_slow(visitor)
     }
