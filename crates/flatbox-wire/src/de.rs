@@ -61,6 +61,11 @@ pub struct Deserializer<'de> {
     // Inline capacity: small messages decode without allocating tables.
     strings: SmallVec<[&'de str; 16]>,
     shapes: SmallVec<[Shape<'de>; 4]>,
+    /// The last struct read in field order from a shape reference: the
+    /// shape's index, the address of the field list it was read with, and
+    /// its field count. A run of structs of one type checks this, not the
+    /// shape table.
+    last_in_order: (u64, usize, usize),
 }
 
 impl<'de> Deserializer<'de> {
@@ -73,6 +78,7 @@ impl<'de> Deserializer<'de> {
             depth_left: Limits::default().max_depth,
             strings: SmallVec::new(),
             shapes: SmallVec::new(),
+            last_in_order: (u64::MAX, 0, 0),
         }
     }
 
@@ -488,28 +494,58 @@ impl<'de> Deserializer<'de> {
         fields: Option<&'static [&'static str]>,
         visitor: V,
     ) -> Result<V::Value> {
+        let (last, address, last_len) = self.last_in_order;
+        let len = match fields {
+            // The type read last, from the same shape: in order (below).
+            Some(f) if index == last && address == f.as_ptr() as usize => last_len,
+            _ => match self.shape_order(index, at, fields)? {
+                (_, len, true) => len,
+                (shape, len, false) => return self.struct_by_key(shape, len, at, visitor),
+            },
+        };
+        header::check_count(self, at, "struct field count", len as u64, 1)?;
+        // The shape is the struct's own field list: its values are the
+        // fields in order, which a derived visitor reads as a sequence (as
+        // from postcard or bincode) without matching a key per field. (A
+        // list with `#[serde(alias)]` names has more entries than the struct
+        // has fields, so keys equal to it are a duplicate field, and the
+        // visitor leaves values unread: an error, not a guess.) One call of
+        // `counted_seq` for both ways here, so the visitor's `visit_seq` has
+        // one caller.
+        self.counted_seq::<V, AnyElements>(len, at, visitor, &"fewer fields in the struct")
+    }
+
+    /// The shape `index` referred to at `at`: its position in the table,
+    /// its field count, and whether its keys are `fields` in order (then
+    /// remembered as the last struct read in order).
+    fn shape_order(
+        &mut self,
+        index: u64,
+        at: usize,
+        fields: Option<&'static [&'static str]>,
+    ) -> Result<(usize, usize, bool)> {
         // One look-up of the shape for its check, length and key order.
         let (shape, len, cached) = match usize::try_from(index).ok().and_then(|i| Some((i, self.shapes.get(i)?))) {
             Some((i, s)) if s.complete => (i, s.len, s.in_order),
             _ => return Err(self.bad_shape_ref(index, at)),
         };
-        header::check_count(self, at, "struct field count", len as u64, 1)?;
-        let in_order = fields.is_some_and(|f| match cached {
+        let Some(f) = fields else { return Ok((shape, len, false)) };
+        let in_order = match cached {
             Some((address, in_order)) if address == f.as_ptr() as usize => in_order,
             _ => self.compare_keys(shape, f),
-        });
+        };
         if in_order {
-            // The shape is the struct's own field list: its values are the
-            // fields in order, which a derived visitor reads as a sequence
-            // (as from postcard or bincode) without matching a key per field.
-            // (A list with `#[serde(alias)]` names has more entries than the
-            // struct has fields, so keys equal to it are a duplicate field,
-            // and the visitor leaves values unread: an error, not a guess.)
-            return self.counted_seq::<V, AnyElements>(len, at, visitor, &"fewer fields in the struct");
+            self.last_in_order = (index, f.as_ptr() as usize, len);
         }
-        // Any other shape hands the visitor its keys by name: a position in
-        // the field list is not the derived visitor's field index once an
-        // alias precedes it.
+        Ok((shape, len, in_order))
+    }
+
+    /// A struct of shape `shape` (`len` fields) whose keys are not the
+    /// field list: the visitor gets its keys by name, since a position in
+    /// the field list is not the derived visitor's field index once an
+    /// alias precedes it.
+    fn struct_by_key<V: Visitor<'de>>(&mut self, shape: usize, len: usize, at: usize, visitor: V) -> Result<V::Value> {
+        header::check_count(self, at, "struct field count", len as u64, 1)?;
         self.enter(at)?;
         let mut access = OfShape { de: &mut *self, shape, next: 0, len };
         let result = visitor.visit_map(&mut access);

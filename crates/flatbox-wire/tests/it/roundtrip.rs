@@ -330,6 +330,39 @@ fn structs_of_a_known_shape_decode_in_order_or_by_key() {
     assert_eq!((c.id, c.name.as_str(), c.score), (2, "r2", 1.0));
 }
 
+/// One type written with two shapes (an optional field skipped when
+/// `None`), taking turns: the structs of the full shape are read in field
+/// order, the others by key. The decoder remembers the last struct read in
+/// order by its shape and field list; a struct of the same type but the
+/// other shape must not be read as if it had the full shape.
+#[test]
+fn one_type_written_with_two_shapes_taking_turns_decodes() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Reading {
+        id: u32,
+        #[serde(skip_serializing_if = "Option::is_none", default)]
+        note: Option<String>,
+        value: f64,
+    }
+    let rows: Vec<Reading> = (0..6)
+        .map(|i| Reading { id: i, note: (i % 2 == 0).then(|| format!("n{i}")), value: f64::from(i) * 1.5 })
+        .collect();
+    let bytes = flatbox_wire::to_vec(&rows).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Reading>>(&bytes).unwrap(), rows);
+    // The same bytes as a type whose field list is the short shape: the
+    // full-shape structs are then the ones read by key.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Short {
+        id: u32,
+        value: f64,
+    }
+    let short: Vec<Short> = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(
+        short.iter().map(|s| (s.id, s.value)).collect::<Vec<_>>(),
+        rows.iter().map(|r| (r.id, r.value)).collect::<Vec<_>>()
+    );
+}
+
 /// Field names with an alias: serde's field list is `["id", "nick",
 /// "name", "score"]`, so a field's position in it is not its index in the
 /// derived visitor once the alias precedes it.
