@@ -344,6 +344,12 @@ fn one_type_written_with_two_shapes_taking_turns_decodes() {
         note: Option<String>,
         value: f64,
     }
+    /// The short shape's field list.
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Short {
+        id: u32,
+        value: f64,
+    }
     let rows: Vec<Reading> = (0..6)
         .map(|i| Reading { id: i, note: (i % 2 == 0).then(|| format!("n{i}")), value: f64::from(i) * 1.5 })
         .collect();
@@ -351,11 +357,6 @@ fn one_type_written_with_two_shapes_taking_turns_decodes() {
     assert_eq!(flatbox_wire::from_slice::<Vec<Reading>>(&bytes).unwrap(), rows);
     // The same bytes as a type whose field list is the short shape: the
     // full-shape structs are then the ones read by key.
-    #[derive(Debug, PartialEq, Deserialize)]
-    struct Short {
-        id: u32,
-        value: f64,
-    }
     let short: Vec<Short> = flatbox_wire::from_slice(&bytes).unwrap();
     assert_eq!(
         short.iter().map(|s| (s.id, s.value)).collect::<Vec<_>>(),
