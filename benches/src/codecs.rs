@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 
 use flatbox::Error;
 use flatbox::codec::{Codec, Compressor, Decompressor, Dictionary, DictionarySet, Limits};
-use flatbox::profile::{FormatReport, ProfileConfig, measure};
+use flatbox::profile::{Prepared, ProfileConfig};
 
 use crate::datasets::http_log::{self, HttpLogEntry};
 use crate::suite::Experiment;
@@ -77,7 +77,7 @@ fn direct_decompress(codec: Codec, frame: &[u8], size: usize) -> Vec<u8> {
 }
 
 impl Experiment for Glue {
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+    fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         let (codec, direct) = CODECS.iter().find_map(|&c| {
             if format == glue_row(c) {
                 Some((c, false))
@@ -100,22 +100,23 @@ impl Experiment for Glue {
         if back != *input {
             return Some(Err(Error::RoundTrip { format: format.to_owned(), size: frame.len() }));
         }
-        // Throughput of the uncompressed bytes, as compression benchmarks
-        // quote it.
-        let result = (|| {
-            let encode = measure(config, input.len(), || {
-                Ok(if direct { direct_compress(codec, input) } else { flatbox::codec::compress(codec, input) })
-            })?;
-            let decode = measure(config, input.len(), || {
+        let size = frame.len();
+        let row = format.to_owned();
+        let prepared = Prepared::new(
+            format,
+            size,
+            move || Ok(if direct { direct_compress(codec, input) } else { flatbox::codec::compress(codec, input) }),
+            move || {
                 if direct {
                     Ok(direct_decompress(codec, &frame, input.len()))
                 } else {
-                    flatbox::codec::decompress(&frame).map_err(|e| Error::decode(format, e))
+                    flatbox::codec::decompress(&frame).map_err(|e| Error::decode(row.as_str(), e))
                 }
-            })?;
-            Ok(FormatReport { format: format.to_owned(), size: frame.len(), encode, decode })
-        })();
-        Some(result)
+            },
+        );
+        // Throughput of the uncompressed bytes, as compression benchmarks
+        // quote it.
+        Some(Ok(prepared.counting(input.len())))
     }
 }
 
@@ -156,7 +157,7 @@ impl Messages {
 }
 
 impl Experiment for Messages {
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+    fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         let row = [FRESH, REUSED, DICTIONARY].into_iter().find(|r| *r == format)?;
         let mut compressor = match row {
             FRESH => None,
@@ -177,13 +178,15 @@ impl Experiment for Messages {
                 Err(e) => return Some(Err(Error::decode(row, e))),
             }
         }
-        let result = (|| {
-            let mut scratch = Vec::with_capacity(self.messages.len());
-            let encode = measure(config, input, || {
+        let mut scratch = Vec::with_capacity(self.messages.len());
+        let prepared = Prepared::new(
+            row,
+            size,
+            move || {
                 self.compress_all(row, &mut compressor, &mut scratch);
                 Ok(())
-            })?;
-            let decode = measure(config, input, || {
+            },
+            move || {
                 for frame in &frames {
                     let back = if row == FRESH {
                         flatbox::codec::decompress_with(frame, Limits::default())
@@ -193,9 +196,8 @@ impl Experiment for Messages {
                     std::hint::black_box(back.map_err(|e| Error::decode(row, e))?);
                 }
                 Ok(())
-            })?;
-            Ok(FormatReport { format: row.to_owned(), size, encode, decode })
-        })();
-        Some(result)
+            },
+        );
+        Some(Ok(prepared.counting(input)))
     }
 }

@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 use flatbox::arrow::arrow_array::{Array, Float64Array, Int64Array, RecordBatch};
 use flatbox::arrow::{IpcCompression, IpcFile};
-use flatbox::profile::{FormatReport, ProfileConfig, measure, profile};
+use flatbox::profile::{FormatReport, Prepared, ProfileConfig, measure};
 use flatbox::{ArrowIpc, Error, Format, Parquet, Result};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -51,13 +51,21 @@ pub(crate) struct WithColumnar<R> {
 }
 
 impl<R: Serialize + DeserializeOwned + PartialEq + 'static> Experiment for WithColumnar<R> {
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<Result<FormatReport>> {
+    fn prepare(&self, format: &str, config: &ProfileConfig) -> Option<Result<Prepared<'_>>> {
         if self.mmap && format == MMAP_READ {
-            return Some(self.profile_mmap(config));
+            return Some(self.prepare_mmap());
         }
         match self.formats.iter().find(|f| f.name() == format) {
-            Some(f) => Some(profile(f, &self.rows, config)),
-            None => self.inner.profile(format, config),
+            Some(f) => Some(Prepared::format(&**f, &self.rows)),
+            None => self.inner.prepare(format, config),
+        }
+    }
+
+    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<Result<FormatReport>> {
+        if (self.mmap && format == MMAP_READ) || self.formats.iter().any(|f| f.name() == format) {
+            crate::suite::measure_alone(self.prepare(format, config), config)
+        } else {
+            self.inner.profile(format, config)
         }
     }
 }
@@ -66,33 +74,38 @@ impl<R: Serialize + DeserializeOwned + PartialEq> WithColumnar<R> {
     /// Encode: the rows' record batch (built once, outside the timing) as an
     /// IPC file into a reused buffer. Decode: map the file (written to disk
     /// once) and decode its batches.
-    fn profile_mmap(&self, config: &ProfileConfig) -> Result<FormatReport> {
-        let err = |e: flatbox::arrow::Error| Error::decode(MMAP_READ, e);
+    fn prepare_mmap(&self) -> Result<Prepared<'_>> {
+        fn read(path: &TempPath) -> Result<Vec<RecordBatch>> {
+            IpcFile::open(&path.0).and_then(|f| f.batches()).map_err(|e| Error::decode(MMAP_READ, e))
+        }
         let path = TempPath::new("table.arrow");
         let fields = flatbox::arrow::fields_of::<R>().map_err(|e| Error::encode(MMAP_READ, e))?;
         let batch =
             flatbox::arrow::to_batch_with_fields(&fields, &self.rows).map_err(|e| Error::encode(MMAP_READ, e))?;
-        let batches = std::slice::from_ref(&batch);
-        flatbox::arrow::write_file_to_path(&path.0, &batch.schema(), batches, IpcCompression::None)
-            .map_err(|e| Error::encode(MMAP_READ, e))?;
+        flatbox::arrow::write_file_to_path(
+            &path.0,
+            &batch.schema(),
+            std::slice::from_ref(&batch),
+            IpcCompression::None,
+        )
+        .map_err(|e| Error::encode(MMAP_READ, e))?;
         let mut buffer = Vec::new();
-        let mut write = || -> Result<usize> {
+        let mut write = move || -> Result<usize> {
             buffer.clear();
-            flatbox::arrow::write_file(&mut buffer, &batch.schema(), batches, IpcCompression::None)
+            flatbox::arrow::write_file(&mut buffer, &batch.schema(), std::slice::from_ref(&batch), IpcCompression::None)
                 .map(|out| out.len())
                 .map_err(|e| Error::encode(MMAP_READ, e))
         };
-        let read = || -> Result<Vec<RecordBatch>> { IpcFile::open(&path.0).and_then(|f| f.batches()).map_err(err) };
         let size = usize::try_from(std::fs::metadata(&path.0).map_err(|e| Error::decode(MMAP_READ, e))?.len())
             .unwrap_or(usize::MAX);
         // The buffer gets the same bytes as the file, and the file reads
         // back to the rows.
-        if write()? != size || flatbox::arrow::from_batches::<R>(&read()?).map_err(err)? != self.rows {
+        let back = flatbox::arrow::from_batches::<R>(&read(&path)?).map_err(|e| Error::decode(MMAP_READ, e))?;
+        if write()? != size || back != self.rows {
             return Err(Error::RoundTrip { format: MMAP_READ.to_owned(), size });
         }
-        let encode = measure(config, size, write)?;
-        let decode = measure(config, size, read)?;
-        Ok(FormatReport { format: MMAP_READ.to_owned(), size, encode, decode })
+        // The read owns the file, which is removed when the row is dropped.
+        Ok(Prepared::new(MMAP_READ, size, write, move || read(&path)))
     }
 }
 

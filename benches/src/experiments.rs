@@ -5,7 +5,7 @@
 
 use std::marker::PhantomData;
 
-use flatbox::profile::{FormatReport, ProfileConfig, measure, profile};
+use flatbox::profile::{Prepared, ProfileConfig};
 use flatbox::{Error, Format, Wire};
 use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
@@ -47,16 +47,16 @@ impl<T: Borrowing> WithBorrowed<T> {
 }
 
 impl<T: Borrowing> Experiment for WithBorrowed<T> {
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+    fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         if format == WIRE_BORROWED {
-            return Some(borrowed::<T>(&self.value, config));
+            return Some(borrowed::<T>(&self.value));
         }
         let format = self.formats.iter().find(|f| f.name() == format)?;
-        Some(profile(format, &self.value, config))
+        Some(Prepared::format(&**format, &self.value))
     }
 }
 
-fn borrowed<T: Borrowing>(value: &T, config: &ProfileConfig) -> flatbox::Result<FormatReport> {
+fn borrowed<T: Borrowing>(value: &T) -> flatbox::Result<Prepared<'_>> {
     let wire = Wire::new();
     let mut encoded = Vec::new();
     wire.encode(value, &mut encoded)?;
@@ -69,15 +69,23 @@ fn borrowed<T: Borrowing>(value: &T, config: &ProfileConfig) -> flatbox::Result<
     drop(view);
     let size = encoded.len();
     let mut buffer = Vec::with_capacity(size);
-    let encode = measure(config, size, || {
-        buffer.clear();
-        wire.encode(std::hint::black_box(value), &mut buffer)
-    })?;
-    let decode = measure(config, size, || {
-        flatbox_wire::from_slice::<T::View<'_>>(std::hint::black_box(&encoded))
-            .map_err(|e| Error::decode(WIRE_BORROWED, e))
-    })?;
-    Ok(FormatReport { format: WIRE_BORROWED.into(), size, encode, decode })
+    Ok(Prepared::new(
+        WIRE_BORROWED,
+        size,
+        move || {
+            buffer.clear();
+            wire.encode(std::hint::black_box(value), &mut buffer)
+        },
+        move || {
+            // The view borrows from `encoded`, which this closure owns, so
+            // it is black-boxed and dropped here, inside the timed region.
+            flatbox_wire::from_slice::<T::View<'_>>(std::hint::black_box(&encoded))
+                .map(|view| {
+                    std::hint::black_box(&view);
+                })
+                .map_err(|e| Error::decode(WIRE_BORROWED, e))
+        },
+    ))
 }
 
 /// The name of the packed row.
@@ -94,13 +102,13 @@ pub(crate) struct FloatArray {
 }
 
 impl Experiment for FloatArray {
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+    fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         match format {
-            WIRE_PACKED => Some(profile(&PackedF64, &self.values, config)),
-            MEMCPY => Some(profile(&Memcpy, &self.values, config)),
+            WIRE_PACKED => Some(Prepared::format(&PackedF64, &self.values)),
+            MEMCPY => Some(Prepared::format(&Memcpy, &self.values)),
             _ => {
                 let format = self.formats.iter().find(|f| f.name() == format)?;
-                Some(profile(format, &self.values, config))
+                Some(Prepared::format(&**format, &self.values))
             }
         }
     }
@@ -154,10 +162,10 @@ pub(crate) struct Varints {
 }
 
 impl Experiment for Varints {
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+    fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         match format {
-            FLATBOX_VARINT => Some(profile(&VarintCodec::<FlatboxVarint>(PhantomData), &self.values, config)),
-            PROST_VARINT => Some(profile(&VarintCodec::<ProstVarint>(PhantomData), &self.values, config)),
+            FLATBOX_VARINT => Some(Prepared::format(&VarintCodec::<FlatboxVarint>(PhantomData), &self.values)),
+            PROST_VARINT => Some(Prepared::format(&VarintCodec::<ProstVarint>(PhantomData), &self.values)),
             _ => None,
         }
     }

@@ -243,8 +243,8 @@ impl Report {
         let _ = writeln!(md, "# flatbox bench report\n");
         let _ = writeln!(
             md,
-            "Mode **{}**{}: warm-up {} ms, then {} samples of about {} ms each per operation. Measured on {} {} with {} \
-             cores in {:.1} s; generated at Unix time {}.\n",
+            "Mode **{}**{}: warm-up {} ms, then {} samples of about {} ms each per operation, a dataset's formats \
+             taking turns sample by sample. Measured on {} {} with {} cores in {:.1} s; generated at Unix time {}.\n",
             self.mode,
             self.filter.as_ref().map_or_else(String::new, |f| format!(" (filter `{f}`)")),
             c.warm_up.as_millis(),
@@ -336,8 +336,8 @@ impl Report {
         let c = &self.config;
         let _ = writeln!(
             md,
-            "One `cargo xtask bench` run ({} mode: {} samples of about {} ms per operation after a {} ms warm-up), \
-             on {} {} with {} cores. Medians; \"vs JSON\" is the size relative to serde_json's, and the \
+            "One `cargo xtask bench` run ({} mode: {} samples of about {} ms per operation after a {} ms warm-up, \
+             a dataset's formats taking turns sample by sample), on {} {} with {} cores. Medians; \"vs JSON\" is the size relative to serde_json's, and the \
              speedups are serde_json's median time over the format's (2.00 = twice as fast). `(one-shot)` rows \
              call the crates' own `to_vec` / `from_slice`; `wire (borrowed)` decodes into `&str` fields. Every \
              dataset, format and codec is in the [full report](docs/results/report.md) \

@@ -4,7 +4,7 @@
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, bail};
-use flatbox::profile::ProfileConfig;
+use flatbox::profile::{FormatReport, ProfileConfig, measure_in_turn};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::report::{DatasetReport, Machine, Report, Row};
@@ -24,6 +24,10 @@ pub struct Options {
 }
 
 /// Runs every selected (dataset, format) pair, showing progress on stderr.
+///
+/// A dataset's prepared formats are timed in turn
+/// ([`measure_in_turn`]); formats that must run alone follow, one by one.
+/// The rows keep the dataset's order.
 ///
 /// # Errors
 ///
@@ -54,16 +58,43 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         let dataset_started = Instant::now();
         bar.set_message(format!("{}: generating", dataset.name));
         let experiment = dataset.load();
-        let mut rows: Vec<Row> = Vec::with_capacity(formats.len());
-        for format in formats {
+        let mut measured: Vec<Option<FormatReport>> = vec![None; formats.len()];
+        let mut in_turn = Vec::with_capacity(formats.len());
+        let mut alone = Vec::new();
+        for (i, format) in formats.iter().enumerate() {
+            bar.set_message(format!("{} / {format}: checking the round trip", dataset.name));
+            match experiment.prepare(format, &options.config) {
+                Some(prepared) => {
+                    let prepared = prepared.with_context(|| format!("dataset {}, format {format}", dataset.name))?;
+                    in_turn.push((i, prepared));
+                }
+                None => alone.push(i),
+            }
+        }
+        if !in_turn.is_empty() {
+            let (at, mut prepared): (Vec<usize>, Vec<_>) = in_turn.into_iter().unzip();
+            let samples = options.config.samples;
+            let reports = measure_in_turn(&options.config, &mut prepared, |done| {
+                bar.set_message(format!("{}: {} formats in turn, round {done}/{samples}", dataset.name, at.len()));
+            })
+            .with_context(|| format!("dataset {}, formats measured in turn", dataset.name))?;
+            for (i, report) in at.into_iter().zip(reports) {
+                measured[i] = Some(report);
+                bar.inc(1);
+            }
+        }
+        for i in alone {
+            let format = &formats[i];
             bar.set_message(format!("{} / {format}", dataset.name));
             let report = experiment
                 .profile(format, &options.config)
                 .with_context(|| format!("{}: the dataset has no format {format}", dataset.name))?
                 .with_context(|| format!("dataset {}, format {format}", dataset.name))?;
-            rows.push(Row { report, vs_baseline: None });
+            measured[i] = Some(report);
             bar.inc(1);
         }
+        let mut rows: Vec<Row> =
+            measured.into_iter().flatten().map(|report| Row { report, vs_baseline: None }).collect();
         if let Some(baseline) = rows.iter().find(|r| r.report.format == dataset.baseline).map(|r| r.report.clone()) {
             for row in &mut rows {
                 row.vs_baseline = Some(row.report.relative_to(&baseline));
@@ -94,4 +125,26 @@ pub fn run(options: &Options) -> anyhow::Result<Report> {
         datasets: reports,
         evolution: Some(crate::evolution::matrix()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_measured_in_turn_keep_the_dataset_order_and_their_baseline() {
+        let options = Options {
+            mode: "smoke".into(),
+            config: ProfileConfig::smoke(),
+            selection: Selection::new(Some("pipeline-network".into())),
+            filter: Some("pipeline-network".into()),
+        };
+        let report = run(&options).unwrap();
+        let [dataset] = &report.datasets[..] else { panic!("one dataset: {:?}", report.datasets.len()) };
+        let expected = datasets().into_iter().find(|d| d.name == "pipeline-network").unwrap().formats;
+        let rows: Vec<&str> = dataset.rows.iter().map(|r| r.report.format.as_str()).collect();
+        assert_eq!(rows, expected);
+        assert!(dataset.rows.iter().all(|r| r.vs_baseline.as_ref().is_some_and(|v| v.baseline == "json")));
+        assert!(dataset.rows.iter().all(|r| r.report.encode.samples == ProfileConfig::smoke().samples));
+    }
 }

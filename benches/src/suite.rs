@@ -2,11 +2,12 @@
 //!
 //! A [`Dataset`] names a tutorial section and knows how to build its value;
 //! [`Dataset::load`] builds it (only when selected: some are large) and
-//! returns an [`Experiment`] that profiles one format at a time through the
-//! facade's harness.
+//! returns an [`Experiment`] that prepares each format for the facade's
+//! harness, which times a dataset's formats in turn
+//! ([`flatbox::profile::measure_in_turn`]).
 
 use flatbox::codec::Codec;
-use flatbox::profile::{FormatReport, ProfileConfig, profile};
+use flatbox::profile::{FormatReport, Prepared, ProfileConfig, measure_in_turn};
 use flatbox::{Format, Json, MsgPack, Pipeline, Protobuf, Wire};
 use rand::Rng;
 use serde::Serialize;
@@ -22,14 +23,45 @@ use crate::peers::{Bitcode, OneShot, Postcard};
 use crate::{record_log, storage};
 
 /// A dataset, loaded, ready to be measured with each of its formats.
+///
+/// Most rows are [`prepare`](Experiment::prepare)d, then timed in turn
+/// with the dataset's other prepared rows, so that noise spreads over
+/// all of them. Rows that share a file or state with another row (a log
+/// directory written by one row and scanned by the next) cannot take turns
+/// and are measured alone by [`profile`](Experiment::profile).
 pub trait Experiment {
-    /// Profiles the format called `format` on this dataset.
+    /// Prepares the format called `format` for timing in turn with the
+    /// dataset's others: encoded once, its round trip checked.
+    ///
+    /// `None` when there is no such format, or when it must be measured
+    /// alone (then [`Experiment::profile`] measures it).
+    ///
+    /// # Errors
+    ///
+    /// An encode or decode failure, or a round trip that changed the value.
+    fn prepare(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
+        let _ = (format, config);
+        None
+    }
+
+    /// Measures the format called `format` alone. The default measures
+    /// the [`prepare`](Experiment::prepare)d row by itself.
     ///
     /// # Errors
     ///
     /// What the harness reports: an encode or decode failure, or a round
     /// trip that changed the value. `None` when there is no such format.
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>>;
+    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+        measure_alone(self.prepare(format, config), config)
+    }
+}
+
+/// Measures one prepared row by itself: [`Experiment::profile`]'s default.
+pub(crate) fn measure_alone(
+    prepared: Option<flatbox::Result<Prepared<'_>>>,
+    config: &ProfileConfig,
+) -> Option<flatbox::Result<FormatReport>> {
+    Some(prepared?.and_then(|p| measure_in_turn(config, &mut [p], |_| {}).map(|mut reports| reports.remove(0))))
 }
 
 /// Every serde-capable format measured on a serde dataset: flatbox's and its
@@ -92,9 +124,9 @@ struct SerdeExperiment<T> {
 }
 
 impl<T: PartialEq> Experiment for SerdeExperiment<T> {
-    fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
+    fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         let format = self.formats.iter().find(|f| f.name() == format)?;
-        Some(profile(format, &self.value, config))
+        Some(Prepared::format(&**format, &self.value))
     }
 }
 
@@ -105,9 +137,17 @@ struct WithProtobuf<P> {
 }
 
 impl<P: prost::Message + Default + PartialEq> Experiment for WithProtobuf<P> {
+    fn prepare(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
+        if format == Protobuf::NAME {
+            Some(Prepared::format(&Protobuf, &self.message))
+        } else {
+            self.inner.prepare(format, config)
+        }
+    }
+
     fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
         if format == Protobuf::NAME {
-            Some(profile(&Protobuf, &self.message, config))
+            measure_alone(self.prepare(format, config), config)
         } else {
             self.inner.profile(format, config)
         }

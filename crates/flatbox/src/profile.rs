@@ -17,6 +17,10 @@
 //!    range over the median) says how far to trust the median, and
 //!    [`Measurement::is_noisy`] flags a spread above [`NOISY_SPREAD`]. The median is the figure to quote: the machines we run on are
 //!    noisy and the median ignores a few slow outliers.
+//! 4. **In turn**: [`measure_in_turn`] takes the samples of several
+//!    operations round by round (one sample of each per round), so a slow
+//!    spell of the machine costs each of them a sample rather than one of
+//!    them its median; [`profile`] and [`measure`] are its one-row cases.
 //!
 //! Throughput ([`Measurement::bytes_per_sec`]) is the encoded size divided by
 //! the median time: bytes produced per second when encoding, bytes consumed
@@ -169,6 +173,10 @@ pub fn within_noise(a: &Measurement, b: &Measurement) -> bool {
 /// [`black_box`] and then dropped inside the timed region, as a caller's
 /// would be.
 ///
+/// To compare operations with each other, prefer [`measure_in_turn`]: a
+/// slow spell of the machine then spreads over all of them instead of
+/// landing on whichever one was running.
+///
 /// # Errors
 ///
 /// [`Error::Config`] for an invalid `config`, or the first error the
@@ -191,50 +199,258 @@ pub fn measure<R>(
     bytes: usize,
     mut operation: impl FnMut() -> Result<R>,
 ) -> Result<Measurement> {
+    let mut timed = || -> Result<()> {
+        black_box(operation()?);
+        Ok(())
+    };
+    let mut measured = sample_in_turn(config, &mut [(bytes, &mut timed)], &mut |_| {})?;
+    Ok(measured.remove(0))
+}
+
+/// One format's encode and decode of one value, checked and ready to be
+/// timed by [`measure_in_turn`] beside other formats.
+///
+/// [`Prepared::format`] makes one from a [`Format`] and a value (after a
+/// round-trip check); [`Prepared::new`] from any two closures, for rows
+/// that are not a `Format` (a codec, a file read through a memory map).
+pub struct Prepared<'a> {
+    format: String,
+    size: usize,
+    bytes: usize,
+    encode: Box<dyn FnMut() -> Result<()> + 'a>,
+    decode: Box<dyn FnMut() -> Result<()> + 'a>,
+}
+
+impl std::fmt::Debug for Prepared<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared").field("format", &self.format).field("size", &self.size).finish_non_exhaustive()
+    }
+}
+
+impl<'a> Prepared<'a> {
+    /// A row called `format` whose encoding is `size` bytes, timed by
+    /// running `encode` and `decode`. Their results pass through
+    /// [`black_box`] and are dropped inside the timed region. Throughput
+    /// counts `size` bytes per operation unless [`Prepared::counting`]
+    /// says otherwise.
+    ///
+    /// The closures own or borrow what they need; nothing checks that
+    /// `decode` gives back what `encode` was given, so check it first.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use flatbox::codec::{compress, decompress, Codec};
+    /// use flatbox::profile::{measure_in_turn, Prepared, ProfileConfig};
+    ///
+    /// let input = vec![1u8; 1 << 12];
+    /// let frame = compress(Codec::Lz4, &input);
+    /// assert_eq!(decompress(&frame)?, input);
+    /// let lz4 = Prepared::new(
+    ///     "lz4 frame",
+    ///     frame.len(),
+    ///     || Ok(compress(Codec::Lz4, &input)),
+    ///     || decompress(&frame).map_err(|e| flatbox::Error::decode("lz4 frame", e)),
+    /// )
+    /// .counting(input.len());
+    /// let reports = measure_in_turn(&ProfileConfig::smoke(), &mut [lz4], |_| {})?;
+    /// assert_eq!(reports[0].size, frame.len());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn new<E, D>(
+        format: impl Into<String>,
+        size: usize,
+        mut encode: impl FnMut() -> Result<E> + 'a,
+        mut decode: impl FnMut() -> Result<D> + 'a,
+    ) -> Self {
+        Prepared {
+            format: format.into(),
+            size,
+            bytes: size,
+            encode: Box::new(move || {
+                black_box(encode()?);
+                Ok(())
+            }),
+            decode: Box::new(move || {
+                black_box(decode()?);
+                Ok(())
+            }),
+        }
+    }
+
+    /// Encodes `value` with `format` once, checks that it decodes back to
+    /// `value`, and prepares encoding into a reused, cleared buffer and
+    /// decoding into a new value: what [`profile`] times.
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Encode`] / [`Error::Decode`] when the format fails on the value;
+    /// - [`Error::RoundTrip`] when the decoded value is not equal to `value`.
+    pub fn format<T: PartialEq>(format: &'a (impl Format<T> + ?Sized), value: &'a T) -> Result<Self> {
+        let mut encoded = Vec::new();
+        format.encode(value, &mut encoded)?;
+        let decoded = format.decode(&encoded)?;
+        if decoded != *value {
+            return Err(Error::RoundTrip { format: format.name().to_owned(), size: encoded.len() });
+        }
+        drop(decoded);
+        let size = encoded.len();
+        let mut buffer = Vec::with_capacity(size);
+        Ok(Prepared::new(
+            format.name(),
+            size,
+            move || {
+                buffer.clear();
+                format.encode(black_box(value), &mut buffer)
+            },
+            move || format.decode(black_box(&encoded)),
+        ))
+    }
+
+    /// Counts `bytes` per operation for [`Measurement::bytes_per_sec`]
+    /// instead of the encoded size (a codec's input, say).
+    #[must_use]
+    pub fn counting(mut self, bytes: usize) -> Self {
+        self.bytes = bytes;
+        self
+    }
+
+    /// The row's name.
+    pub fn name(&self) -> &str {
+        &self.format
+    }
+
+    /// The encoded size the report will give.
+    pub fn size(&self) -> usize {
+        self.size
+    }
+}
+
+/// Times every prepared row's encode and decode **in turn**: each
+/// operation is warmed up and given its iteration count as [`measure`]
+/// does, then the samples are taken round by round, one sample of every
+/// operation per round. A slow spell of the machine, or a heap that
+/// happens to hand out fresh pages for a while, then costs every row a
+/// sample or two instead of costing one row its median, so the ratios
+/// between rows are sounder than those of rows measured one after the
+/// other.
+///
+/// `on_round` is called with the number of rounds done, from 0 to
+/// [`ProfileConfig::samples`], for progress display. The reports come in
+/// the order of `prepared`.
+///
+/// # Errors
+///
+/// [`Error::Config`] for an invalid `config`, or the first error an
+/// operation returns.
+///
+/// # Examples
+///
+/// ```
+/// use flatbox::profile::{measure_in_turn, Prepared, ProfileConfig};
+/// use flatbox::{Json, MsgPack};
+///
+/// let value: Vec<u32> = (0..1000).collect();
+/// let (json, msgpack) = (Json, MsgPack::named());
+/// let mut rows = [Prepared::format(&json, &value)?, Prepared::format(&msgpack, &value)?];
+/// let mut rounds = 0;
+/// let reports = measure_in_turn(&ProfileConfig::smoke(), &mut rows, |done| rounds = done)?;
+/// assert_eq!(rounds, 10);
+/// assert_eq!(reports[1].format, "msgpack");
+/// assert!(reports[1].size < reports[0].size);
+/// # Ok::<(), flatbox::Error>(())
+/// ```
+pub fn measure_in_turn(
+    config: &ProfileConfig,
+    prepared: &mut [Prepared<'_>],
+    mut on_round: impl FnMut(usize),
+) -> Result<Vec<FormatReport>> {
+    let mut ops: Vec<(usize, &mut dyn FnMut() -> Result<()>)> = Vec::with_capacity(prepared.len() * 2);
+    for p in prepared.iter_mut() {
+        ops.push((p.bytes, &mut *p.encode));
+        ops.push((p.bytes, &mut *p.decode));
+    }
+    let mut measured = sample_in_turn(config, &mut ops, &mut on_round)?.into_iter();
+    let mut reports = Vec::with_capacity(prepared.len());
+    for p in prepared.iter() {
+        let (Some(encode), Some(decode)) = (measured.next(), measured.next()) else {
+            unreachable!("two measurements per row")
+        };
+        reports.push(FormatReport { format: p.format.clone(), size: p.size, encode, decode });
+    }
+    Ok(reports)
+}
+
+/// The one timing loop: warm-up and iteration count per operation, then
+/// the samples taken round by round over all operations.
+fn sample_in_turn(
+    config: &ProfileConfig,
+    ops: &mut [(usize, &mut dyn FnMut() -> Result<()>)],
+    on_round: &mut dyn FnMut(usize),
+) -> Result<Vec<Measurement>> {
     config.validate()?;
 
-    // Warm-up, which doubles as the estimate of one operation's cost.
-    let start = Instant::now();
-    let mut warm_iterations: u64 = 0;
-    loop {
-        black_box(operation()?);
-        warm_iterations += 1;
-        if start.elapsed() >= config.warm_up {
-            break;
-        }
-    }
-    let per_op = start.elapsed().as_secs_f64() / warm_iterations as f64;
-
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        reason = "a positive, finite ratio; float-to-int `as` saturates and the clamp bounds it"
-    )]
-    let iterations =
-        if per_op > 0.0 { ((config.sample_time.as_secs_f64() / per_op).ceil() as u64).clamp(1, 1 << 32) } else { 1 };
-
-    let mut per_op_ns = Vec::with_capacity(config.samples);
-    for _ in 0..config.samples {
+    let mut iterations = Vec::with_capacity(ops.len());
+    for (_, operation) in ops.iter_mut() {
+        // Warm-up, which doubles as the estimate of one operation's cost.
         let start = Instant::now();
-        for _ in 0..iterations {
-            black_box(operation()?);
+        let mut warm_iterations: u64 = 0;
+        loop {
+            operation()?;
+            warm_iterations += 1;
+            if start.elapsed() >= config.warm_up {
+                break;
+            }
         }
-        per_op_ns.push(start.elapsed().as_nanos() as f64 / iterations as f64);
+        let per_op = start.elapsed().as_secs_f64() / warm_iterations as f64;
+        #[allow(
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss,
+            reason = "a positive, finite ratio; float-to-int `as` saturates and the clamp bounds it"
+        )]
+        iterations.push(if per_op > 0.0 {
+            ((config.sample_time.as_secs_f64() / per_op).ceil() as u64).clamp(1, 1 << 32)
+        } else {
+            1
+        });
     }
-    per_op_ns.sort_by(f64::total_cmp);
 
-    let median_ns = median_of_sorted(&per_op_ns);
+    let mut per_op_ns: Vec<Vec<f64>> = ops.iter().map(|_| Vec::with_capacity(config.samples)).collect();
+    on_round(0);
+    for round in 1..=config.samples {
+        for (((_, operation), &n), samples) in ops.iter_mut().zip(&iterations).zip(&mut per_op_ns) {
+            let start = Instant::now();
+            for _ in 0..n {
+                operation()?;
+            }
+            samples.push(start.elapsed().as_nanos() as f64 / n as f64);
+        }
+        on_round(round);
+    }
+
+    Ok(per_op_ns
+        .into_iter()
+        .zip(iterations)
+        .zip(ops.iter())
+        .map(|((mut samples, n), &(bytes, _))| summarize(&mut samples, n, bytes))
+        .collect())
+}
+
+/// The [`Measurement`] of one operation's samples (per-operation ns).
+fn summarize(per_op_ns: &mut [f64], iterations: u64, bytes: usize) -> Measurement {
+    per_op_ns.sort_by(f64::total_cmp);
+    let median_ns = median_of_sorted(per_op_ns);
     let bytes_per_sec = if median_ns > 0.0 { bytes as f64 / (median_ns / 1e9) } else { f64::INFINITY };
-    Ok(Measurement {
+    Measurement {
         median_ns,
         min_ns: per_op_ns[0],
         max_ns: per_op_ns[per_op_ns.len() - 1],
-        q1_ns: quantile_of_sorted(&per_op_ns, 0.25),
-        q3_ns: quantile_of_sorted(&per_op_ns, 0.75),
+        q1_ns: quantile_of_sorted(per_op_ns, 0.25),
+        q3_ns: quantile_of_sorted(per_op_ns, 0.75),
         samples: per_op_ns.len(),
         iterations_per_sample: iterations,
         bytes_per_sec,
-    })
+    }
 }
 
 /// The `q` quantile of sorted values, linearly interpolated.
@@ -324,24 +540,9 @@ pub fn profile<T: PartialEq>(
     config: &ProfileConfig,
 ) -> Result<FormatReport> {
     config.validate()?;
-
-    let mut encoded = Vec::new();
-    format.encode(value, &mut encoded)?;
-    let decoded = format.decode(&encoded)?;
-    if decoded != *value {
-        return Err(Error::RoundTrip { format: format.name().to_owned(), size: encoded.len() });
-    }
-    drop(decoded);
-    let size = encoded.len();
-
-    let mut buffer = Vec::with_capacity(size);
-    let encode = measure(config, size, || {
-        buffer.clear();
-        format.encode(black_box(value), &mut buffer)
-    })?;
-    let decode = measure(config, size, || format.decode(black_box(&encoded)))?;
-
-    Ok(FormatReport { format: format.name().to_owned(), size, encode, decode })
+    let mut prepared = [Prepared::format(format, value)?];
+    let mut reports = measure_in_turn(config, &mut prepared, |_| {})?;
+    Ok(reports.remove(0))
 }
 
 /// [`profile`] for a sample too large to time quickly: checks that `format`
@@ -400,6 +601,44 @@ mod tests {
             iterations_per_sample: 1,
             bytes_per_sec: 0.0,
         }
+    }
+
+    #[test]
+    fn rows_are_sampled_in_turn_and_reported_in_order() {
+        use std::cell::RefCell;
+        let log = RefCell::new(String::new());
+        let op = |c: char| {
+            let log = &log;
+            move || {
+                log.borrow_mut().push(c);
+                Ok(())
+            }
+        };
+        let mut rows = [Prepared::new("first", 1, op('a'), op('b')), Prepared::new("second", 2, op('c'), op('d'))];
+        let mut rounds = Vec::new();
+        let reports = measure_in_turn(&ProfileConfig::smoke(), &mut rows, |done| rounds.push(done)).unwrap();
+        drop(rows);
+        // One warm-up run of each, then one sample of each per round.
+        assert_eq!(log.into_inner(), format!("abcd{}", "abcd".repeat(MIN_SAMPLES)));
+        assert_eq!(rounds, (0..=MIN_SAMPLES).collect::<Vec<_>>());
+        let names: Vec<_> = reports.iter().map(|r| (r.format.as_str(), r.size, r.encode.samples)).collect();
+        assert_eq!(names, [("first", 1, MIN_SAMPLES), ("second", 2, MIN_SAMPLES)]);
+    }
+
+    #[test]
+    fn an_operation_error_stops_the_measurement() {
+        let mut calls = 0;
+        let mut rows = [Prepared::new(
+            "fails on the third decode",
+            1,
+            || Ok(()),
+            || {
+                calls += 1;
+                if calls == 3 { Err(Error::decode("x", "third")) } else { Ok(()) }
+            },
+        )];
+        let err = measure_in_turn(&ProfileConfig::smoke(), &mut rows, |_| {}).unwrap_err();
+        assert_eq!(err.to_string(), "x: decoding failed: third");
     }
 
     #[test]
