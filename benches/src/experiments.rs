@@ -104,8 +104,8 @@ pub(crate) struct FloatArray {
 impl Experiment for FloatArray {
     fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         match format {
-            WIRE_PACKED => Some(Prepared::format(&PackedF64, &self.values)),
-            MEMCPY => Some(Prepared::format(&Memcpy, &self.values)),
+            WIRE_PACKED => Some(Prepared::format(PackedF64, &self.values)),
+            MEMCPY => Some(Prepared::format(Memcpy, &self.values)),
             _ => {
                 let format = self.formats.iter().find(|f| f.name() == format)?;
                 Some(Prepared::format(&**format, &self.values))
@@ -164,8 +164,8 @@ pub(crate) struct Varints {
 impl Experiment for Varints {
     fn prepare(&self, format: &str, _: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         match format {
-            FLATBOX_VARINT => Some(Prepared::format(&VarintCodec::<FlatboxVarint>(PhantomData), &self.values)),
-            PROST_VARINT => Some(Prepared::format(&VarintCodec::<ProstVarint>(PhantomData), &self.values)),
+            FLATBOX_VARINT => Some(Prepared::format(VarintCodec::<FlatboxVarint>(PhantomData), &self.values)),
+            PROST_VARINT => Some(Prepared::format(VarintCodec::<ProstVarint>(PhantomData), &self.values)),
             _ => None,
         }
     }

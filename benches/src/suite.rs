@@ -139,7 +139,7 @@ struct WithProtobuf<P> {
 impl<P: prost::Message + Default + PartialEq> Experiment for WithProtobuf<P> {
     fn prepare(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<Prepared<'_>>> {
         if format == Protobuf::NAME {
-            Some(Prepared::format(&Protobuf, &self.message))
+            Some(Prepared::format(Protobuf, &self.message))
         } else {
             self.inner.prepare(format, config)
         }

@@ -31,6 +31,7 @@
 //! loudly with [`Error::RoundTrip`] instead of producing a fast, wrong figure.
 
 use std::hint::black_box;
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -282,29 +283,42 @@ impl<'a> Prepared<'a> {
     /// `value`, and prepares encoding into a reused, cleared buffer and
     /// decoding into a new value: what [`profile`] times.
     ///
+    /// `format` is taken by value; a `&F` or `Box<F>` is a format too.
+    ///
     /// # Errors
     ///
     /// - [`Error::Encode`] / [`Error::Decode`] when the format fails on the value;
     /// - [`Error::RoundTrip`] when the decoded value is not equal to `value`.
-    pub fn format<T: PartialEq>(format: &'a (impl Format<T> + ?Sized), value: &'a T) -> Result<Self> {
-        let mut encoded = Vec::new();
-        format.encode(value, &mut encoded)?;
-        let decoded = format.decode(&encoded)?;
-        if decoded != *value {
-            return Err(Error::RoundTrip { format: format.name().to_owned(), size: encoded.len() });
-        }
-        drop(decoded);
+    pub fn format<T: PartialEq>(format: impl Format<T> + 'a, value: &'a T) -> Result<Self> {
+        let encoded = round_trip(&format, value)?;
         let size = encoded.len();
         let mut buffer = Vec::with_capacity(size);
+        let format = Rc::new(format);
+        let decoder = Rc::clone(&format);
         Ok(Prepared::new(
-            format.name(),
+            format.name().to_owned(),
             size,
             move || {
                 buffer.clear();
                 format.encode(black_box(value), &mut buffer)
             },
-            move || format.decode(black_box(&encoded)),
+            move || decoder.decode(black_box(&encoded)),
         ))
+    }
+
+    /// [`Prepared::format`] for a sample too large to time quickly: checks
+    /// that `format` round-trips all of `sample` and reports its encoded
+    /// size, but times `timing`, a smaller part of it (see
+    /// [`profile_on_sample`]).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Prepared::format`], for either value.
+    pub fn on_sample<T: PartialEq>(format: impl Format<T> + 'a, sample: &T, timing: &'a T) -> Result<Self> {
+        let size = round_trip(&format, sample)?.len();
+        let mut prepared = Prepared::format(format, timing)?;
+        prepared.size = size;
+        Ok(prepared)
     }
 
     /// Counts `bytes` per operation for [`Measurement::bytes_per_sec`]
@@ -324,6 +338,17 @@ impl<'a> Prepared<'a> {
     pub fn size(&self) -> usize {
         self.size
     }
+}
+
+/// Encodes `value`, checks that it decodes back to itself, and returns the
+/// encoding.
+fn round_trip<T: PartialEq>(format: &impl Format<T>, value: &T) -> Result<Vec<u8>> {
+    let mut encoded = Vec::new();
+    format.encode(value, &mut encoded)?;
+    if format.decode(&encoded)? != *value {
+        return Err(Error::RoundTrip { format: format.name().to_owned(), size: encoded.len() });
+    }
+    Ok(encoded)
 }
 
 /// Times every prepared row's encode and decode **in turn**: each
@@ -576,14 +601,10 @@ pub fn profile_on_sample<T: PartialEq>(
     timing: &T,
     config: &ProfileConfig,
 ) -> Result<FormatReport> {
-    let mut report = profile(format, timing, config)?;
-    let mut encoded = Vec::new();
-    format.encode(sample, &mut encoded)?;
-    if format.decode(&encoded)? != *sample {
-        return Err(Error::RoundTrip { format: format.name().to_owned(), size: encoded.len() });
-    }
-    report.size = encoded.len();
-    Ok(report)
+    config.validate()?;
+    let mut prepared = [Prepared::on_sample(format, sample, timing)?];
+    let mut reports = measure_in_turn(config, &mut prepared, |_| {})?;
+    Ok(reports.remove(0))
 }
 
 #[cfg(test)]

@@ -1,6 +1,8 @@
 //! `flatbox profile`: every applicable format x codec measured on the
-//! user's data with the facade's harness ([`flatbox::profile`]), a table,
-//! and a recommendation from the tutorial's decision tree.
+//! user's data with the facade's harness ([`flatbox::profile`]), the rows
+//! timed in turn (one sample of each per round, so the machine's noise
+//! spreads over all of them), a table, and a recommendation from the
+//! tutorial's decision tree.
 //!
 //! Tabular data (records of flat fields, the same keys in each) is also
 //! measured as Arrow IPC and Parquet, plain and zstd-compressed inside the
@@ -13,7 +15,7 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use comfy_table::{Cell, CellAlignment, Table as TextTable, presets};
 use flatbox::codec::Codec;
-use flatbox::profile::{FormatReport, ProfileConfig, profile_on_sample};
+use flatbox::profile::{FormatReport, Prepared, ProfileConfig, measure_in_turn};
 use flatbox::recommend::{self, Figures, Needs, Recommendation};
 use flatbox::sample::{Reservoir, SampleStats};
 use flatbox::{Format, Json, MsgPack, Pipeline, Wire};
@@ -131,29 +133,40 @@ pub(crate) fn run(args: &ProfileArgs, quiet: bool) -> anyhow::Result<()> {
     let codecs = Codec::standard_set();
     let with_proto = usize::from(schema.is_some());
     let columnar_steps = if table.is_some() { COLUMNAR.len() } else { 0 };
-    let progress = Progress::bar(quiet || args.json, ((5 + with_proto) * codecs.len() + columnar_steps) as u64);
-    let mut rows = Vec::new();
+    let proto = match &schema {
+        Some(schema) => {
+            let descriptor = schema.schema.message(&schema.message)?;
+            let to = |v: &Value| {
+                to_messages(&descriptor, v, stream)
+                    .with_context(|| format!("{name}: the data as protobuf {}", schema.message))
+            };
+            let messages = to(&value)?;
+            let timing_messages = timing.as_ref().map(to).transpose()?;
+            Some((
+                DynProto { descriptor: descriptor.clone(), delimited: messages.delimited },
+                messages,
+                timing_messages,
+            ))
+        }
+        None => None,
+    };
+    let checks = (5 + with_proto) * codecs.len() + columnar_steps;
+    let progress = Progress::bar(quiet || args.json, (checks + config.samples) as u64);
+    let mut pending = Vec::new();
     let mut skipped = Vec::new();
     if let Some(t) = &table {
         let data = Data { sample: t, timing: timing_table.as_ref().unwrap_or(t) };
-        measure_serde(data, &config, &scale, &progress, &mut rows, &mut skipped);
-        measure_columnar(data, &config, &scale, &progress, &mut rows, &mut skipped);
+        prepare_serde(data, &progress, &mut pending, &mut skipped);
+        prepare_columnar(data, &scale, &progress, &mut pending, &mut skipped);
     } else {
         let data = Data { sample: &value, timing: timing.as_ref().unwrap_or(&value) };
-        measure_serde(data, &config, &scale, &progress, &mut rows, &mut skipped);
+        prepare_serde(data, &progress, &mut pending, &mut skipped);
     }
-    if let Some(schema) = &schema {
-        let descriptor = schema.schema.message(&schema.message)?;
-        let to = |v: &Value| {
-            to_messages(&descriptor, v, stream)
-                .with_context(|| format!("{name}: the data as protobuf {}", schema.message))
-        };
-        let messages = to(&value)?;
-        let timing_messages = timing.as_ref().map(to).transpose()?;
-        let proto = DynProto { descriptor: descriptor.clone(), delimited: messages.delimited };
-        let data = Data { sample: &messages, timing: timing_messages.as_ref().unwrap_or(&messages) };
-        measure_one(&proto, "protobuf", data, &config, &scale, &progress, &mut rows, &mut skipped);
+    if let Some((proto, messages, timing_messages)) = &proto {
+        let data = Data { sample: messages, timing: timing_messages.as_ref().unwrap_or(messages) };
+        prepare_one(proto, "protobuf", data, &progress, &mut pending, &mut skipped);
     }
+    let rows = measure_pending(pending, &config, &scale, &progress)?;
     progress.finish();
     if rows.is_empty() {
         anyhow::bail!("{name}: no format could round-trip the data: {}", skipped.join("; "));
@@ -355,42 +368,83 @@ struct Scale {
     timing_json_bytes: usize,
 }
 
-fn measure_serde<T: PartialEq + Serialize + DeserializeOwned>(
-    data: Data<'_, T>,
-    config: &ProfileConfig,
-    scale: &Scale,
-    progress: &Progress,
-    rows: &mut Vec<Row>,
-    skipped: &mut Vec<String>,
-) {
-    measure_one(&Json, "json", data, config, scale, progress, rows, skipped);
-    measure_one(&MsgPack::named(), "msgpack", data, config, scale, progress, rows, skipped);
-    measure_one(&MsgPack::compact(), "msgpack-compact", data, config, scale, progress, rows, skipped);
-    measure_one(&Wire::new(), "wire", data, config, scale, progress, rows, skipped);
-    measure_one(&Wire::strings(), "wire+strings", data, config, scale, progress, rows, skipped);
+/// A row checked and ready to be timed, with what makes its [`Row`].
+struct Pending<'a> {
+    format: &'static str,
+    codec: String,
+    /// The size of the same format without a codec.
+    plain_size: usize,
+    /// A columnar row's (size, plain size), extrapolated with the file's
+    /// fixed costs counted once; other rows scale linearly.
+    marginal: Option<(usize, usize)>,
+    prepared: Prepared<'a>,
 }
 
-#[allow(clippy::too_many_arguments, reason = "one call per format, read side by side")]
-fn measure_one<T: PartialEq, F: Format<T> + Clone>(
-    format: &F,
-    name: &str,
-    data: Data<'_, T>,
+/// Times every pending row in turn, one sample of each per round
+/// ([`measure_in_turn`]), so a slow spell of the machine does not land on
+/// one format's figures.
+fn measure_pending(
+    pending: Vec<Pending<'_>>,
     config: &ProfileConfig,
     scale: &Scale,
     progress: &Progress,
-    rows: &mut Vec<Row>,
+) -> anyhow::Result<Vec<Row>> {
+    let (rows, mut prepared): (Vec<_>, Vec<_>) =
+        pending.into_iter().map(|p| ((p.format, p.codec, p.plain_size, p.marginal), p.prepared)).unzip();
+    let message = format!("timing {} formats in turn", prepared.len());
+    let reports = measure_in_turn(config, &mut prepared, |done| {
+        if done > 0 {
+            progress.step(&message);
+        }
+    })?;
+    Ok(rows
+        .into_iter()
+        .zip(reports)
+        .map(|((format, codec, plain, marginal), report)| {
+            let mut row = Row::new(format, &codec, plain, scale, report);
+            if let Some((size, plain_size)) = marginal {
+                row.size = size;
+                row.plain_size = plain_size;
+            }
+            row
+        })
+        .collect())
+}
+
+fn prepare_serde<'a, T: PartialEq + Serialize + DeserializeOwned>(
+    data: Data<'a, T>,
+    progress: &Progress,
+    pending: &mut Vec<Pending<'a>>,
+    skipped: &mut Vec<String>,
+) {
+    prepare_one(&Json, "json", data, progress, pending, skipped);
+    prepare_one(&MsgPack::named(), "msgpack", data, progress, pending, skipped);
+    prepare_one(&MsgPack::compact(), "msgpack-compact", data, progress, pending, skipped);
+    prepare_one(&Wire::new(), "wire", data, progress, pending, skipped);
+    prepare_one(&Wire::strings(), "wire+strings", data, progress, pending, skipped);
+}
+
+/// Prepares `format` through every codec of the standard set; a format
+/// that cannot round-trip the data is skipped with the reason.
+fn prepare_one<'a, T: PartialEq, F: Format<T> + Clone + 'a>(
+    format: &F,
+    name: &'static str,
+    data: Data<'a, T>,
+    progress: &Progress,
+    pending: &mut Vec<Pending<'a>>,
     skipped: &mut Vec<String>,
 ) {
     let mut plain_size = None;
     for codec in Codec::standard_set() {
         let pipeline = Pipeline::new(format.clone(), codec);
-        progress.step(Format::<T>::name(&pipeline));
-        match profile_on_sample(&pipeline, data.sample, data.timing, config) {
-            Ok(report) => {
-                let plain = *plain_size.get_or_insert(report.size);
-                rows.push(Row::new(name, &codec.to_string(), plain, scale, report));
+        let row = Format::<T>::name(&pipeline).to_owned();
+        progress.step(&format!("checking {row}"));
+        match Prepared::on_sample(pipeline, data.sample, data.timing) {
+            Ok(prepared) => {
+                let plain_size = *plain_size.get_or_insert(prepared.size());
+                pending.push(Pending { format: name, codec: codec.to_string(), plain_size, marginal: None, prepared });
             }
-            Err(e) => skipped.push(format!("{}: {e}", Format::<T>::name(&pipeline))),
+            Err(e) => skipped.push(format!("{row}: {e}")),
         }
     }
 }
@@ -492,12 +546,11 @@ impl Format<Table> for Columnar {
     }
 }
 
-fn measure_columnar(
-    data: Data<'_, Table>,
-    config: &ProfileConfig,
+fn prepare_columnar<'a>(
+    data: Data<'a, Table>,
     scale: &Scale,
     progress: &Progress,
-    rows: &mut Vec<Row>,
+    pending: &mut Vec<Pending<'a>>,
     skipped: &mut Vec<String>,
 ) {
     let table = data.sample;
@@ -540,19 +593,22 @@ fn measure_columnar(
             plain_size = None;
             plain_part = None;
         }
-        progress.step(name);
+        progress.step(&format!("checking {name}"));
         let columnar = Columnar { name, parquet, zstd, schema: schema.clone() };
-        match profile_on_sample(&columnar, data.sample, data.timing, config) {
-            Ok(report) => {
-                let mut buf = Vec::new();
-                let part = columnar.encode(&half, &mut buf).ok().map(|()| buf.len());
-                let plain = *plain_size.get_or_insert(report.size);
+        let mut buf = Vec::new();
+        let part = columnar.encode(&half, &mut buf).ok().map(|()| buf.len());
+        match Prepared::on_sample(columnar, data.sample, data.timing) {
+            Ok(prepared) => {
+                let size = prepared.size();
+                let plain = *plain_size.get_or_insert(size);
                 let plain_from = *plain_part.get_or_insert(part);
-                let size = report.size;
-                let mut row = Row::new(format, codec, plain, scale, report);
-                row.size = marginal(size, part);
-                row.plain_size = marginal(plain, plain_from);
-                rows.push(row);
+                pending.push(Pending {
+                    format,
+                    codec: codec.to_owned(),
+                    plain_size: plain,
+                    marginal: Some((marginal(size, part), marginal(plain, plain_from))),
+                    prepared,
+                });
             }
             Err(e) => skipped.push(format!("{name}: {e}")),
         }
