@@ -62,11 +62,7 @@ impl<R: Serialize + DeserializeOwned + PartialEq + 'static> Experiment for WithC
     }
 
     fn profile(&self, format: &str, config: &ProfileConfig) -> Option<Result<FormatReport>> {
-        if (self.mmap && format == MMAP_READ) || self.formats.iter().any(|f| f.name() == format) {
-            crate::suite::measure_alone(self.prepare(format, config), config)
-        } else {
-            self.inner.profile(format, config)
-        }
+        crate::suite::measure_alone(self.prepare(format, config), config).or_else(|| self.inner.profile(format, config))
     }
 }
 

@@ -56,7 +56,9 @@ pub trait Experiment {
     }
 }
 
-/// Measures one prepared row by itself: [`Experiment::profile`]'s default.
+/// Measures one prepared row by itself: [`Experiment::profile`]'s default,
+/// and a wrapper's before it asks the experiment it wraps for rows that
+/// must run alone.
 pub(crate) fn measure_alone(
     prepared: Option<flatbox::Result<Prepared<'_>>>,
     config: &ProfileConfig,
@@ -146,11 +148,7 @@ impl<P: prost::Message + Default + PartialEq> Experiment for WithProtobuf<P> {
     }
 
     fn profile(&self, format: &str, config: &ProfileConfig) -> Option<flatbox::Result<FormatReport>> {
-        if format == Protobuf::NAME {
-            measure_alone(self.prepare(format, config), config)
-        } else {
-            self.inner.profile(format, config)
-        }
+        measure_alone(self.prepare(format, config), config).or_else(|| self.inner.profile(format, config))
     }
 }
 
