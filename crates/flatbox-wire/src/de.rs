@@ -503,7 +503,10 @@ impl<'de> Deserializer<'de> {
                 (shape, len, false) => return self.struct_by_key(shape, len, at, visitor),
             },
         };
-        header::check_count(self, at, "struct field count", len as u64, 1)?;
+        // No count check against the input: `len` is the length of the
+        // type's own field list, so it sizes no allocation, and a field
+        // past the end of the input is an `Eof` at that field.
+        //
         // The shape is the struct's own field list: its values are the
         // fields in order, which a derived visitor reads as a sequence (as
         // from postcard or bincode) without matching a key per field. (A

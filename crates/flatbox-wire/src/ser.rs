@@ -982,10 +982,12 @@ impl Compound<'_, '_> {
         } else if self.written == self.declared {
             Ok(())
         } else {
-            Err(ErrorKind::Message(format!(
-                "sequence declared {} elements but serialized {}",
-                self.declared, self.written
-            ))
+            let (declared, written) = (self.declared, self.written);
+            Err(ErrorKind::Message(if self.map {
+                format!("map declared {declared} entries but serialized {written}")
+            } else {
+                format!("sequence declared {declared} elements but serialized {written}")
+            })
             .into())
         }
     }

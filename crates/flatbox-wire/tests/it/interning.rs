@@ -220,6 +220,56 @@ fn a_struct_with_fewer_fields_than_it_declared_is_an_error() {
     assert!(error.to_string().contains("struct declared 2 fields but serialized 1"), "{error}");
 }
 
+/// A sequence or map that declares `declared` items and then writes
+/// `items` of them (`None`: without end).
+struct Lying {
+    map: bool,
+    declared: Option<usize>,
+    items: Option<u32>,
+}
+
+impl Serialize for Lying {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let items = (0..).take_while(|&i| self.items.is_none_or(|n| i < n));
+        if self.map {
+            let mut map = serializer.serialize_map(self.declared)?;
+            for i in items {
+                map.serialize_entry(&i, &i)?;
+            }
+            map.end()
+        } else {
+            let mut seq = serializer.serialize_seq(self.declared)?;
+            for i in items {
+                seq.serialize_element(&i)?;
+            }
+            seq.end()
+        }
+    }
+}
+
+#[test]
+fn a_sequence_or_map_that_breaks_its_declared_length_is_an_error() {
+    let error = |map, declared, items| {
+        flatbox_wire::to_vec(&(1_u8, Lying { map, declared, items })).unwrap_err().to_string()
+    };
+    for (map, what) in [(false, "sequence has more elements"), (true, "map has more entries")] {
+        assert!(error(map, Some(2), Some(3)).contains(&format!("{what} than the 2 it declared")));
+        // One that never stops is stopped at the first item too many.
+        assert!(error(map, Some(1), None).contains(&format!("{what} than the 1 it declared")));
+    }
+    assert!(error(false, Some(3), Some(1)).contains("sequence declared 3 elements but serialized 1"));
+    assert!(error(true, Some(3), Some(0)).contains("map declared 3 entries but serialized 0"));
+    // Kept to, or not declared at all, they decode as written.
+    for declared in [Some(3), None] {
+        let bytes = flatbox_wire::to_vec(&Lying { map: false, declared, items: Some(3) }).unwrap();
+        assert_eq!(flatbox_wire::from_slice::<Vec<u32>>(&bytes).unwrap(), [0, 1, 2]);
+        let bytes = flatbox_wire::to_vec(&Lying { map: true, declared, items: Some(3) }).unwrap();
+        let map: std::collections::BTreeMap<u32, u32> = flatbox_wire::from_slice(&bytes).unwrap();
+        assert_eq!(map.into_iter().collect::<Vec<_>>(), [(0, 0), (1, 1), (2, 2)]);
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Inner {
     label: String,
