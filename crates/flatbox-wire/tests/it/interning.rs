@@ -250,9 +250,8 @@ impl Serialize for Lying {
 
 #[test]
 fn a_sequence_or_map_that_breaks_its_declared_length_is_an_error() {
-    let error = |map, declared, items| {
-        flatbox_wire::to_vec(&(1_u8, Lying { map, declared, items })).unwrap_err().to_string()
-    };
+    let error =
+        |map, declared, items| flatbox_wire::to_vec(&(1_u8, Lying { map, declared, items })).unwrap_err().to_string();
     for (map, what) in [(false, "sequence has more elements"), (true, "map has more entries")] {
         assert!(error(map, Some(2), Some(3)).contains(&format!("{what} than the 2 it declared")));
         // One that never stops is stopped at the first item too many.
