@@ -292,3 +292,20 @@ fn error_is_one_pointer_so_results_stay_small() {
     assert_eq!(e.to_string(), "unknown tag 0xFD at byte 1");
     assert!(matches!(e.into_kind(), ErrorKind::UnknownTag { offset: 1, tag: 0xFD }));
 }
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Point {
+    x: u32,
+    y: u32,
+}
+
+#[test]
+fn a_struct_cut_short_after_its_shape_reference_is_an_eof_at_the_missing_field() {
+    let bytes = flatbox_wire::to_vec(&[Point { x: 1, y: 2 }, Point { x: 3, y: 4 }]).unwrap();
+    // The second point is its shape reference and its two values; cut
+    // after its first value, and then after its reference.
+    for (cut, missing) in [(1, bytes.len() - 1), (2, bytes.len() - 2)] {
+        let e = flatbox_wire::from_slice::<Vec<Point>>(&bytes[..bytes.len() - cut]).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Eof { offset, .. } if *offset == missing), "{e:?}");
+    }
+}
