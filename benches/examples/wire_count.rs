@@ -6,6 +6,11 @@
 //! `cargo build --profile profiling -p flatbox-bench --example wire_count`, then
 //! `valgrind --tool=callgrind target/profiling/examples/wire_count <dataset> <wire|wire+strings|postcard|msgpack> <enc|dec> <iterations>`
 //! and subtract a run with 0 iterations (dataset generation) from it.
+//!
+//! With `WIRE_COUNT_TIME` set, it times each call and prints the fastest
+//! and the median (the fastest of many calls in one process steadies a
+//! comparison of two builds on a noisy machine; `cargo xtask bench` is the
+//! measurement).
 use flatbox_bench::datasets::{http_log, shapes, tutorial};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -21,7 +26,10 @@ fn run<T: Serialize + DeserializeOwned>(value: &T, format: &str, op: &str, itera
         other => panic!("unknown format {other}"),
     };
     let bytes = encode(value);
+    let timed = std::env::var_os("WIRE_COUNT_TIME").is_some();
+    let mut elapsed = Vec::with_capacity(if timed { iterations as usize } else { 0 });
     for _ in 0..iterations {
+        let start = timed.then(std::time::Instant::now);
         if op == "enc" {
             std::hint::black_box(encode(std::hint::black_box(value)));
         } else {
@@ -32,8 +40,15 @@ fn run<T: Serialize + DeserializeOwned>(value: &T, format: &str, op: &str, itera
             };
             std::hint::black_box(back);
         }
+        if let Some(start) = start {
+            elapsed.push(start.elapsed());
+        }
     }
     eprintln!("{} bytes", bytes.len());
+    if !elapsed.is_empty() {
+        elapsed.sort();
+        println!("fastest {:?} median {:?}", elapsed[0], elapsed[elapsed.len() / 2]);
+    }
 }
 
 fn main() {

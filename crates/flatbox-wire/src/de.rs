@@ -165,17 +165,19 @@ impl<'de> Deserializer<'de> {
             self.pos += n;
             return Ok(v);
         }
-        self.varint_u64_near_end()
-    }
-
-    /// A varint within ten bytes of the end, or a bad one (with its offset).
-    #[cold]
-    #[inline(never)]
-    fn varint_u64_near_end(&mut self) -> Result<u64> {
-        let (v, n) = varint::read_u64(&self.input[self.pos..])
-            .map_err(|source| ErrorKind::Varint { offset: self.pos, source })?;
+        let (v, n) = self.varint_u64_near_end()?;
         self.pos += n;
         Ok(v)
+    }
+
+    /// A varint within ten bytes of the end, or a bad one (with its
+    /// offset), and its length. Through `&self`: the caller moves the
+    /// position (see [`Self::out_of_line`]).
+    #[cold]
+    #[inline(never)]
+    fn varint_u64_near_end(&self) -> Result<(u64, usize)> {
+        varint::read_u64(&self.input[self.pos..])
+            .map_err(|source| ErrorKind::Varint { offset: self.pos, source }.into())
     }
 
     #[inline]
@@ -321,27 +323,41 @@ impl<'de> Deserializer<'de> {
         Ok(payload)
     }
 
-    /// [`Self::deserialize_any`], never inlined: the fallback of the float
-    /// fast paths. Inlined there (fat LTO inlines a function with one
-    /// caller whatever its size), it kept serde's `next_element` out of
-    /// line around a five-byte `f32` read (callgrind, geojson dataset).
-    #[inline(never)]
-    fn any_out_of_line<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
-        let t = self.next_tag()?;
-        self.any_of_tag(t, visitor)
+    /// Runs `slow` in a function never inlined, for the paths a fast path
+    /// falls back to, then writes back what the decoder's fields were or
+    /// became: the input and depth as they were (`slow` leaves them so),
+    /// and the position it returns.
+    ///
+    /// Never inlined: inlined (fat LTO inlines a function with one caller
+    /// whatever its size), a fallback's code kept serde's `next_element`
+    /// out of line around a five-byte `f32` read (callgrind, geojson).
+    ///
+    /// The writes back: `slow` is given the decoder's address, so after it
+    /// LLVM must read the fields from memory, and where its path joins the
+    /// fast one it read them from memory on the fast path too. Every value
+    /// then waited for its position to be stored and loaded again (perf:
+    /// 17 % of decoding records-1m on the instructions after such loads).
+    /// Written back from registers, they are known values on both paths.
+    #[allow(clippy::inline_always, reason = "the point is the caller's code; see above")]
+    #[inline(always)]
+    fn out_of_line<R>(&mut self, slow: impl FnOnce(&mut Self) -> R) -> R {
+        let (input, depth_left) = (self.input, self.depth_left);
+        let (result, pos) = self.apart(slow);
+        self.input = input;
+        self.depth_left = depth_left;
+        self.pos = pos;
+        result
     }
 
-    /// [`Self::any_of_tag`], never inlined: the fallback of the signed
-    /// integers (see [`Self::any_out_of_line`]).
+    /// `f`, and the position it reached (see [`Self::out_of_line`]).
     #[inline(never)]
-    fn any_of_tag_out_of_line<V: Visitor<'de>>(&mut self, t: u8, visitor: V) -> Result<V::Value> {
-        self.any_of_tag(t, visitor)
+    fn apart<R>(&mut self, f: impl FnOnce(&mut Self) -> R) -> (R, usize) {
+        let result = f(self);
+        (result, self.pos)
     }
 
     /// An unsigned integer of type `T` (named `target`) past its fast
-    /// path, handed to `visit`; never inlined (see
-    /// [`Self::any_out_of_line`]).
-    #[inline(never)]
+    /// path, handed to `visit`.
     fn unsigned_slow<V: Visitor<'de>, T: TryFrom<u64>>(
         &mut self,
         visitor: V,
@@ -414,16 +430,6 @@ impl<'de> Deserializer<'de> {
                 visitor.visit_map(MagicMap { key: Some(name), value: MagicValue::Borrowed(data) })
             }
         }
-    }
-
-    /// A tuple that is not an inline array of its length: out of line, so
-    /// that the fast path of a small tuple stays a few instructions and a
-    /// call. Inlined, `deserialize_seq`'s code for the tuple's visitor made
-    /// LLVM build a `(f32, f32)` through the stack and read it back with a
-    /// store-forwarding stall on every pair (perf; the geojson dataset).
-    #[inline(never)]
-    fn tuple_slow<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
-        de::Deserializer::deserialize_seq(self, visitor)
     }
 
     /// An array whose count `n` is in its tag, at `at`.
@@ -868,7 +874,7 @@ macro_rules! unsigned {
                     return visitor.$visit(v);
                 }
             }
-            self.unsigned_slow(visitor, stringify!($t), |visitor, v: $t| visitor.$visit(v))
+            self.out_of_line(|de| de.unsigned_slow(visitor, stringify!($t), |visitor, v: $t| visitor.$visit(v)))
         }
     };
 }
@@ -903,7 +909,7 @@ macro_rules! signed {
                 tag::UINT_INLINE..=tag::UINT_INLINE_MAX => i128::from(t),
                 tag::NEG_INT => i128::from(varint::unzigzag_i64(self.varint_u64()?)),
                 tag::UINT_VARINT | tag::UINT_FIXED..=tag::UINT_FIXED_LAST => i128::from(header::uint_after(self, t)?),
-                _ => return self.any_of_tag_out_of_line(t, visitor),
+                _ => return self.out_of_line(|de| de.any_of_tag(t, visitor)),
             };
             match <$t>::try_from(v) {
                 Ok(v) => visitor.$visit(v),
@@ -993,7 +999,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos += 5;
             return visitor.visit_f32(f32::from_le_bytes([b0, b1, b2, b3]));
         }
-        self.any_out_of_line(visitor)
+        self.out_of_line(|de| de::Deserializer::deserialize_any(de, visitor))
     }
 
     #[inline]
@@ -1005,7 +1011,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos += 9;
             return visitor.visit_f64(f64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
         }
-        self.any_out_of_line(visitor)
+        self.out_of_line(|de| de::Deserializer::deserialize_any(de, visitor))
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -1151,7 +1157,13 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             header::check_count(self, at, "array count", n.into(), 1)?;
             return self.counted_seq::<V, TupleElements>(len, at, visitor, &"fewer elements in the array");
         }
-        self.tuple_slow(visitor)
+        // A tuple that is not an inline array of its length: out of line,
+        // so that the fast path of a small tuple stays a few instructions
+        // and a call. Inlined, `deserialize_seq`'s code for the tuple's
+        // visitor made LLVM build a `(f32, f32)` through the stack and read
+        // it back with a store-forwarding stall on every pair (perf; the
+        // geojson dataset).
+        self.out_of_line(|de| de::Deserializer::deserialize_seq(de, visitor))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(

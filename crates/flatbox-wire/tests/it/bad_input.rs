@@ -29,6 +29,26 @@ fn a_million_levels_of_nesting_stop_at_the_depth_limit() {
 }
 
 #[test]
+fn the_depth_limit_counts_the_same_through_the_decoders_slow_paths() {
+    // A thousand `(u32, i32, (u8, u8))` whose integers take the slow paths
+    // (a varint tag, a negative varint) and whose inner pair is an array
+    // counted in a varint, not inline (the tuple's slow path): every value
+    // leaves the depth as it found it, so two levels suffice.
+    let mut input = vec![0xEB]; // array, varint count
+    flatbox_wire::varint::write_u64(&mut input, 1000);
+    for _ in 0..1000 {
+        input.extend_from_slice(&[0x63, 0xE3, 0x05, 0xE4, 0x03, 0xEB, 0x02, 0x07, 0x08]);
+    }
+    let decode = |depth| {
+        let mut de = flatbox_wire::Deserializer::from_slice(&input).with_limits(Limits::default().max_depth(depth));
+        Vec::<(u32, i32, (u8, u8))>::deserialize(&mut de).and_then(|v| de.end().map(|()| v))
+    };
+    assert_eq!(decode(3).expect("three levels: the list, a tuple, its pair"), vec![(5, -2, (7, 8)); 1000]);
+    let e = decode(2).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::DepthLimit { offset: 8, limit: 2 }), "{e:?}");
+}
+
+#[test]
 fn a_16_byte_input_declaring_2_to_the_60_elements_allocates_nothing() {
     let mut input = vec![0xEB]; // array, varint count
     let mut count = Vec::new();
