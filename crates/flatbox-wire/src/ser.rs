@@ -438,7 +438,7 @@ impl<'a> Serializer<'a> {
     /// Starts a struct: the common case (a struct type seen before) inline,
     /// the rest out of line.
     #[inline(always)]
-    fn start_struct(&mut self, name: &'static str, len: usize) -> StructMode {
+    fn start_struct(&mut self, name: &'static str, len: usize) -> StructState {
         let cache_key = (name.as_ptr() as usize, len);
         // Without key interning no shape is ever defined, so no struct type
         // is found, and the slow path writes a map: no test of the config
@@ -463,7 +463,7 @@ impl<'a> Serializer<'a> {
     /// Another known struct type (an enum's variant, a struct first met at
     /// this site): a search, out of line, but no more.
     #[inline(never)]
-    fn start_struct_search(&mut self, site: usize, name: &'static str, len: usize) -> StructMode {
+    fn start_struct_search(&mut self, site: usize, name: &'static str, len: usize) -> StructState {
         let cache_key = (name.as_ptr() as usize, len);
         let Some(shape) = self.find_shape(cache_key) else {
             return self.start_struct_slow(name, len);
@@ -498,7 +498,7 @@ impl<'a> Serializer<'a> {
 
     /// Writes a reference to a known shape and expects its fields.
     #[inline(always)]
-    fn predicted(&mut self, known: LastShape) -> StructMode {
+    fn predicted(&mut self, known: LastShape) -> StructState {
         let LastShape { shape, first, len, .. } = known;
         let start = self.out.len();
         if shape <= u32::from(tag::SHAPE_REF_INLINE_MAX) {
@@ -507,14 +507,23 @@ impl<'a> Serializer<'a> {
             self.out.push(tag::SHAPE_REF);
             varint::write_u32(self.out, shape);
         }
-        StructMode::Predicted { shape, first, len, start }
+        StructState { next_key: first, keys_end: first + len, start, shape, slow: StructState::PREDICTED }
+    }
+
+    /// A struct off the fast path: its `mode` kept in `slow_structs`.
+    fn slow_struct(&mut self, mode: StructMode) -> StructState {
+        // As many as there are structs nested inside each other off the
+        // fast path: the stack's depth bounds it far below `u32::MAX`.
+        let slow = u32::try_from(self.tables.slow_structs.len()).unwrap_or(u32::MAX - 1);
+        self.tables.slow_structs.push(mode);
+        StructState { next_key: usize::MAX, keys_end: 0, start: 0, shape: 0, slow }
     }
 
     #[inline(never)]
-    fn start_struct_slow(&mut self, name: &'static str, len: usize) -> StructMode {
+    fn start_struct_slow(&mut self, name: &'static str, len: usize) -> StructState {
         if !self.config.intern_keys {
             self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, len);
-            return StructMode::Map { declared: len, written: 0 };
+            return self.slow_struct(StructMode::Map { declared: len, written: 0 });
         }
         let cache_key = (name.as_ptr() as usize, len);
         if self.tables.shapes.len() < self.config.max_shapes
@@ -525,10 +534,10 @@ impl<'a> Serializer<'a> {
             self.tables.shapes.push(Shape { first, declared: len, filled: 0, complete: false });
             self.out.push(tag::SHAPE_DEFINE);
             varint::write_u64(self.out, len as u64);
-            return StructMode::Defining { shape, cache_key, declared: len };
+            return self.slow_struct(StructMode::Defining { shape, cache_key, declared: len });
         }
         self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, len);
-        StructMode::Map { declared: len, written: 0 }
+        self.slow_struct(StructMode::Map { declared: len, written: 0 })
     }
 
     /// Rewrites a struct begun as a reference to a predicted shape as a map
@@ -614,6 +623,9 @@ struct Tables {
     /// The struct type last started at each site, by
     /// [`Serializer::site`] plus one (as `sites`), with its shape.
     site_shapes: Vec<LastShape>,
+    /// The modes of the structs being written that are off the fast path
+    /// (a shape being defined, a map), innermost last: see [`StructState`].
+    slow_structs: Vec<StructMode>,
 }
 
 /// How interning has fared for the string values of one field of one shape
@@ -674,6 +686,7 @@ thread_local! {
             key_slots: None,
             sites: Vec::new(),
             site_shapes: Vec::new(),
+            slow_structs: Vec::new(),
         })
     };
 }
@@ -712,6 +725,7 @@ impl Drop for Loaned {
         spare.strings.clear();
         spare.sites.clear();
         spare.site_shapes.clear();
+        spare.slow_structs.clear();
         if let Some(slots) = &mut spare.key_slots {
             slots.fill((0, 0, 0));
         }
@@ -734,149 +748,194 @@ impl LastShape {
     const NONE: LastShape = LastShape { cache_key: (0, usize::MAX), shape: 0, first: 0, len: 0 };
 }
 
+/// A struct off the fast path, kept in the serializer's `slow_structs`.
+#[derive(Clone, Copy)]
 enum StructMode {
-    /// A shape reference was written at `start`; fields are checked
-    /// against the shape's keys, `key_pool[first..first + len]`.
-    Predicted { shape: u32, first: usize, len: usize, start: usize },
     /// A shape definition was written; keys go inline.
     Defining { shape: u32, cache_key: (usize, usize), declared: usize },
     /// A map was written; keys go inline.
     Map { declared: usize, written: usize },
 }
 
+/// Where a struct's serialization is. Plain numbers, copied in and out of
+/// its slow paths rather than reached through a pointer, so that on the
+/// fast path it stays in registers: with the mode in it as an enum, or
+/// with a pointer to it passed to the slow paths, every struct stored it
+/// and loaded it back whole (perf, records-1m encode: a quarter to a third
+/// of the samples on that load).
+#[derive(Clone, Copy)]
+struct StructState {
+    /// In a predicted struct, where in `key_pool` the key the next field
+    /// must have is, and where the shape's keys end: the fast path's whole
+    /// state, so that a field costs no test of the mode. Otherwise
+    /// `usize::MAX` and 0, which no field and no end matches.
+    next_key: usize,
+    keys_end: usize,
+    /// In a predicted struct, where its shape reference was written, and
+    /// the shape.
+    start: usize,
+    shape: u32,
+    /// [`Self::PREDICTED`], or where in `slow_structs` this struct's mode is.
+    slow: u32,
+}
+
+impl StructState {
+    /// `slow` of a struct that follows a shape it predicted.
+    const PREDICTED: u32 = u32::MAX;
+}
+
 /// Serializes the fields of a struct or struct variant.
 #[doc(hidden)]
 pub struct StructSerializer<'s, 'a> {
     ser: &'s mut Serializer<'a>,
-    /// In a predicted struct, where in `key_pool` the key the next field
-    /// must have is, and where the shape's keys end: the fast path's whole
-    /// state, outside `mode`, so that a field costs no test of the mode.
-    /// Otherwise `usize::MAX` and 0, which no field and no end matches.
-    next_key: usize,
-    keys_end: usize,
-    mode: StructMode,
+    state: StructState,
 }
 
-impl<'s, 'a> StructSerializer<'s, 'a> {
-    #[inline(always)]
-    fn new(ser: &'s mut Serializer<'a>, mode: StructMode) -> Self {
-        let (next_key, keys_end) = match mode {
-            StructMode::Predicted { first, len, .. } => (first, first + len),
-            _ => (usize::MAX, 0),
-        };
-        StructSerializer { ser, next_key, keys_end, mode }
-    }
-
+impl StructSerializer<'_, '_> {
     #[inline(always)]
     fn field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
         // Both bounds: past the shape's last key, `key_pool` holds other
         // shapes' keys (or slots not yet filled), and a field must not be
         // taken for one of them.
-        if self.next_key < self.keys_end
-            && let Some(&expected) = self.ser.tables.key_pool.get(self.next_key)
+        let next_key = self.state.next_key;
+        if next_key < self.state.keys_end
+            && let Some(&expected) = self.ser.tables.key_pool.get(next_key)
             && std::ptr::eq(expected, key)
         {
-            self.ser.site = self.next_key;
-            self.next_key += 1;
+            self.ser.site = next_key;
+            self.state.next_key = next_key + 1;
             return value.serialize(&mut *self.ser);
         }
-        self.field_slow(key, value)
-    }
-
-    #[inline(never)]
-    fn field_slow<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
-        let ser = &mut *self.ser;
-        match &mut self.mode {
-            StructMode::Predicted { shape, first, len, start } => {
-                let field = self.next_key - *first;
-                if field == *len {
-                    return Err(too_many_fields(*len));
-                }
-                if ser.tables.key_pool[self.next_key] == key {
-                    ser.site = self.next_key;
-                    self.next_key += 1;
-                    return value.serialize(&mut *ser);
-                }
-                let (declared, shape, start) = (*len, *shape, *start);
-                ser.predicted_to_map(shape, start, field, declared)?;
-                self.mode = StructMode::Map { declared, written: field };
-                // Off the fast path: `field` and `finish` now always go
-                // to their slow halves.
-                (self.next_key, self.keys_end) = (usize::MAX, 0);
-                self.field_slow(key, value)
-            }
-            StructMode::Defining { shape, .. } => {
-                let shape = *shape as usize;
-                let s = &mut ser.tables.shapes[shape];
-                if s.filled == s.declared {
-                    return Err(too_many_fields(s.declared));
-                }
-                let slot = s.first + s.filled;
-                s.filled += 1;
-                ser.tables.key_pool[slot] = key;
-                ser.write_static_key(key);
-                ser.site = slot;
-                value.serialize(&mut *ser)
-            }
-            StructMode::Map { declared, written } => {
-                if *written == *declared {
-                    return Err(too_many_fields(*declared));
-                }
-                *written += 1;
-                ser.write_static_key(key);
-                value.serialize(&mut *ser)
-            }
-        }
+        // The state goes in as numbers, not as one struct: passed whole,
+        // it was copied to the stack at every struct's start, as one
+        // 16-byte load of fields stored separately just before (a store
+        // forwarding stall, a third of records-1m's encode samples).
+        let StructState { next_key, keys_end, start, shape, slow } = self.state;
+        let (result, state) = field_slow(self.ser, key, value, next_key, keys_end, start, shape, slow);
+        self.state = state;
+        result
     }
 
     #[inline(always)]
     fn finish(self) -> Result<()> {
-        if self.next_key == self.keys_end {
+        if self.state.next_key == self.state.keys_end {
             return Ok(());
         }
-        self.finish_slow()
+        let StructState { next_key, keys_end, start, shape, slow } = self.state;
+        finish_slow(self.ser, next_key, keys_end, start, shape, slow)
     }
+}
 
-    #[inline(never)]
-    fn finish_slow(self) -> Result<()> {
-        let ser = self.ser;
-        match self.mode {
-            StructMode::Predicted { len: expected, first, start, .. } => {
-                let field = self.next_key - first;
-                if field == expected {
-                    Ok(())
-                } else {
-                    Err(ErrorKind::Message(format!(
-                        "struct declared {expected} fields but serialized {field} (at byte {start} of the output)"
-                    ))
-                    .into())
-                }
+/// A field off the fast path, given the struct's [`StructState`] field by
+/// field; returns the state after it.
+#[inline(never)]
+#[allow(clippy::too_many_arguments, reason = "a struct's state, as numbers: see `StructSerializer::field`")]
+fn field_slow<T: ?Sized + Serialize>(
+    ser: &mut Serializer<'_>,
+    key: &'static str,
+    value: &T,
+    next_key: usize,
+    keys_end: usize,
+    start: usize,
+    shape: u32,
+    slow: u32,
+) -> (Result<()>, StructState) {
+    let mut state = StructState { next_key, keys_end, start, shape, slow };
+    if state.slow == StructState::PREDICTED {
+        let declared = ser.tables.shapes[state.shape as usize].declared;
+        let field = declared - (state.keys_end - state.next_key);
+        if field == declared {
+            return (Err(too_many_fields(declared)), state);
+        }
+        if ser.tables.key_pool[state.next_key] == key {
+            ser.site = state.next_key;
+            state.next_key += 1;
+            return (value.serialize(&mut *ser), state);
+        }
+        if let Err(e) = ser.predicted_to_map(state.shape, state.start, field, declared) {
+            return (Err(e), state);
+        }
+        // Off the fast path: `field` and `finish` now always go to their
+        // slow halves.
+        let StructState { next_key, keys_end, start, shape, slow } =
+            ser.slow_struct(StructMode::Map { declared, written: field });
+        return field_slow(ser, key, value, next_key, keys_end, start, shape, slow);
+    }
+    let result = match &mut ser.tables.slow_structs[state.slow as usize] {
+        &mut StructMode::Defining { shape, .. } => {
+            let s = &mut ser.tables.shapes[shape as usize];
+            if s.filled == s.declared {
+                return (Err(too_many_fields(s.declared)), state);
             }
-            StructMode::Defining { shape, cache_key, declared } => {
-                let s = &mut ser.tables.shapes[shape as usize];
-                if s.filled != declared {
-                    return Err(ErrorKind::Message(format!(
-                        "struct declared {declared} fields but serialized {}",
-                        s.filled
-                    ))
-                    .into());
-                }
-                s.complete = true;
-                if ser.shape_cache.len() < LINEAR {
-                    ser.shape_cache.push((cache_key, shape));
-                } else {
-                    ser.shape_index.insert(cache_key, shape);
-                }
-                ser.remember_shape(cache_key, shape);
+            let key_slot_at = s.first + s.filled;
+            s.filled += 1;
+            ser.tables.key_pool[key_slot_at] = key;
+            ser.write_static_key(key);
+            ser.site = key_slot_at;
+            value.serialize(&mut *ser)
+        }
+        StructMode::Map { declared, written } => {
+            if *written == *declared {
+                return (Err(too_many_fields(*declared)), state);
+            }
+            *written += 1;
+            ser.write_static_key(key);
+            value.serialize(&mut *ser)
+        }
+    };
+    (result, state)
+}
+
+/// The end of a struct off the fast path (a shape defined, a map, or a
+/// field count that does not match), given its [`StructState`] field by
+/// field as [`field_slow`] is.
+#[inline(never)]
+fn finish_slow(
+    ser: &mut Serializer<'_>,
+    next_key: usize,
+    keys_end: usize,
+    start: usize,
+    shape: u32,
+    slow: u32,
+) -> Result<()> {
+    let state = StructState { next_key, keys_end, start, shape, slow };
+    if state.slow == StructState::PREDICTED {
+        let expected = ser.tables.shapes[state.shape as usize].declared;
+        let field = expected - (state.keys_end - state.next_key);
+        return Err(ErrorKind::Message(format!(
+            "struct declared {expected} fields but serialized {field} (at byte {} of the output)",
+            state.start
+        ))
+        .into());
+    }
+    let slow = state.slow as usize;
+    let mode = ser.tables.slow_structs[slow];
+    // This struct's mode and any left by inner structs that failed.
+    ser.tables.slow_structs.truncate(slow);
+    match mode {
+        StructMode::Defining { shape, cache_key, declared } => {
+            let s = &mut ser.tables.shapes[shape as usize];
+            if s.filled != declared {
+                return Err(ErrorKind::Message(format!(
+                    "struct declared {declared} fields but serialized {}",
+                    s.filled
+                ))
+                .into());
+            }
+            s.complete = true;
+            if ser.shape_cache.len() < LINEAR {
+                ser.shape_cache.push((cache_key, shape));
+            } else {
+                ser.shape_index.insert(cache_key, shape);
+            }
+            ser.remember_shape(cache_key, shape);
+            Ok(())
+        }
+        StructMode::Map { declared, written } => {
+            if written == declared {
                 Ok(())
-            }
-            StructMode::Map { declared, written } => {
-                if written == declared {
-                    Ok(())
-                } else {
-                    Err(ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}"))
-                        .into())
-                }
+            } else {
+                Err(ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}")).into())
             }
         }
     }
@@ -1313,8 +1372,8 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
 
     #[inline(always)]
     fn serialize_struct(self, name: &'static str, len: usize) -> Result<StructSerializer<'s, 'a>> {
-        let mode = self.start_struct(name, len);
-        Ok(StructSerializer::new(self, mode))
+        let state = self.start_struct(name, len);
+        Ok(StructSerializer { ser: self, state })
     }
 
     fn serialize_struct_variant(
@@ -1326,8 +1385,8 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     ) -> Result<StructSerializer<'s, 'a>> {
         self.out.push(tag::MAP_INLINE | 1);
         self.write_static_key(variant);
-        let mode = self.start_struct(variant, len);
-        Ok(StructSerializer::new(self, mode))
+        let state = self.start_struct(variant, len);
+        Ok(StructSerializer { ser: self, state })
     }
 }
 

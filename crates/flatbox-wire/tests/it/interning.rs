@@ -586,3 +586,54 @@ fn struct_types_that_take_turns_in_one_field_keep_their_own_shapes() {
     let refs: usize = (0xC0..=0xC3).map(count).sum();
     assert_eq!((count(0xEF), refs), (4, structs - 4), "{}", hex(&bytes));
 }
+
+/// A struct "Wrapper" of `a: 0` and then `key: inner`.
+struct Wrapper {
+    key: &'static str,
+    inner: Fields,
+}
+
+impl Serialize for Wrapper {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Wrapper", 2)?;
+        s.serialize_field(A, &0u8)?;
+        s.serialize_field(self.key, &self.inner)?;
+        s.end()
+    }
+}
+
+#[test]
+fn structs_off_the_fast_path_nest_and_one_that_fails_leaves_nothing_behind() {
+    let wrapper = |key, name, declared, keys: &[&'static str]| Wrapper {
+        key,
+        inner: Fields { name, declared, keys: keys.to_vec() },
+    };
+    // Three structs off the fast path at once: "Wrapper" predicted, then
+    // rewritten as a map at "z"; inside it "Other", its shape being
+    // defined; then "Inner" predicted again.
+    let good = move || (wrapper(B, "Inner", 2, &[A, B]), wrapper(Z, "Other", 1, &[C]), wrapper(B, "Inner", 2, &[A, B]));
+    let fresh = std::thread::spawn(move || flatbox_wire::to_vec(&good()).unwrap()).join().unwrap();
+
+    // "Inner" fails while "Wrapper" and it are both having their shapes
+    // defined: the next value on this thread starts afresh all the same.
+    let error = flatbox_wire::to_vec(&wrapper(B, "Inner", 1, &[A, B])).unwrap_err();
+    assert!(error.to_string().contains("struct has more fields than the 1 it declared"), "{error}");
+    let bytes = flatbox_wire::to_vec(&good()).unwrap();
+    assert_eq!(bytes, fresh, "{}", hex(&bytes));
+
+    let int = |i| Value::Integer(i);
+    let map = |entries: Vec<(&str, Value)>| {
+        Value::Map(entries.into_iter().map(|(k, v)| (Value::String(k.into()), v)).collect())
+    };
+    let inner = || map(vec![("a", int(0)), ("b", int(1))]);
+    let back: Value = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(
+        back,
+        Value::Array(vec![
+            map(vec![("a", int(0)), ("b", inner())]),
+            map(vec![("a", int(0)), ("z", map(vec![("c", int(0))]))]),
+            map(vec![("a", int(0)), ("b", inner())]),
+        ])
+    );
+}
