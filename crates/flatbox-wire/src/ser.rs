@@ -978,78 +978,110 @@ fn too_many_fields(declared: usize) -> Error {
 }
 
 #[cold]
-fn too_many(declared: usize) -> Error {
-    ErrorKind::Message(format!("sequence has more elements than the {declared} it declared")).into()
+fn too_many_items(declared: usize, map: bool) -> Error {
+    let what = if map { "map has more entries" } else { "sequence has more elements" };
+    ErrorKind::Message(format!("{what} than the {declared} it declared")).into()
 }
 
 /// Serializes the elements of a sequence, tuple or map.
 #[doc(hidden)]
 pub struct Compound<'s, 'a> {
     ser: &'s mut Serializer<'a>,
-    /// For a sequence or map of unknown length: where its header goes, and
-    /// how many items were written.
-    unknown: Option<(usize, usize)>,
-    /// Declared count and items written, for known lengths.
+    /// The declared count, and the items written: an item costs one
+    /// comparison, which LLVM drops where it sees that the caller's loop
+    /// is as long as the count it declared (a `Vec`'s), and a sequence
+    /// that never stops is stopped at the first item too many.
+    /// `declared` is `usize::MAX` for an unknown length, which no sequence
+    /// in memory reaches.
     declared: usize,
     written: usize,
+    /// For a sequence or map of unknown length, where its header goes;
+    /// otherwise `usize::MAX`.
+    unknown_start: usize,
     map: bool,
 }
 
 impl Compound<'_, '_> {
+    /// A compound of `declared` items, or of an unknown count whose header
+    /// goes at `unknown_start`.
+    #[inline(always)]
+    fn new<'s, 'a>(ser: &'s mut Serializer<'a>, declared: Option<usize>, map: bool) -> Compound<'s, 'a> {
+        if let Some(n) = declared {
+            Compound { ser, declared: n, written: 0, unknown_start: usize::MAX, map }
+        } else {
+            let unknown_start = ser.out.len();
+            Compound { ser, declared: usize::MAX, written: 0, unknown_start, map }
+        }
+    }
+
+    /// Counts an item, or fails if it is one more than declared.
+    #[inline(always)]
+    fn count(&mut self) -> Result<()> {
+        if self.written == self.declared {
+            return Err(too_many_items(self.declared, self.map));
+        }
+        self.written += 1;
+        Ok(())
+    }
+
     #[inline(always)]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        if let Some((_, n)) = &mut self.unknown {
-            *n += 1;
-        } else {
-            if self.written == self.declared {
-                return Err(too_many(self.declared));
-            }
-            self.written += 1;
-        }
+        self.count()?;
         value.serialize(&mut *self.ser)
     }
 
     /// Ends the sequence: the common case (a known length, kept to) inline,
-    /// since a sequence of small tuples ends one every few bytes.
+    /// since a sequence of small tuples ends one every few bytes. The rest
+    /// goes out of line with the state as numbers, so that no pointer to
+    /// it keeps it out of registers (see [`StructState`]).
     #[inline(always)]
     fn finish(self) -> Result<()> {
-        if self.unknown.is_none() && self.written == self.declared { Ok(()) } else { self.finish_slow() }
-    }
-
-    #[inline(never)]
-    fn finish_slow(self) -> Result<()> {
-        if let Some((start, n)) = self.unknown {
-            // The count is known only now: write the header and move the
-            // items after it, padding packed arrays in them again.
-            let body = self.ser.out.split_off(start);
-            let mut packed = Vec::new();
-            let items = if self.map { 2 * n } else { n };
-            let shapes = &self.ser.tables.shapes;
-            let shape_len = |i: u64| shapes.get(usize::try_from(i).ok()?).map(|s| s.declared);
-            let mut pos = 0;
-            for _ in 0..items {
-                pos = crate::skip::skip_value(&body, pos, start - self.ser.base, &shape_len, &mut packed)
-                    .ok_or_else(|| ErrorKind::Message("internal error: could not re-read a written value".into()))?;
-            }
-            if self.map {
-                self.ser.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, n);
-            } else {
-                self.ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, n);
-            }
-            self.ser.append_moved(&body, 0, body.len(), &packed);
-            Ok(())
-        } else if self.written == self.declared {
-            Ok(())
-        } else {
-            let (declared, written) = (self.declared, self.written);
-            Err(ErrorKind::Message(if self.map {
-                format!("map declared {declared} entries but serialized {written}")
-            } else {
-                format!("sequence declared {declared} elements but serialized {written}")
-            })
-            .into())
+        if self.written == self.declared {
+            return Ok(());
         }
+        compound_finish_slow(self.ser, self.declared, self.written, self.unknown_start, self.map)
     }
+}
+
+/// The end of a sequence or map of unknown length, or of one with fewer
+/// items than it declared.
+#[inline(never)]
+fn compound_finish_slow(
+    ser: &mut Serializer<'_>,
+    declared: usize,
+    written: usize,
+    unknown_start: usize,
+    map: bool,
+) -> Result<()> {
+    if unknown_start != usize::MAX {
+        // The count is known only now: write the header and move the items
+        // after it, padding packed arrays in them again.
+        let start = unknown_start;
+        let n = written;
+        let body = ser.out.split_off(start);
+        let mut packed = Vec::new();
+        let items = if map { 2 * n } else { n };
+        let shapes = &ser.tables.shapes;
+        let shape_len = |i: u64| shapes.get(usize::try_from(i).ok()?).map(|s| s.declared);
+        let mut pos = 0;
+        for _ in 0..items {
+            pos = crate::skip::skip_value(&body, pos, start - ser.base, &shape_len, &mut packed)
+                .ok_or_else(|| ErrorKind::Message("internal error: could not re-read a written value".into()))?;
+        }
+        if map {
+            ser.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, n);
+        } else {
+            ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, n);
+        }
+        ser.append_moved(&body, 0, body.len(), &packed);
+        return Ok(());
+    }
+    Err(ErrorKind::Message(if map {
+        format!("map declared {declared} entries but serialized {written}")
+    } else {
+        format!("sequence declared {declared} elements but serialized {written}")
+    })
+    .into())
 }
 
 macro_rules! compound_impl {
@@ -1081,16 +1113,7 @@ impl ser::SerializeMap for Compound<'_, '_> {
     type Error = Error;
 
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<()> {
-        if let Some((_, n)) = &mut self.unknown {
-            *n += 1;
-        } else {
-            if self.written == self.declared {
-                return Err(
-                    ErrorKind::Message(format!("map has more entries than the {} it declared", self.declared)).into()
-                );
-            }
-            self.written += 1;
-        }
+        self.count()?;
         self.ser.key_next = true;
         let result = key.serialize(&mut *self.ser);
         self.ser.key_next = false;
@@ -1330,13 +1353,10 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
 
     #[inline(always)]
     fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'s, 'a>> {
-        Ok(if let Some(n) = len {
+        if let Some(n) = len {
             self.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, n);
-            Compound { ser: self, unknown: None, declared: n, written: 0, map: false }
-        } else {
-            let start = self.out.len();
-            Compound { ser: self, unknown: Some((start, 0)), declared: 0, written: 0, map: false }
-        })
+        }
+        Ok(Compound::new(self, len, false))
     }
 
     #[inline(always)]
@@ -1361,13 +1381,10 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     }
 
     fn serialize_map(self, len: Option<usize>) -> Result<Compound<'s, 'a>> {
-        Ok(if let Some(n) = len {
+        if let Some(n) = len {
             self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, n);
-            Compound { ser: self, unknown: None, declared: n, written: 0, map: true }
-        } else {
-            let start = self.out.len();
-            Compound { ser: self, unknown: Some((start, 0)), declared: 0, written: 0, map: true }
-        })
+        }
+        Ok(Compound::new(self, len, true))
     }
 
     #[inline(always)]
