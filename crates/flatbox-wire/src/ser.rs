@@ -122,7 +122,7 @@ pub struct Serializer<'a> {
 
 impl<'a> Serializer<'a> {
     /// A serializer that appends to `out`.
-    #[inline]
+    #[inline(always)]
     pub fn new(out: &'a mut Vec<u8>, config: Config) -> Self {
         let base = out.len();
         Serializer {
