@@ -1056,22 +1056,20 @@ fn compound_finish_slow(
     if unknown_start != usize::MAX {
         // The count is known only now: write the header and move the items
         // after it, padding packed arrays in them again.
-        let start = unknown_start;
-        let n = written;
-        let body = ser.out.split_off(start);
+        let body = ser.out.split_off(unknown_start);
         let mut packed = Vec::new();
-        let items = if map { 2 * n } else { n };
+        let items = if map { 2 * written } else { written };
         let shapes = &ser.tables.shapes;
         let shape_len = |i: u64| shapes.get(usize::try_from(i).ok()?).map(|s| s.declared);
         let mut pos = 0;
         for _ in 0..items {
-            pos = crate::skip::skip_value(&body, pos, start - ser.base, &shape_len, &mut packed)
+            pos = crate::skip::skip_value(&body, pos, unknown_start - ser.base, &shape_len, &mut packed)
                 .ok_or_else(|| ErrorKind::Message("internal error: could not re-read a written value".into()))?;
         }
         if map {
-            ser.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, n);
+            ser.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, written);
         } else {
-            ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, n);
+            ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, written);
         }
         ser.append_moved(&body, 0, body.len(), &packed);
         return Ok(());
