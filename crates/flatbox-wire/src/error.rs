@@ -42,7 +42,7 @@ pub enum ErrorKind {
         /// What was being read.
         what: &'static str,
     },
-    /// A tag byte that the format reserves (`0xFD..=0xFF`).
+    /// A tag byte that the format reserves (`0xFE..=0xFF`).
     #[error("unknown tag 0x{tag:02X} at byte {offset}")]
     UnknownTag {
         /// Where the tag is.

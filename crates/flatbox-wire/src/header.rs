@@ -14,7 +14,7 @@
 //! are the consumer's to read (as in ciborium-ll).
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::{magic, packed, tag, varint};
+use crate::{magic, numbers, packed, tag, varint};
 
 /// One token of the tag grammar, without its content.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -85,6 +85,17 @@ pub(crate) enum Header {
         /// How many elements follow.
         count: usize,
     },
+    /// An array of numbers: `count` elements of `kind` follow, each of
+    /// `size` bytes, or each a varint when `size` is 0 (see
+    /// [`Header::varints`]).
+    Numbers {
+        /// The element kind byte (see [`crate::numbers`]).
+        kind: u8,
+        /// Bytes per element; 0 for the varint kinds.
+        size: usize,
+        /// How many elements follow.
+        count: usize,
+    },
 }
 
 impl Header {
@@ -97,7 +108,18 @@ impl Header {
             Header::Bytes(n) => (n, "bytes"),
             Header::Extension { len, .. } => (len, "extension data"),
             Header::Packed { size, count, .. } => (count.saturating_mul(size), "packed data"),
+            Header::Numbers { size, count, .. } => (count.saturating_mul(size), "array elements"),
             _ => (0, ""),
+        }
+    }
+
+    /// How many varints follow the header as its content (an array of
+    /// varint numbers' elements, each to be read with the strict varint
+    /// reader); 0 for every other token.
+    pub(crate) fn varints(&self) -> usize {
+        match *self {
+            Header::Numbers { size: 0, count, .. } => count,
+            _ => 0,
         }
     }
 
@@ -231,6 +253,7 @@ pub(crate) fn header_after<S: Source + ?Sized>(src: &mut S, t: u8, at: usize) ->
             Header::Extension { type_id, len: length(src, "extension length", 1)? }
         }
         tag::PACKED => packed_header(src, at)?,
+        tag::NUMBERS => numbers_header(src, at)?,
         tag::FIRST_RESERVED..=u8::MAX => return Err(ErrorKind::UnknownTag { offset: at, tag: t }.into()),
         // The string tags, the only ones left.
         _ => return string_after(src, t)?.ok_or_else(|| ErrorKind::UnknownTag { offset: at, tag: t }.into()),
@@ -318,7 +341,7 @@ const SHAPE_REF_INLINE_LAST: u8 = tag::SHAPE_REF_INLINE + tag::SHAPE_REF_INLINE_
 
 /// `N` bytes of a fixed-size payload.
 #[inline]
-fn fixed<const N: usize, S: Source + ?Sized>(src: &mut S, what: &'static str) -> Result<[u8; N]> {
+pub(crate) fn fixed<const N: usize, S: Source + ?Sized>(src: &mut S, what: &'static str) -> Result<[u8; N]> {
     let mut out = [0; N];
     for (o, b) in out.iter_mut().zip(src.take(N, what)?) {
         *o = *b;
@@ -345,7 +368,7 @@ pub(crate) fn uint_after<S: Source + ?Sized>(src: &mut S, t: u8) -> Result<u64> 
 /// A varint length or count, checked against what may follow: each of its
 /// items takes at least `min_item_bytes`.
 #[inline]
-fn length<S: Source + ?Sized>(src: &mut S, what: &'static str, min_item_bytes: usize) -> Result<usize> {
+pub(crate) fn length<S: Source + ?Sized>(src: &mut S, what: &'static str, min_item_bytes: usize) -> Result<usize> {
     let at = src.offset();
     let declared = src.varint_u64()?;
     check_count(src, at, what, declared, min_item_bytes)
@@ -387,6 +410,22 @@ fn timestamp<S: Source + ?Sized>(src: &mut S, at: usize) -> Result<Header> {
         }
         .into()),
     }
+}
+
+/// An array of numbers' kind and count (its tag at `at`): the count is
+/// checked against the input at the least each element takes (one byte
+/// for a varint). Out of line: once an array, and inlined it made the
+/// tokenizer that every value goes through larger.
+#[inline(never)]
+fn numbers_header<S: Source + ?Sized>(src: &mut S, at: usize) -> Result<Header> {
+    let kind = src.take(1, "an element kind")?[0];
+    let size = numbers::element_size(kind).ok_or_else(|| ErrorKind::InvalidValue {
+        offset: at + 1,
+        what: "array of numbers",
+        reason: format!("unknown element kind 0x{kind:02X}"),
+    })?;
+    let count = length(src, "array count", size.max(1))?;
+    Ok(Header::Numbers { kind, size, count })
 }
 
 /// A packed array's kind, count and padding (its tag at `at`).
@@ -490,6 +529,7 @@ mod tests {
                     Header::Timestamp { .. } => "timestamp",
                     Header::Extension { .. } => "extension",
                     Header::Packed { .. } => "packed array",
+                    Header::Numbers { .. } => "array of numbers",
                 },
                 Err(e) if matches!(e.kind(), ErrorKind::UnknownTag { offset: 0, .. }) => "reserved tag",
                 Err(e) => panic!("tag 0x{t:02X}: {e}"),

@@ -14,6 +14,7 @@ use crate::config::Limits;
 use crate::error::{ErrorKind, Result};
 use crate::header::{self, Header, Source};
 use crate::magic;
+use crate::numbers;
 use crate::tag;
 
 /// How many raw bytes of a token the hex column shows.
@@ -55,7 +56,7 @@ const PREVIEW_ITEMS: usize = 8;
 ///
 /// The first problem the decoder would also report, with its byte offset:
 /// [`ErrorKind::Eof`] for a truncated value, [`ErrorKind::UnknownTag`] for the
-/// reserved tags `0xFD..=0xFF`, [`ErrorKind::Varint`] for a truncated,
+/// reserved tags `0xFE..=0xFF`, [`ErrorKind::Varint`] for a truncated,
 /// overlong or overflowing varint, [`ErrorKind::LengthExceedsInput`] for a length or count
 /// larger than the rest of the input could hold, [`ErrorKind::InvalidUtf8`],
 /// [`ErrorKind::BadStringRef`], [`ErrorKind::BadShapeRef`], [`ErrorKind::KeyNotString`],
@@ -366,6 +367,10 @@ impl<'a> Disassembler<'a> {
                 self.packed(start, depth, prefix, (kind, size, padding, count))?;
                 return Ok(None);
             }
+            Header::Numbers { kind, count, .. } => {
+                self.numbers(start, depth, prefix, kind, count)?;
+                return Ok(None);
+            }
         };
         self.line(start, self.pos, depth, prefix, &desc);
         Ok(string)
@@ -392,6 +397,37 @@ impl<'a> Disassembler<'a> {
                     elements.push_str(", ");
                 }
                 elements.push_str(&packed_element(kind, chunk));
+            }
+            if n > PREVIEW_ITEMS {
+                let _ = write!(elements, ", ... {} more", n - PREVIEW_ITEMS);
+            }
+            elements.push(']');
+            self.line(data_at, self.pos, depth + 1, "", &elements);
+        }
+        Ok(())
+    }
+
+    /// Reads an array of numbers' elements after its header, at `start`:
+    /// a header line, then a line with the elements (the first few shown).
+    fn numbers(&mut self, start: usize, depth: usize, prefix: &str, kind: u8, n: usize) -> Result<()> {
+        let data_at = self.pos;
+        let desc = format!("array({n}) of {} numbers", numbers::kind_name(kind));
+        self.line(start, data_at, depth, prefix, &desc);
+        if n > 0 {
+            let mut elements = String::from("[");
+            for i in 0..n {
+                let e = numbers::read(self, kind)?;
+                if i < PREVIEW_ITEMS {
+                    if i > 0 {
+                        elements.push_str(", ");
+                    }
+                    let _ = match e {
+                        numbers::Number::Unsigned(v) => write!(elements, "{v}"),
+                        numbers::Number::Signed(v) => write!(elements, "{v}"),
+                        numbers::Number::F32(v) => write!(elements, "{v:?}"),
+                        numbers::Number::F64(v) => write!(elements, "{v:?}"),
+                    };
+                }
             }
             if n > PREVIEW_ITEMS {
                 let _ = write!(elements, ", ... {} more", n - PREVIEW_ITEMS);
@@ -907,7 +943,7 @@ mod tests {
 
     #[test]
     fn reserved_tags_are_unknown() {
-        for t in 0xFD..=0xFF_u8 {
+        for t in 0xFE..=0xFF_u8 {
             assert!(matches!(err(&[0x61, t]), ErrorKind::UnknownTag { offset: 1, tag } if tag == t));
         }
     }

@@ -7,7 +7,9 @@
 //! lengths, counts and negative integers use LEB128 varints. Struct field names are written once per
 //! *shape* (a struct's list of field names) and then a struct is a one-byte
 //! shape reference followed by its values, so a list of records costs about
-//! what a schema format would, yet the bytes decode without the schema into
+//! what a schema format would. A sequence of four or more numbers of one
+//! kind (a `Vec<u32>`, a `Vec<f64>`, a `BTreeSet<u16>`) is written without
+//! a tag per element, as postcard writes it. Yet the bytes decode without the schema into
 //! a [`Value`] and [`inspect`] disassembles them. The format is specified in
 //! `FORMAT.md` beside this crate.
 //!
@@ -65,6 +67,7 @@ mod header;
 mod inspect;
 mod logical;
 mod magic;
+mod numbers;
 mod packed;
 mod read;
 mod ser;

@@ -89,6 +89,9 @@ pub(crate) fn read_value<R: Read>(reader: &mut R, limits: &Limits) -> Result<Vec
         if content > 0 {
             w.fill(content, what)?;
         }
+        for _ in 0..h.varints() {
+            w.varint_u64()?;
+        }
         if let Header::ShapeDefine(n) = h {
             if shapes.len() >= limits.max_shapes {
                 return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: limits.max_shapes }.into());

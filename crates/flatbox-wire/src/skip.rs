@@ -65,6 +65,9 @@ pub(crate) fn skip_value(
             packed.push((src.pos - padding, padding, size));
         }
         src.take(h.content().0, "content").ok()?;
+        for _ in 0..h.varints() {
+            src.varint_u64().ok()?;
+        }
         let children = match h.values() {
             Some(n) => n,
             None => match h {

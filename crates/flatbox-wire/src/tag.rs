@@ -81,8 +81,12 @@ pub(crate) const UINT_FIXED: u8 = 0xF5;
 /// The last fixed-width unsigned integer tag: 8 bytes.
 pub(crate) const UINT_FIXED_LAST: u8 = 0xFC;
 
-/// The first reserved tag; `0xFD..=0xFF` are errors to decode.
-pub(crate) const FIRST_RESERVED: u8 = 0xFD;
+/// An array of numbers of one kind without a tag each (format version
+/// 3): element kind byte, varint count, the elements.
+pub(crate) const NUMBERS: u8 = 0xFD;
+
+/// The first reserved tag; `0xFE..=0xFF` are errors to decode.
+pub(crate) const FIRST_RESERVED: u8 = 0xFE;
 
 /// The byte count of a fixed-width unsigned integer tag (1..=8), or 0 for
 /// any other tag: one subtraction and one compare, for the fast paths.
@@ -124,6 +128,7 @@ pub(crate) fn describe(tag: u8) -> &'static str {
         TIMESTAMP => "timestamp",
         EXTENSION => "extension",
         PACKED => "packed array",
+        NUMBERS => "array of numbers",
         FIRST_RESERVED..=0xFF => "reserved tag",
     }
 }

@@ -452,13 +452,9 @@ impl Serialize for Value {
             Value::F64(f) => serializer.serialize_f64(*f),
             Value::String(s) => serializer.serialize_str(s),
             Value::Bytes(b) => serializer.serialize_bytes(b),
-            Value::Array(items) => {
-                let mut seq = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    seq.serialize_element(item)?;
-                }
-                seq.end()
-            }
+            // As a `Vec` serializes: an array of integers or floats of one
+            // kind is then an array of numbers.
+            Value::Array(items) => serializer.collect_seq(items),
             Value::Map(entries) => {
                 let mut map = serializer.serialize_map(Some(entries.len()))?;
                 for (k, v) in entries {

@@ -89,7 +89,7 @@ fn each_fault_has_its_own_error_and_offset() {
         ErrorKind::LengthExceedsInput { offset: 0, declared: 2, remaining: 1, .. }
     ));
     // A reserved tag.
-    assert!(matches!(err(&[0x61, 0xFD]).kind(), ErrorKind::UnknownTag { offset: 1, tag: 0xFD }));
+    assert!(matches!(err(&[0x61, 0xFE]).kind(), ErrorKind::UnknownTag { offset: 1, tag: 0xFE }));
     // A fixed-width integer cut short: where its bytes start.
     let e = err(&[0x61, 0xF7, 0x01, 0x02]);
     assert!(matches!(e.kind(), ErrorKind::Eof { offset: 2, needed: 1, what: "an unsigned integer" }), "{e:?}");
@@ -308,10 +308,10 @@ fn error_is_one_pointer_so_results_stay_small() {
     assert_eq!(size_of::<Error>(), size_of::<usize>());
     assert_eq!(size_of::<flatbox_wire::Result<u64>>(), 2 * size_of::<usize>());
     // The kind keeps the offset and the message.
-    let e = err(&[0x61, 0xFD]);
+    let e = err(&[0x61, 0xFE]);
     assert_eq!(e.offset(), Some(1));
-    assert_eq!(e.to_string(), "unknown tag 0xFD at byte 1");
-    assert!(matches!(e.into_kind(), ErrorKind::UnknownTag { offset: 1, tag: 0xFD }));
+    assert_eq!(e.to_string(), "unknown tag 0xFE at byte 1");
+    assert!(matches!(e.into_kind(), ErrorKind::UnknownTag { offset: 1, tag: 0xFE }));
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]

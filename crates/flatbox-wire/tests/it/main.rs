@@ -4,6 +4,7 @@ mod bad_input;
 mod golden;
 mod interning;
 mod logical;
+mod numbers;
 mod reader;
 mod roundtrip;
 

@@ -27,6 +27,15 @@ fn value() -> impl Strategy<Value = Value> {
             .prop_map(|v| Value::Packed(PackedArray::F64(v))),
         prop::collection::vec(any::<u16>(), 0..20).prop_map(|v| Value::Packed(PackedArray::U16(v))),
         prop::collection::vec(any::<i8>(), 0..20).prop_map(|v| Value::Packed(PackedArray::I8(v))),
+        // Arrays of numbers (tag FD), and ones that start as such.
+        prop::collection::vec(any::<i64>(), 0..20)
+            .prop_map(|v| Value::Array(v.into_iter().map(|n| Value::Integer(n.into())).collect())),
+        prop::collection::vec(any::<u64>(), 0..20)
+            .prop_map(|v| Value::Array(v.into_iter().map(|n| Value::Integer(n.into())).collect())),
+        prop::collection::vec(any::<f32>().prop_filter("not NaN", |f| !f.is_nan()), 0..20)
+            .prop_map(|v| Value::Array(v.into_iter().map(Value::F32).collect())),
+        (prop::collection::vec(any::<f64>().prop_filter("not NaN", |f| !f.is_nan()), 0..20), any::<i128>())
+            .prop_map(|(v, tail)| Value::Array(v.into_iter().map(Value::F64).chain([Value::Integer(tail)]).collect())),
     ];
     leaf.prop_recursive(4, 64, 20, |inner| {
         prop_oneof![

@@ -1,0 +1,248 @@
+//! Arrays of numbers (tag `FD`): what the encoder writes them for, that
+//! they decode as the plain arrays they stand for, and their bad inputs.
+
+use flatbox_wire::{ErrorKind, Value};
+use proptest::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::{check, hex};
+
+fn round_trip<T>(value: &T) -> Vec<u8>
+where
+    T: Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let bytes = flatbox_wire::to_vec(value).unwrap();
+    assert_eq!(&flatbox_wire::from_slice::<T>(&bytes).unwrap(), value, "{}", hex(&bytes));
+    assert_eq!(&flatbox_wire::from_reader::<_, T>(&bytes[..]).unwrap(), value);
+    // The disassembler reads every element.
+    flatbox_wire::inspect(&bytes).unwrap();
+    bytes
+}
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Sample {
+    id: u32,
+    features: Vec<f32>,
+    coordinates: Vec<f64>,
+    digest: Vec<u8>,
+    deltas: Vec<i16>,
+    address: [u8; 4],
+    label: String,
+}
+
+proptest! {
+    #[test]
+    fn vectors_of_every_number_type_round_trip(
+        a in prop::collection::vec(any::<u8>(), 0..40),
+        b in prop::collection::vec(any::<i8>(), 0..40),
+        c in prop::collection::vec(any::<u16>(), 0..40),
+        d in prop::collection::vec(any::<i32>(), 0..40),
+        e in prop::collection::vec(any::<u64>(), 0..40),
+        f in prop::collection::vec(any::<i64>(), 0..40),
+        g in prop::collection::vec(any::<f32>().prop_filter("not NaN", |f| !f.is_nan()), 0..40),
+        h in prop::collection::vec(any::<f64>().prop_filter("not NaN", |f| !f.is_nan()), 0..40),
+    ) {
+        let value = (a, b, c, d, e, f, g, h);
+        let bytes = round_trip(&value);
+        // Through Value and back, the same value again.
+        let v: Value = flatbox_wire::from_slice(&bytes).unwrap();
+        let again = flatbox_wire::to_vec(&v).unwrap();
+        prop_assert_eq!(flatbox_wire::from_slice::<Value>(&again).unwrap(), v);
+    }
+
+    #[test]
+    fn structs_holding_numeric_vectors_round_trip(
+        samples in prop::collection::vec(
+            (
+                any::<u32>(),
+                prop::collection::vec(any::<f32>().prop_filter("not NaN", |f| !f.is_nan()), 0..10),
+                prop::collection::vec(any::<f64>().prop_filter("not NaN", |f| !f.is_nan()), 0..6),
+                prop::collection::vec(any::<u8>(), 0..20),
+                prop::collection::vec(any::<i16>(), 0..8),
+                any::<[u8; 4]>(),
+                "[a-z]{0,4}",
+            ),
+            0..6,
+        )
+    ) {
+        let samples: Vec<Sample> = samples
+            .into_iter()
+            .map(|(id, features, coordinates, digest, deltas, address, label)| Sample {
+                id, features, coordinates, digest, deltas, address, label,
+            })
+            .collect();
+        round_trip(&samples);
+    }
+
+    #[test]
+    fn an_array_of_numbers_decodes_as_the_plain_array_it_stands_for(v in prop::collection::vec(any::<i64>(), 4..30)) {
+        let numbers = flatbox_wire::to_vec(&v).unwrap();
+        prop_assert_eq!(numbers[0], 0xFD);
+        // The same elements one tag each.
+        let n = u8::try_from(v.len()).unwrap();
+        let mut plain = if n <= 15 { vec![0x60 + n] } else { vec![0xEB, n] };
+        for x in &v {
+            plain.extend(flatbox_wire::to_vec(x).unwrap());
+        }
+        prop_assert_eq!(flatbox_wire::from_slice::<Vec<i64>>(&plain).unwrap(), v.clone());
+        prop_assert_eq!(
+            flatbox_wire::from_slice::<Value>(&plain).unwrap(),
+            flatbox_wire::from_slice::<Value>(&numbers).unwrap()
+        );
+    }
+}
+
+#[test]
+fn the_first_element_chooses_the_kind_and_fewer_than_four_stay_plain() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Rgba(u8, u8, u8, u8);
+    // An iterator without an exact size: a sequence of unknown length.
+    struct Filtered(Vec<u32>);
+    impl Serialize for Filtered {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().filter(|_| true))
+        }
+    }
+    assert_eq!(flatbox_wire::to_vec(&vec![1_u32, 2, 3]).unwrap()[0], 0x63);
+    assert_eq!(hex(&flatbox_wire::to_vec(&vec![1_u16, 2, 3, 4]).unwrap()), "FD 0B 04 01 02 03 04");
+    assert_eq!(hex(&flatbox_wire::to_vec(&vec![1_i8, -2, 3, 4]).unwrap()), "FD 02 04 01 FE 03 04");
+    assert_eq!(hex(&flatbox_wire::to_vec(&vec![1.0_f64; 4]).unwrap())[..5], *"FD 0A");
+    assert_eq!(hex(&flatbox_wire::to_vec(&[1.0_f32; 4][..]).unwrap())[..5], *"FD 09");
+    // Sets and deques are sequences too.
+    let set: std::collections::BTreeSet<u16> = [1, 2, 3, 300].into();
+    check(&set, &[0xFD, 0x0B, 0x04, 1, 2, 3, 0xAC, 0x02]);
+    let deque: std::collections::VecDeque<i8> = [-1, 2, 3, 4].into();
+    check(&deque, &[0xFD, 0x02, 0x04, 0xFF, 2, 3, 4]);
+    // Fixed arrays, tuples and tuple structs are tuples to serde: plain.
+    check(&[1_u8, 2, 3, 4], &[0x64, 1, 2, 3, 4]);
+    check(&(1_u8, 2_u8, 3_u8, 4_u8), &[0x64, 1, 2, 3, 4]);
+    check(&Rgba(1, 2, 3, 4), &[0x64, 1, 2, 3, 4]);
+    // An array of numbers decodes into a fixed array and a tuple alike.
+    let bytes = flatbox_wire::to_vec(&vec![1_u8, 2, 3, 4]).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<[u8; 4]>(&bytes).unwrap(), [1, 2, 3, 4]);
+    assert_eq!(flatbox_wire::from_slice::<(u8, u16, u32, u64)>(&bytes).unwrap(), (1, 2, 3, 4));
+    // A sequence of unknown length is a plain array.
+    assert_eq!(flatbox_wire::to_vec(&Filtered(vec![1, 2, 3, 4])).unwrap(), [0x64, 1, 2, 3, 4]);
+}
+
+#[test]
+fn an_element_of_another_kind_makes_the_whole_sequence_plain() {
+    // After three numbers: a string, an option, a u128, an f64 among f32s.
+    let mixed = Value::Array(vec![
+        Value::Integer(300),
+        Value::Integer(2),
+        Value::Integer(3),
+        Value::String("x".into()),
+        Value::Integer(5),
+    ]);
+    assert_eq!(hex(&flatbox_wire::to_vec(&mixed).unwrap()), "65 F6 2C 01 02 03 41 78 05");
+    check(&vec![Some(1_u32), Some(2), None, Some(4)], &[0x64, 1, 2, 0xE0, 4]);
+    let floats = Value::Array(vec![Value::F32(1.5), Value::F32(2.0), Value::F64(1.5), Value::F32(0.5)]);
+    let bytes = flatbox_wire::to_vec(&floats).unwrap();
+    assert_eq!(bytes[0], 0x64);
+    assert_eq!(flatbox_wire::from_slice::<Value>(&bytes).unwrap(), floats);
+    // Unsigned integers join an array started by a negative one, not the
+    // other way round; both decode to what was written.
+    for v in [
+        vec![-1_i128, 2, 3, 4],
+        vec![1, 2, -3, 4],
+        vec![1, 2, 3, i128::from(u64::MAX)],
+        vec![-1, 2, 3, i128::from(u64::MAX)],
+    ] {
+        let value = Value::Array(v.into_iter().map(Value::Integer).collect());
+        let bytes = flatbox_wire::to_vec(&value).unwrap();
+        assert_eq!(flatbox_wire::from_slice::<Value>(&bytes).unwrap(), value, "{}", hex(&bytes));
+    }
+    assert_eq!(
+        hex(&flatbox_wire::to_vec(&Value::Array(vec![
+            Value::Integer(-1),
+            Value::Integer(2),
+            Value::Integer(3),
+            Value::Integer(4)
+        ]))
+        .unwrap()),
+        "FD 0C 04 01 04 06 08"
+    );
+}
+
+#[test]
+fn sequences_of_unknown_length_and_rewritten_structs_carry_arrays_of_numbers_whole() {
+    #[derive(Serialize)]
+    #[serde(rename = "S")]
+    struct A {
+        x: Vec<u64>,
+    }
+    #[derive(Serialize)]
+    #[serde(rename = "S")]
+    struct B {
+        y: Vec<f32>,
+        x: Vec<u64>,
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Back {
+        y: Option<Vec<f32>>,
+        x: Vec<u64>,
+    }
+    // A sequence of unknown length is moved after its header is known; an
+    // array of numbers inside it must be read back whole.
+    struct Unsized(Vec<Vec<u32>>);
+    impl Serialize for Unsized {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(self.0.iter().filter(|_| true))
+        }
+    }
+    let inner = vec![vec![1_u32, 300, 70_000, 5], vec![], vec![9; 40]];
+    let bytes = flatbox_wire::to_vec(&Unsized(inner.clone())).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Vec<u32>>>(&bytes).unwrap(), inner);
+    // Two structs with one name and different fields: the second's shape
+    // prediction fails and its bytes are re-read.
+    let bytes = flatbox_wire::to_vec(&(A { x: vec![1, 2, 3, 400] }, B { y: vec![0.5; 5], x: vec![7; 4] })).unwrap();
+    let (a, b): (Back, Back) = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(a, Back { y: None, x: vec![1, 2, 3, 400] });
+    assert_eq!(b, Back { y: Some(vec![0.5; 5]), x: vec![7; 4] });
+}
+
+#[test]
+fn inspect_lists_an_array_of_numbers_on_two_lines() {
+    let listing =
+        flatbox_wire::inspect(&flatbox_wire::to_vec(&(0..10_i32).map(|i| i - 5).collect::<Vec<_>>()).unwrap()).unwrap();
+    assert_eq!(
+        listing.trim_end(),
+        "     0: FD 0C 0A                 array(10) of signed numbers\n     3: 09 07 05 03 01 00 02 ..    [-5, -4, -3, -2, -1, 0, 1, 2, ... 2 more]"
+    );
+}
+
+#[test]
+fn bad_arrays_of_numbers_are_errors_at_their_offset() {
+    fn err<T: serde::de::DeserializeOwned + std::fmt::Debug>(bytes: &[u8]) -> ErrorKind {
+        let e = flatbox_wire::from_slice::<T>(bytes).unwrap_err().into_kind();
+        // The reader and the disassembler fail on the same bytes.
+        assert!(flatbox_wire::inspect(bytes).is_err() || !matches!(e, ErrorKind::InvalidValue { .. }));
+        e
+    }
+    // An unknown kind.
+    let e = err::<Value>(&[0xFD, 0x03, 0x01, 0x00, 0x00]);
+    assert!(matches!(e, ErrorKind::InvalidValue { offset: 1, what: "array of numbers", .. }), "{e:?}");
+    // A count the input cannot hold: 4 f64s need 32 bytes.
+    let e = err::<Vec<f64>>(&[0xFD, 0x0A, 0x04, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert!(matches!(e, ErrorKind::LengthExceedsInput { offset: 2, declared: 4, remaining: 8, .. }), "{e:?}");
+    // A huge declared count allocates nothing.
+    let e = err::<Vec<u64>>(&[0xFD, 0x0B, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 1, 2]);
+    assert!(matches!(e, ErrorKind::LengthExceedsInput { offset: 2, .. }), "{e:?}");
+    // A truncated and an overlong varint element.
+    let e = err::<Vec<u64>>(&[0xFD, 0x0B, 0x02, 0x01, 0x80]);
+    assert!(matches!(e, ErrorKind::Varint { offset: 4, .. }), "{e:?}");
+    let e = err::<Vec<u64>>(&[0xFD, 0x0B, 0x02, 0x80, 0x00]);
+    assert!(matches!(e, ErrorKind::Varint { offset: 3, .. }), "{e:?}");
+    // An element out of the target type's range, at the element.
+    let e = err::<Vec<u8>>(&[0xFD, 0x0B, 0x02, 0x01, 0xAC, 0x02]);
+    assert!(matches!(e, ErrorKind::IntegerOutOfRange { offset: 4, target: "u8", .. }), "{e:?}");
+    let e = err::<Vec<u32>>(&[0xFD, 0x0C, 0x01, 0x01]);
+    assert!(matches!(e, ErrorKind::IntegerOutOfRange { offset: 3, target: "u32", .. }), "{e:?}");
+    // More elements than a tuple takes.
+    assert!(flatbox_wire::from_slice::<(u8, u8)>(&[0xFD, 0x01, 0x03, 1, 2, 3]).is_err());
+    // Not a number where a string is wanted.
+    assert!(flatbox_wire::from_slice::<Vec<String>>(&[0xFD, 0x01, 0x01, 1]).is_err());
+    // Through the reader: the same errors, no more bytes taken than there are.
+    assert!(flatbox_wire::from_reader::<_, Vec<u64>>(&[0xFD, 0x0B, 0x02, 0x01][..]).is_err());
+}
