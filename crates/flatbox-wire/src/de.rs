@@ -466,16 +466,6 @@ impl<'de> Deserializer<'de> {
         if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(n, &"fewer elements in the array")) }
     }
 
-    /// The next `N` bytes as an array.
-    #[inline]
-    fn fixed<const N: usize>(&mut self, what: &'static str) -> Result<[u8; N]> {
-        if let Some(b) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk::<N>) {
-            self.pos += N;
-            return Ok(*b);
-        }
-        header::fixed(self, what)
-    }
-
     /// An array whose count `n` is in its tag, at `at`.
     #[inline]
     fn seq<V: Visitor<'de>>(&mut self, n: usize, at: usize, visitor: V) -> Result<V::Value> {
@@ -771,22 +761,6 @@ impl<'de> NumberElement<'_, 'de> {
     }
 }
 
-/// The element of `kind` at the decoder's position.
-#[allow(clippy::inline_always, reason = "one call per element of the array")]
-#[inline(always)]
-fn number_of_kind(de: &mut Deserializer<'_>, kind: u8) -> Result<Number> {
-    Ok(match kind {
-        numbers::UVARINT => Number::Unsigned(de.varint_u64()?),
-        numbers::ZIGZAG => Number::Signed(varint::unzigzag_i64(de.varint_u64()?)),
-        numbers::U8 => Number::Unsigned(u64::from(de.fixed::<1>("a u8 element")?[0])),
-        numbers::I8 => Number::Signed(i64::from(de.fixed::<1>("an i8 element")?[0].cast_signed())),
-        numbers::F32 => Number::F32(f32::from_le_bytes(de.fixed::<4>("an f32 element")?)),
-        numbers::F64 => Number::F64(f64::from_le_bytes(de.fixed::<8>("an f64 element")?)),
-        // The header accepts no other kind.
-        _ => return numbers::read(de, kind),
-    })
-}
-
 /// Visits a number as `deserialize_any` does.
 #[inline]
 fn visit_number<'de, V: Visitor<'de>>(n: Number, visitor: V) -> Result<V::Value> {
@@ -852,7 +826,7 @@ fn integer_element<'de, V: Visitor<'de>, T: TryFrom<u64> + TryFrom<i64>>(
     visit: impl FnOnce(V, T) -> Result<V::Value>,
 ) -> Result<V::Value> {
     let at = de.pos;
-    match number_of_kind(de, kind)? {
+    match numbers::read(de, kind)? {
         Number::Unsigned(v) => match T::try_from(v) {
             Ok(v) => visit(visitor, v),
             Err(_) => Err(out_of_range(&v, at, target)),
@@ -879,7 +853,7 @@ macro_rules! number_float {
                 *self.pos = pos + size_of::<$t>();
                 return visitor.$visit(<$t>::from_le_bytes(*b));
             }
-            self.apart(|de, kind| visit_number(number_of_kind(de, kind)?, visitor))
+            self.apart(|de, kind| visit_number(numbers::read(de, kind)?, visitor))
         }
     };
 }
@@ -893,7 +867,7 @@ impl<'de> de::Deserializer<'de> for NumberElement<'_, 'de> {
 
     #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.apart(|de, kind| visit_number(number_of_kind(de, kind)?, visitor))
+        self.apart(|de, kind| visit_number(numbers::read(de, kind)?, visitor))
     }
 
     number_integer!(deserialize_u8, visit_u8, u8, numbers::U8);

@@ -1097,8 +1097,8 @@ fn compound_finish_slow(
     .into())
 }
 
-/// An array of numbers of `n` elements, `first` (a number) and those in
-/// `iter`, of the kind `first` chooses: writes every element without a tag
+/// An array of numbers of `kind` and `n` elements, `first` (a number of
+/// that kind) and those in `iter`: writes every element without a tag
 /// while each is a number of the kind, and returns how many it wrote and
 /// the element it stopped at. At one that is not a number of the kind, the
 /// elements so far are written again as a plain array ([`plain_array_of`])
@@ -1109,6 +1109,7 @@ fn compound_finish_slow(
 fn numbers_seq<I>(
     ser: &mut Serializer<'_>,
     n: usize,
+    kind: u8,
     first: I::Item,
     mut iter: I,
 ) -> Result<(usize, Option<I::Item>, I)>
@@ -1116,9 +1117,6 @@ where
     I: Iterator,
     I::Item: Serialize,
 {
-    let Some(kind) = first.serialize(numbers::Probe)?.kind() else {
-        return Err(ErrorKind::Message("internal error: an array of numbers began with no number".into()).into());
-    };
     let at = ser.out.len();
     ser.out.extend_from_slice(&[tag::NUMBERS, kind]);
     varint::write_u64(ser.out, n as u64);
@@ -1500,8 +1498,9 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     }
 
     /// A `Vec`, slice or set: an array of numbers (`FORMAT.md`) when it
-    /// has a known length of at least four and its first
-    /// element is an integer, else a plain array.
+    /// has a known length of at least four and its first element is a
+    /// number (an integer of 8 to 64 bits, an `f32` or an `f64`), else a
+    /// plain array.
     ///
     /// Only the first element is probed here, and an array of numbers is
     /// written by a loop of its own out of line, so a sequence of anything
@@ -1524,10 +1523,11 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
             if let Some(n) = len
                 && n >= numbers::MIN_COUNT
                 && self.pending == Pending::None
-                && let Some(first) =
-                    next.take_if(|first| first.serialize(numbers::Probe).is_ok_and(|p| p.kind().is_some()))
+                && let Some(first) = &next
+                && let Some(kind) = first.serialize(numbers::Probe)?.kind()
+                && let Some(first) = next.take()
             {
-                let (written, left, rest) = numbers_seq(self, n, first, iter)?;
+                let (written, left, rest) = numbers_seq(self, n, kind, first, iter)?;
                 if left.is_none() && written == n {
                     return Ok(());
                 }
