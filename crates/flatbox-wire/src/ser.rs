@@ -819,16 +819,21 @@ impl StructSerializer<'_, '_> {
         {
             self.ser.site = next_key;
             self.state.next_key = next_key + 1;
-            return value.serialize(&mut *self.ser);
+        } else {
+            // The state goes in as numbers, not as one struct: passed
+            // whole, it was copied to the stack at every struct's start,
+            // as one 16-byte load of fields stored separately just before
+            // (a store forwarding stall, a third of records-1m's encode
+            // samples).
+            let StructState { next_key, keys_end, start, shape, slow } = self.state;
+            let (result, state) = field_slow(self.ser, key, next_key, keys_end, start, shape, slow);
+            self.state = state;
+            result?;
         }
-        // The state goes in as numbers, not as one struct: passed whole,
-        // it was copied to the stack at every struct's start, as one
-        // 16-byte load of fields stored separately just before (a store
-        // forwarding stall, a third of records-1m's encode samples).
-        let StructState { next_key, keys_end, start, shape, slow } = self.state;
-        let (result, state) = field_slow(self.ser, key, value, next_key, keys_end, start, shape, slow);
-        self.state = state;
-        result
+        // The value's one call, on both paths: called from the slow path
+        // too, an `Option` or array field's `serialize` had two callers,
+        // and LLVM kept it out of line (callgrind, shapes-arrays-options).
+        value.serialize(&mut *self.ser)
     }
 
     #[inline(always)]
@@ -842,13 +847,13 @@ impl StructSerializer<'_, '_> {
 }
 
 /// A field off the fast path, given the struct's [`StructState`] field by
-/// field; returns the state after it.
+/// field: checks it and writes its key where the struct needs one; returns
+/// the state after it. The caller then writes the value.
 #[inline(never)]
 #[allow(clippy::too_many_arguments, reason = "a struct's state, as numbers: see `StructSerializer::field`")]
-fn field_slow<T: ?Sized + Serialize>(
+fn field_slow(
     ser: &mut Serializer<'_>,
     key: &'static str,
-    value: &T,
     next_key: usize,
     keys_end: usize,
     start: usize,
@@ -865,7 +870,7 @@ fn field_slow<T: ?Sized + Serialize>(
         if ser.tables.key_pool[state.next_key] == key {
             ser.site = state.next_key;
             state.next_key += 1;
-            return (value.serialize(&mut *ser), state);
+            return (Ok(()), state);
         }
         if let Err(e) = ser.predicted_to_map(state.shape, state.start, field, declared) {
             return (Err(e), state);
@@ -874,7 +879,7 @@ fn field_slow<T: ?Sized + Serialize>(
         // slow halves.
         let StructState { next_key, keys_end, start, shape, slow } =
             ser.slow_struct(StructMode::Map { declared, written: field });
-        return field_slow(ser, key, value, next_key, keys_end, start, shape, slow);
+        return field_slow(ser, key, next_key, keys_end, start, shape, slow);
     }
     let result = match &mut ser.tables.slow_structs[state.slow as usize] {
         &mut StructMode::Defining { shape, .. } => {
@@ -887,7 +892,7 @@ fn field_slow<T: ?Sized + Serialize>(
             ser.tables.key_pool[key_slot_at] = key;
             ser.write_static_key(key);
             ser.site = key_slot_at;
-            value.serialize(&mut *ser)
+            Ok(())
         }
         StructMode::Map { declared, written } => {
             if *written == *declared {
@@ -895,7 +900,7 @@ fn field_slow<T: ?Sized + Serialize>(
             }
             *written += 1;
             ser.write_static_key(key);
-            value.serialize(&mut *ser)
+            Ok(())
         }
     };
     (result, state)
@@ -1443,7 +1448,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         let start = self.out.len();
         value.serialize(&mut *self)?;
         if matches!(self.out.get(start), Some(&(tag::NULL | tag::SOME))) {
-            self.out.insert(start, tag::SOME);
+            insert_some(self.out, start);
         }
         Ok(())
     }
@@ -1505,7 +1510,12 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     /// Only the first element is probed here, and an array of numbers is
     /// written by a loop of its own out of line, so a sequence of anything
     /// else runs the plain loop it always ran.
-    #[inline]
+    ///
+    /// Never inlined: inlined into the struct that holds the sequence, a
+    /// `Vec<Vec<(f32, f32)>>` field's loops shared its registers, and
+    /// reloaded the output on every element (callgrind and perf, geojson:
+    /// 10 % more instructions, 16 % slower).
+    #[inline(never)]
     fn collect_seq<I>(self, iter: I) -> Result<()>
     where
         I: IntoIterator,
@@ -1592,6 +1602,16 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         let state = self.start_struct(variant, len);
         Ok(StructSerializer { ser: self, state })
     }
+}
+
+/// Marks the option written at `start` (a null or an option itself) as
+/// `Some` of it. Out of line: inlined, `Vec::insert`'s code made every
+/// `Option` field's `serialize` too big to inline (callgrind,
+/// shapes-arrays-options).
+#[cold]
+#[inline(never)]
+fn insert_some(out: &mut Vec<u8>, start: usize) {
+    out.insert(start, tag::SOME);
 }
 
 fn magic_pending(name: &str) -> Option<Pending> {

@@ -339,6 +339,74 @@ fn structs_of_a_known_shape_decode_in_order_or_by_key() {
     assert_eq!((c.id, c.name.as_str(), c.score), (2, "r2", 1.0));
 }
 
+/// A struct's values are read by two paths: in field order (its shape is
+/// the type's field list) and by key (the struct that defines the shape, a
+/// shape in another order, a map). The second has its own code for options
+/// and fixed arrays; both must read every kind of them alike.
+#[test]
+fn options_and_fixed_arrays_decode_alike_in_order_and_by_key() {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[allow(clippy::option_option, reason = "`Some(None)` is one of the cases under test")]
+    struct Fields {
+        addr: [u8; 4],
+        position: [f32; 3],
+        pair: (u8, String),
+        maybe: Option<u32>,
+        nested: Option<Option<u8>>,
+        unit: Option<()>,
+        label: Option<String>,
+    }
+    /// The same fields in another order: its structs are read by key.
+    #[derive(Debug, PartialEq, Deserialize)]
+    #[allow(clippy::option_option, reason = "`Some(None)` is one of the cases under test")]
+    struct Reordered {
+        label: Option<String>,
+        unit: Option<()>,
+        nested: Option<Option<u8>>,
+        maybe: Option<u32>,
+        pair: (u8, String),
+        position: [f32; 3],
+        addr: [u8; 4],
+    }
+    /// A fixed array one element short.
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "only decoded")]
+    struct Short {
+        addr: [u8; 3],
+    }
+    let rows: Vec<Fields> = (0..6_u8)
+        .map(|i| Fields {
+            addr: [10, i, 200, 255],
+            position: [f32::from(i), -1.5, 1e9],
+            pair: (i, format!("p{i}")),
+            maybe: (i % 2 == 0).then_some(u32::from(i) * 1000),
+            nested: [None, Some(None), Some(Some(i))][usize::from(i % 3)],
+            unit: (i % 2 == 1).then_some(()),
+            label: (i % 3 != 0).then(|| format!("label {i}")),
+        })
+        .collect();
+    let bytes = flatbox_wire::to_vec(&rows).unwrap();
+    // The first struct by key (it defines the shape), the rest in order.
+    assert_eq!(flatbox_wire::from_slice::<Vec<Fields>>(&bytes).unwrap(), rows);
+    // Every struct by key.
+    let reordered: Vec<Reordered> = flatbox_wire::from_slice(&bytes).unwrap();
+    for (r, f) in reordered.iter().zip(&rows) {
+        assert_eq!(
+            (r.addr, r.position, &r.pair, r.maybe, r.nested, r.unit, &r.label),
+            (f.addr, f.position, &f.pair, f.maybe, f.nested, f.unit, &f.label)
+        );
+    }
+    // From maps (a `Value` written back), every struct by key. A `Value`
+    // has no `Some`: `Some(None)` and `Some(())` come back as null, `None`.
+    let value: Value = flatbox_wire::from_slice(&bytes).unwrap();
+    let from_maps: Vec<Fields> = flatbox_wire::from_slice(&flatbox_wire::to_vec(&value).unwrap()).unwrap();
+    let as_value_holds: Vec<Fields> =
+        rows.iter().map(|f| Fields { nested: f.nested.filter(Option::is_some), unit: None, ..f.clone() }).collect();
+    assert_eq!(from_maps, as_value_holds);
+    // A fixed array of the wrong length is an error by key too.
+    assert!(flatbox_wire::from_slice::<Vec<Short>>(&bytes).is_err());
+}
+
 /// One type written with two shapes (an optional field skipped when
 /// `None`), taking turns: the structs of the full shape are read in field
 /// order, the others by key. The decoder remembers the last struct read in
