@@ -165,9 +165,28 @@ pub fn write_u128(out: &mut Vec<u8>, value: u128) {
         write_u64(out, v);
         return;
     }
-    let mut groups = [0_u8; 9];
+    out.extend_from_slice(&nine_groups(value));
+    let rest = value >> 63;
+    if let Ok(high) = u64::try_from(rest) {
+        let mut bytes = [0_u8; MAX_LEN_U64];
+        let len = encode_u64(high, &mut bytes);
+        out.extend_from_slice(&bytes[..len]);
+    } else {
+        // 2^127 and above: the rest is 65 bits, nine more full groups and
+        // its top two bits.
+        out.extend_from_slice(&nine_groups(rest));
+        #[allow(clippy::cast_possible_truncation, reason = "value >> 126 < 4")]
+        out.push((value >> 126) as u8);
+    }
+}
+
+/// The low 63 bits of `value` as nine 7-bit groups, low first, each with
+/// its continuation bit.
+#[inline]
+fn nine_groups(value: u128) -> [u8; 9] {
     #[allow(clippy::cast_possible_truncation, reason = "masked to 63 bits")]
     let mut low = (value & LOW_63) as u64;
+    let mut groups = [0_u8; 9];
     for slot in &mut groups {
         #[allow(clippy::cast_possible_truncation, reason = "keeps the low 7 bits on purpose")]
         {
@@ -175,27 +194,7 @@ pub fn write_u128(out: &mut Vec<u8>, value: u128) {
         }
         low >>= 7;
     }
-    out.extend_from_slice(&groups);
-    if let Ok(high) = u64::try_from(value >> 63) {
-        let mut rest = [0_u8; MAX_LEN_U64];
-        let len = encode_u64(high, &mut rest);
-        out.extend_from_slice(&rest[..len]);
-    } else {
-        // 2^127 and above: the rest is 65 bits, nine more full groups and
-        // its top two bits.
-        #[allow(clippy::cast_possible_truncation, reason = "masked to 63 bits")]
-        let mut mid = ((value >> 63) & LOW_63) as u64;
-        for slot in &mut groups {
-            #[allow(clippy::cast_possible_truncation, reason = "keeps the low 7 bits on purpose")]
-            {
-                *slot = (mid as u8) | 0x80;
-            }
-            mid >>= 7;
-        }
-        out.extend_from_slice(&groups);
-        #[allow(clippy::cast_possible_truncation, reason = "value >> 126 < 4")]
-        out.push((value >> 126) as u8);
-    }
+    groups
 }
 
 /// Reads the varint of a `u128` from the start of `bytes`, returning the
@@ -212,18 +211,24 @@ pub fn write_u128(out: &mut Vec<u8>, value: u128) {
 /// [`VarintError::Overlong`].
 #[inline]
 pub fn read_u128(bytes: &[u8]) -> Result<(u128, usize), VarintError> {
-    if let Ok((v, n)) = read_u64(bytes) {
-        return Ok((u128::from(v), n));
+    match read_u64(bytes) {
+        Ok((v, n)) => Ok((u128::from(v), n)),
+        // The u64 reader overflows only past nine continuation bytes (a
+        // shorter varint ends, or is truncated or overlong, as it would be
+        // for a `u128`): the rest is read as its own varint, with no second
+        // scan of the nine.
+        Err(VarintError::Overflow) => {
+            if let Some((groups, rest)) = bytes.split_first_chunk::<9>()
+                && let Ok((high, n)) = read_u64(rest)
+                && high != 0
+            {
+                let low = groups.iter().rev().fold(0_u64, |acc, &b| (acc << 7) | u64::from(b & 0x7F));
+                return Ok((u128::from(low) | (u128::from(high) << 63), 9 + n));
+            }
+            read_u128_general(bytes)
+        }
+        Err(e) => Err(e),
     }
-    if let Some((groups, rest)) = bytes.split_first_chunk::<9>()
-        && groups.iter().all(|&b| b >= 0x80)
-        && let Ok((high, n)) = read_u64(rest)
-        && high != 0
-    {
-        let low = groups.iter().rev().fold(0_u64, |acc, &b| (acc << 7) | u64::from(b & 0x7F));
-        return Ok((u128::from(low) | (u128::from(high) << 63), 9 + n));
-    }
-    read_u128_general(bytes)
 }
 
 /// Reads the varint of a `u16` from the start of `bytes`, returning the
