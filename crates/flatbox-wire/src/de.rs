@@ -622,6 +622,19 @@ impl<'de> Deserializer<'de> {
         let value = result?;
         if consumed == len { Ok(value) } else { Err(de::Error::invalid_length(len, &"fewer fields in the struct")) }
     }
+
+    /// The variant name of the enum at `at` (after the map tag when
+    /// `has_value`), past [`de::Deserializer::deserialize_enum`]'s fast path.
+    fn variant_name(&mut self, has_value: bool, at: usize) -> Result<&'de str> {
+        self.pos = at + usize::from(has_value);
+        let key_at = self.pos;
+        let t = self.next_tag()?;
+        match self.string_of_tag(t)? {
+            Some(name) => Ok(name),
+            None if has_value => Err(unexpected(t, key_at, "an enum variant name")),
+            None => Err(unexpected(t, at, "an enum (a variant name, or a map of one entry)")),
+        }
+    }
 }
 
 impl Source for Deserializer<'_> {
@@ -1331,11 +1344,30 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     #[inline]
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let t = self.next_tag()?;
-        match self.string_of_tag(t)? {
-            Some(s) => visitor.visit_borrowed_str(s),
-            None => Err(unexpected(t, self.pos - 1, "a string")),
+        // A string whose length is in its tag, all of it there, or a
+        // reference in the tag to an interned one: inline, with no call
+        // that takes the decoder (see `out_of_line`).
+        let at = self.pos;
+        if let Some(&t) = self.input.get(at) {
+            if let Some(n) = t.checked_sub(tag::STR_INLINE).filter(|&n| n <= tag::STR_INLINE_MAX)
+                && let Some(bytes) = self.input.get(at + 1..at + 1 + usize::from(n))
+            {
+                let s = Deserializer::utf8(bytes, at + 1)?;
+                self.pos = at + 1 + usize::from(n);
+                return visitor.visit_borrowed_str(s);
+            }
+            if let Some(i) = t.checked_sub(tag::STR_REF_INLINE).filter(|&i| i <= tag::STR_REF_INLINE_MAX)
+                && let Some(&s) = self.strings.get(usize::from(i))
+            {
+                self.pos = at + 1;
+                return visitor.visit_borrowed_str(s);
+            }
         }
+        let s = self.out_of_line(|de| {
+            let t = de.next_tag()?;
+            de.string_of_tag(t)?.ok_or_else(|| unexpected(t, at, "a string"))
+        })?;
+        visitor.visit_borrowed_str(s)
     }
 
     #[inline]
@@ -1523,21 +1555,29 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         visitor: V,
     ) -> Result<V::Value> {
         let at = self.pos;
-        let t = self.next_tag()?;
-        if t == tag::MAP_INLINE | 1 {
-            let key_at = self.pos;
-            let kt = self.next_tag()?;
-            let Some(variant) = self.string_of_tag(kt)? else {
-                return Err(unexpected(kt, key_at, "an enum variant name"));
-            };
+        // A variant with a value is a map of one entry, its key the name.
+        let has_value = self.input.get(at) == Some(&(tag::MAP_INLINE | 1));
+        let key_at = at + usize::from(has_value);
+        // The name a reference to an interned string in the tag (every
+        // name after its first time): inline; anything else out of line.
+        let interned = self
+            .input
+            .get(key_at)
+            .and_then(|&t| t.checked_sub(tag::STR_REF_INLINE).filter(|&i| i <= tag::STR_REF_INLINE_MAX))
+            .and_then(|i| self.strings.get(usize::from(i)).copied());
+        let variant = if let Some(name) = interned {
+            self.pos = key_at + 1;
+            name
+        } else {
+            self.out_of_line(|de| de.variant_name(has_value, at))?
+        };
+        if has_value {
             self.enter(at)?;
             let result = visitor.visit_enum(Enum { de: &mut *self, variant, has_value: true });
             self.leave();
-            return result;
-        }
-        match self.string_of_tag(t)? {
-            Some(variant) => visitor.visit_enum(Enum { de: self, variant, has_value: false }),
-            None => Err(unexpected(t, at, "an enum (a variant name, or a map of one entry)")),
+            result
+        } else {
+            visitor.visit_enum(Enum { de: self, variant, has_value: false })
         }
     }
 

@@ -330,3 +330,53 @@ fn a_struct_cut_short_after_its_shape_reference_is_an_eof_at_the_missing_field()
         assert!(matches!(e.kind(), ErrorKind::Eof { offset, .. } if *offset == missing), "{e:?}");
     }
 }
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+enum Signal {
+    Stop,
+    Go(u8),
+}
+
+#[test]
+fn typed_strings_and_variant_names_fail_where_the_bad_byte_is() {
+    // A string's length in its tag (the inline path), a reference in the
+    // tag, and the other forms, each bad, into `String` and `&str`.
+    let owned = |bytes: &[u8]| flatbox_wire::from_slice::<(u8, String)>(bytes).unwrap_err().into_kind();
+    let borrowed = |bytes: &[u8]| flatbox_wire::from_slice::<(u8, &str)>(bytes).unwrap_err().into_kind();
+    for kind in [owned(&[0x62, 0x07, 0x42, 0xC3, 0x28]), borrowed(&[0x62, 0x07, 0x42, 0xC3, 0x28])] {
+        assert!(matches!(kind, ErrorKind::InvalidUtf8 { offset: 3 }), "{kind:?}");
+    }
+    for kind in [owned(&[0x62, 0x07, 0x43, b'a', b'b']), borrowed(&[0x62, 0x07, 0x43, b'a', b'b'])] {
+        assert!(matches!(kind, ErrorKind::Eof { offset: 3, needed: 1, .. }), "{kind:?}");
+    }
+    for kind in [owned(&[0x62, 0x07, 0x80]), borrowed(&[0x62, 0x07, 0x80])] {
+        assert!(matches!(kind, ErrorKind::BadStringRef { offset: 2, index: 0, defined: 0 }), "{kind:?}");
+    }
+    let kind = owned(&[0x62, 0x07, 0x05]);
+    assert!(matches!(kind, ErrorKind::UnexpectedTag { offset: 2, tag: 0x05, expected: "a string", .. }), "{kind:?}");
+    // A long string's tag with its length missing.
+    let kind = owned(&[0x62, 0x07, 0xE9]);
+    assert!(matches!(kind, ErrorKind::Varint { offset: 3, .. }), "{kind:?}");
+    // A string defined, then referred to: the reference reads it back.
+    let (a, b) = flatbox_wire::from_slice::<(String, &str)>(&[0x62, 0xED, 0x01, b'x', 0x80]).unwrap();
+    assert_eq!((a.as_str(), b), ("x", "x"));
+
+    // Variant names: a reference to a name never defined, with and
+    // without a value; a key that is not a name; a name of no variant.
+    let signal = |bytes: &[u8]| flatbox_wire::from_slice::<Signal>(bytes).unwrap_err().into_kind();
+    assert!(matches!(signal(&[0x80]), ErrorKind::BadStringRef { offset: 0, index: 0, defined: 0 }));
+    assert!(matches!(signal(&[0x71, 0x81, 0x01]), ErrorKind::BadStringRef { offset: 1, index: 1, defined: 0 }));
+    let kind = signal(&[0x71, 0x05, 0x01]);
+    assert!(matches!(kind, ErrorKind::UnexpectedTag { offset: 1, expected: "an enum variant name", .. }), "{kind:?}");
+    let kind = signal(&[0x05]);
+    assert!(matches!(kind, ErrorKind::UnexpectedTag { offset: 0, .. }), "{kind:?}");
+    assert!(matches!(signal(&[0x71]), ErrorKind::Eof { offset: 1, .. }));
+    assert!(signal(&[0x44, b'W', b'a', b'i', b't']).to_string().contains("Wait"));
+    // Names by reference, after their definitions: the inline path.
+    let bytes = flatbox_wire::to_vec(&[Signal::Stop, Signal::Go(3), Signal::Stop, Signal::Go(4)]).unwrap();
+    assert_eq!(
+        flatbox_wire::from_slice::<Vec<Signal>>(&bytes).unwrap(),
+        [Signal::Stop, Signal::Go(3), Signal::Stop, Signal::Go(4)]
+    );
+    assert!(bytes.iter().filter(|&&b| (0x80..=0xBF).contains(&b)).count() >= 2, "{bytes:02X?}");
+}
