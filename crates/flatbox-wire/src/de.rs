@@ -1349,15 +1349,15 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         // that takes the decoder (see `out_of_line`).
         let at = self.pos;
         if let Some(&t) = self.input.get(at) {
-            if let Some(n) = t.checked_sub(tag::STR_INLINE).filter(|&n| n <= tag::STR_INLINE_MAX)
-                && let Some(bytes) = self.input.get(at + 1..at + 1 + usize::from(n))
+            if let Some(n) = header::inline_str(t)
+                && let Some(bytes) = self.input.get(at + 1..at + 1 + n)
             {
                 let s = Deserializer::utf8(bytes, at + 1)?;
-                self.pos = at + 1 + usize::from(n);
+                self.pos = at + 1 + n;
                 return visitor.visit_borrowed_str(s);
             }
-            if let Some(i) = t.checked_sub(tag::STR_REF_INLINE).filter(|&i| i <= tag::STR_REF_INLINE_MAX)
-                && let Some(&s) = self.strings.get(usize::from(i))
+            if let Some(i) = header::inline_str_ref(t)
+                && let Some(&s) = self.strings.get(i)
             {
                 self.pos = at + 1;
                 return visitor.visit_borrowed_str(s);
@@ -1560,11 +1560,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         let key_at = at + usize::from(has_value);
         // The name a reference to an interned string in the tag (every
         // name after its first time): inline; anything else out of line.
-        let interned = self
-            .input
-            .get(key_at)
-            .and_then(|&t| t.checked_sub(tag::STR_REF_INLINE).filter(|&i| i <= tag::STR_REF_INLINE_MAX))
-            .and_then(|i| self.strings.get(usize::from(i)).copied());
+        let interned =
+            self.input.get(key_at).and_then(|&t| header::inline_str_ref(t)).and_then(|i| self.strings.get(i).copied());
         let variant = if let Some(name) = interned {
             self.pos = key_at + 1;
             name

@@ -328,6 +328,19 @@ pub(crate) fn inline_array(t: u8) -> Option<usize> {
     (ARRAY_INLINE_FIRST..=ARRAY_INLINE_LAST).contains(&t).then(|| usize::from(t - tag::ARRAY_INLINE))
 }
 
+/// The length of a string whose length is in the tag (`0x40..=0x5F`).
+#[inline]
+pub(crate) fn inline_str(t: u8) -> Option<usize> {
+    (STR_INLINE_FIRST..=STR_INLINE_LAST).contains(&t).then(|| usize::from(t - tag::STR_INLINE))
+}
+
+/// The index of a reference in the tag to an interned string
+/// (`0x80..=0xBF`).
+#[inline]
+pub(crate) fn inline_str_ref(t: u8) -> Option<usize> {
+    (STR_REF_INLINE_FIRST..=STR_REF_INLINE_LAST).contains(&t).then(|| usize::from(t - tag::STR_REF_INLINE))
+}
+
 const STR_INLINE_FIRST: u8 = tag::STR_INLINE;
 const STR_INLINE_LAST: u8 = tag::STR_INLINE + tag::STR_INLINE_MAX;
 const ARRAY_INLINE_FIRST: u8 = tag::ARRAY_INLINE;
