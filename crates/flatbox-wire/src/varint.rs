@@ -202,8 +202,10 @@ fn nine_groups(value: u128) -> [u8; 9] {
 ///
 /// As [`write_u128`], on 64-bit words: a `u64`'s varint, or nine groups
 /// with their continuation bits and then a `u64`'s varint of the rest.
-/// Anything else (an error, or a value of 2^127 or more) goes to the
-/// general reader, which says how a bad varint is bad.
+/// A varint that ends, or is cut short, within its first ten bytes gets
+/// the `u64` reader's answer, which is the general reader's; anything else
+/// (a longer error, or a value of 2^127 or more) goes to the general
+/// reader, which says how a bad varint is bad.
 ///
 /// # Errors
 ///
