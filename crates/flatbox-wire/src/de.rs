@@ -1142,6 +1142,52 @@ macro_rules! unsigned {
     };
 }
 
+/// A 128-bit integer: what `deserialize_any` does with each integer form,
+/// the visitor called the same way (`visit_u64`, `visit_i64`, `visit_u128`
+/// or `visit_i128`, and the visitor's range check), with no tokenizer: a
+/// small or fixed-width unsigned integer, a negative one's varint and a
+/// 128-bit varint read inline, anything else (and every error) out of line
+/// through `deserialize_any`. Through `deserialize_any` alone, the header
+/// and the varint readers cost about 100 instructions a value (callgrind,
+/// shapes-text).
+macro_rules! wide {
+    ($method:ident) => {
+        #[inline]
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let at = self.pos;
+            if let Some(b) = self.input.get(at..).and_then(<[u8]>::first_chunk::<9>) {
+                let t = b[0];
+                if t <= tag::UINT_INLINE_MAX {
+                    self.pos = at + 1;
+                    return visitor.visit_u64(u64::from(t));
+                }
+                if let Some((v, len)) = uint_fixed_of_nine::<8>(b) {
+                    self.pos = at + len;
+                    return visitor.visit_u64(v);
+                }
+                let payload = self.input.get(at + 1..).unwrap_or_default();
+                if t == tag::NEG_INT
+                    && let Ok((v, n)) = varint::read_u64(payload)
+                {
+                    self.pos = at + 1 + n;
+                    return visitor.visit_i64(varint::unzigzag_i64(v));
+                }
+                if (t == tag::UINT128 || t == tag::NEG_INT128)
+                    && let Ok((v, n)) = varint::read_u128(payload)
+                {
+                    self.pos = at + 1 + n;
+                    return if t == tag::UINT128 {
+                        visitor.visit_u128(v)
+                    } else {
+                        visitor.visit_i128(varint::unzigzag_i128(v))
+                    };
+                }
+            }
+            self.out_of_line(|de| de::Deserializer::deserialize_any(de, visitor))
+        }
+    };
+}
+
 /// A signed integer of type `$t`: small, positive and negative ones
 /// without `any_of_tag`, and one that does not fit `$t` an
 /// [`ErrorKind::IntegerOutOfRange`] at its tag.
@@ -1309,12 +1355,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     signed!(deserialize_i16, visit_i16, i16);
     signed!(deserialize_i32, visit_i32, i32);
     signed!(deserialize_i64, visit_i64, i64);
-    fn deserialize_i128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_any(visitor)
-    }
-    fn deserialize_u128<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_any(visitor)
-    }
+    wide!(deserialize_i128);
+    wide!(deserialize_u128);
 
     #[inline]
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {

@@ -202,10 +202,11 @@ fn nine_groups(value: u128) -> [u8; 9] {
 ///
 /// As [`write_u128`], on 64-bit words: a `u64`'s varint, or nine groups
 /// with their continuation bits and then a `u64`'s varint of the rest.
-/// A varint that ends, or is cut short, within its first ten bytes gets
+/// A varint that ends, or is cut short, within its first nine bytes gets
 /// the `u64` reader's answer, which is the general reader's; anything else
-/// (a longer error, or a value of 2^127 or more) goes to the general
-/// reader, which says how a bad varint is bad.
+/// that is not nine groups and a `u64`'s varint (an error, or a value of
+/// 2^127 or more) goes to the general reader, which says how a bad varint
+/// is bad.
 ///
 /// # Errors
 ///
@@ -213,24 +214,25 @@ fn nine_groups(value: u128) -> [u8; 9] {
 /// [`VarintError::Overlong`].
 #[inline]
 pub fn read_u128(bytes: &[u8]) -> Result<(u128, usize), VarintError> {
-    match read_u64(bytes) {
-        Ok((v, n)) => Ok((u128::from(v), n)),
-        // The u64 reader overflows only past nine continuation bytes (a
-        // shorter varint ends, or is truncated or overlong, as it would be
-        // for a `u128`): the rest is read as its own varint, with no second
-        // scan of the nine.
-        Err(VarintError::Overflow) => {
-            if let Some((groups, rest)) = bytes.split_first_chunk::<9>()
-                && let Ok((high, n)) = read_u64(rest)
+    // Nine continuation bytes (one test of eight, one of the ninth): a
+    // value above 63 bits, its low 63 bits packed on a word and the rest
+    // read as its own varint. Any other varint ends, or is cut short,
+    // within nine bytes, and the `u64` reader's answer is the general one.
+    if let Some((groups, rest)) = bytes.split_first_chunk::<9>()
+        && let Some(head) = groups.first_chunk::<8>()
+    {
+        let word = u64::from_le_bytes(*head);
+        if word & 0x8080_8080_8080_8080 == 0x8080_8080_8080_8080 && groups[8] >= 0x80 {
+            if let Ok((high, n)) = read_u64(rest)
                 && high != 0
             {
-                let low = groups.iter().rev().fold(0_u64, |acc, &b| (acc << 7) | u64::from(b & 0x7F));
+                let low = eight_groups(word) | (u64::from(groups[8] & 0x7F) << 56);
                 return Ok((u128::from(low) | (u128::from(high) << 63), 9 + n));
             }
-            read_u128_general(bytes)
+            return read_u128_general(bytes);
         }
-        Err(e) => Err(e),
     }
+    read_u64(bytes).map(|(v, n)| (u128::from(v), n))
 }
 
 /// Reads the varint of a `u16` from the start of `bytes`, returning the
@@ -293,6 +295,17 @@ pub fn read_u64(bytes: &[u8]) -> Result<(u64, usize), VarintError> {
     read_u64_general(bytes)
 }
 
+/// The 7-bit groups of eight varint bytes (`word`, little-endian), packed
+/// into 56 bits in three shift-and-mask steps.
+#[allow(clippy::inline_always, reason = "part of the varint fast paths")]
+#[inline(always)]
+const fn eight_groups(word: u64) -> u64 {
+    let x = word & 0x7F7F_7F7F_7F7F_7F7F;
+    let x = (x & 0x007F_007F_007F_007F) | ((x & 0x7F00_7F00_7F00_7F00) >> 1);
+    let x = (x & 0x0000_3FFF_0000_3FFF) | ((x & 0x3FFF_0000_3FFF_0000) >> 2);
+    (x & 0x0000_0000_0FFF_FFFF) | ((x & 0x0FFF_FFFF_0000_0000) >> 4)
+}
+
 #[allow(clippy::inline_always, reason = "the decoder's varint fast path; called, it was a third slower")]
 #[inline(always)]
 pub(crate) fn read_u64_unrolled(b: &[u8; MAX_LEN_U64]) -> Result<(u64, usize), VarintError> {
@@ -307,10 +320,7 @@ pub(crate) fn read_u64_unrolled(b: &[u8; MAX_LEN_U64]) -> Result<(u64, usize), V
         let bits = stops.trailing_zeros() + 1; // 8, 16, ... 64: through the last byte
         let len = (bits / 8) as usize;
         let keep = u64::MAX >> (64 - bits);
-        let x = word & keep & 0x7F7F_7F7F_7F7F_7F7F;
-        let x = (x & 0x007F_007F_007F_007F) | ((x & 0x7F00_7F00_7F00_7F00) >> 1);
-        let x = (x & 0x0000_3FFF_0000_3FFF) | ((x & 0x3FFF_0000_3FFF_0000) >> 2);
-        let x = (x & 0x0000_0000_0FFF_FFFF) | ((x & 0x0FFF_FFFF_0000_0000) >> 4);
+        let x = eight_groups(word & keep);
         // A last byte of 0 after others adds nothing: a second encoding.
         if len > 1 && b[len - 1] == 0 {
             return Err(VarintError::Overlong);
@@ -318,10 +328,7 @@ pub(crate) fn read_u64_unrolled(b: &[u8; MAX_LEN_U64]) -> Result<(u64, usize), V
         return Ok((x, len));
     }
     // Nine or ten bytes: the eight above carry 56 bits.
-    let low = word & 0x7F7F_7F7F_7F7F_7F7F;
-    let low = (low & 0x007F_007F_007F_007F) | ((low & 0x7F00_7F00_7F00_7F00) >> 1);
-    let low = (low & 0x0000_3FFF_0000_3FFF) | ((low & 0x3FFF_0000_3FFF_0000) >> 2);
-    let low = (low & 0x0000_0000_0FFF_FFFF) | ((low & 0x0FFF_FFFF_0000_0000) >> 4);
+    let low = eight_groups(word);
     match (b[8], b[9]) {
         (0, _) | (0x80..=0xFF, 0) => Err(VarintError::Overlong),
         (b8 @ 1..=0x7F, _) => Ok((low | (u64::from(b8) << 56), 9)),

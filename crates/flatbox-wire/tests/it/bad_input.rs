@@ -380,3 +380,52 @@ fn typed_strings_and_variant_names_fail_where_the_bad_byte_is() {
     );
     assert!(bytes.iter().filter(|&&b| (0x80..=0xBF).contains(&b)).count() >= 2, "{bytes:02X?}");
 }
+
+proptest! {
+    #[test]
+    fn wide_integers_decode_in_every_form_as_through_value(
+        v in prop_oneof![any::<i128>(), -300_i128..300, any::<i64>().prop_map(i128::from), any::<u64>().prop_map(i128::from)],
+    ) {
+        // Each form the encoder writes (in the tag, fixed width, negative
+        // varint, 128-bit varints) back through the typed fast path.
+        let bytes = flatbox_wire::to_vec(&v).unwrap();
+        prop_assert_eq!(flatbox_wire::from_slice::<i128>(&bytes).unwrap(), v);
+        prop_assert_eq!(flatbox_wire::from_slice::<Value>(&bytes).unwrap(), Value::Integer(v));
+        match u128::try_from(v) {
+            Ok(u) => prop_assert_eq!(flatbox_wire::from_slice::<u128>(&bytes).unwrap(), u),
+            Err(_) => prop_assert!(flatbox_wire::from_slice::<u128>(&bytes).is_err()),
+        }
+        // Cut anywhere: an error, never a panic.
+        for cut in 0..bytes.len() {
+            prop_assert!(flatbox_wire::from_slice::<i128>(&bytes[..cut]).is_err());
+        }
+    }
+}
+
+#[test]
+fn wide_integers_fail_where_the_bad_byte_is() {
+    let wide = |bytes: &[u8]| flatbox_wire::from_slice::<i128>(bytes).unwrap_err().into_kind();
+    // A 128-bit varint cut short, overlong, or too long.
+    for bytes in [&[0xE5, 0x80][..], &[0xE6, 0xFF, 0xFF]] {
+        let kind = wide(bytes);
+        assert!(matches!(kind, ErrorKind::Varint { offset: 1, .. }), "{kind:?}");
+    }
+    let kind = wide(&[0xE5, 0x80, 0x00]);
+    assert!(matches!(kind, ErrorKind::Varint { offset: 1, .. }), "{kind:?}");
+    let kind = wide(&[[0xE5].as_slice(), &[0xFF; 19], &[0x01]].concat());
+    assert!(matches!(kind, ErrorKind::Varint { offset: 1, .. }), "{kind:?}");
+    // A negative integer's varint cut short.
+    let kind = wide(&[0xE4, 0x80]);
+    assert!(matches!(kind, ErrorKind::Varint { offset: 1, .. }), "{kind:?}");
+    // Above i128::MAX, and negative into u128: the visitor's range error.
+    let mut above = vec![0xE5];
+    flatbox_wire::varint::write_u128(&mut above, u128::MAX);
+    let message = flatbox_wire::from_slice::<i128>(&above).unwrap_err().to_string();
+    assert!(message.contains("expected i128"), "{message}");
+    assert_eq!(flatbox_wire::from_slice::<u128>(&above).unwrap(), u128::MAX);
+    let message = flatbox_wire::from_slice::<u128>(&[0xE4, 0x01]).unwrap_err().to_string();
+    assert!(message.contains("expected u128"), "{message}");
+    // Not an integer.
+    let kind = wide(&[0x41, b'x']);
+    assert!(matches!(&kind, ErrorKind::Custom { message, .. } if message.contains("expected i128")), "{kind:?}");
+}
