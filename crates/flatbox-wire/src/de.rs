@@ -1538,7 +1538,9 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             // stores read back as one 8-byte load: a store-forwarding stall
             // (perf: the release bench runner decoded geojson in 4.8x
             // postcard's time).
-            header::check_count(self, at, "array count", n.into(), 1)?;
+            // No count check against the input: `len` is the tuple type's
+            // own, so it sizes no allocation, and an element past the end
+            // of the input is an `Eof` at that element (as for a struct).
             return self.counted_seq::<V, TupleElements>(len, at, visitor, &"fewer elements in the array");
         }
         // A tuple that is not an inline array of its length: out of line,

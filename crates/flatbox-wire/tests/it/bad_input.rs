@@ -429,3 +429,19 @@ fn wide_integers_fail_where_the_bad_byte_is() {
     let kind = wide(&[0x41, b'x']);
     assert!(matches!(&kind, ErrorKind::Custom { message, .. } if message.contains("expected i128")), "{kind:?}");
 }
+
+#[test]
+fn a_tuple_cut_short_is_an_eof_at_the_missing_element() {
+    // A typed tuple reads its own count of elements, so its header sizes
+    // nothing: where the input ends, the missing element is the error.
+    let e = flatbox_wire::from_slice::<(u8, u8)>(&[0x62, 0x01]).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Eof { offset: 2, .. }), "{e:?}");
+    let bytes = flatbox_wire::to_vec(&vec![(1.5_f32, 2.5_f32); 3]).unwrap();
+    for cut in 1..bytes.len() {
+        let e = flatbox_wire::from_slice::<Vec<(f32, f32)>>(&bytes[..cut]).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::Eof { .. } | ErrorKind::LengthExceedsInput { .. }), "{cut}: {e:?}");
+    }
+    // Read as `Value`, the same bytes are an array whose count the rest
+    // cannot hold.
+    assert!(matches!(err(&[0x62, 0x01]).kind(), ErrorKind::LengthExceedsInput { offset: 0, declared: 2, .. }));
+}
