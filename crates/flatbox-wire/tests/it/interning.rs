@@ -637,3 +637,39 @@ fn structs_off_the_fast_path_nest_and_one_that_fails_leaves_nothing_behind() {
         ])
     );
 }
+
+/// Variant names as many `&'static str`s at many addresses: windows of
+/// one static text, so that the same name stands at several addresses and
+/// names lie a byte apart.
+struct Names(Vec<&'static str>);
+
+/// One unit variant named `self.0`.
+struct Named(&'static str);
+
+impl Serialize for Named {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_unit_variant("Named", 0, self.0)
+    }
+}
+
+impl Serialize for Names {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|&name| Named(name)))
+    }
+}
+
+#[test]
+fn names_at_many_addresses_keep_one_index_per_text() {
+    // 26 distinct texts at 200 addresses (each window of three letters of a
+    // text that repeats the alphabet), more than the key cache has slots:
+    // whatever the cache keeps or evicts, each text is defined once and
+    // every later use refers to that one definition.
+    static TEXT: &str = "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnop";
+    let names: Vec<&'static str> =
+        (0..200).map(|i| &TEXT[i..i + 3]).chain((0..200).rev().map(|i| &TEXT[i..i + 3])).collect();
+    let bytes = flatbox_wire::to_vec(&Names(names.clone())).unwrap();
+    let back: Value = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(back, Value::Array(names.iter().map(|n| Value::String((*n).to_owned())).collect()));
+    let defines = bytes.iter().filter(|&&b| b == 0xED).count();
+    assert_eq!(defines, 26, "{}", hex(&bytes));
+}
