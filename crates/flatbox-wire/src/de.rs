@@ -468,24 +468,44 @@ impl<'de> Deserializer<'de> {
     fn numbers_of_tag<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         let at = self.pos - 1;
         match header::header_after(self, tag::NUMBERS, at)? {
-            Header::Numbers { kind, count, .. } => self.numbers(kind, count, at, visitor),
+            Header::Numbers { kind, count, width, .. } => self.numbers(kind, count, width, at, visitor),
             _ => Err(unexpected(tag::NUMBERS, at, "an array of numbers")),
         }
     }
 
-    /// An array of `n` numbers of `kind` (its count checked by the header),
+    /// An array of `n` numbers of `kind`, or `n` rows of `width` of them
+    /// (their count checked by the header),
     /// its tag at `at`. Out of line: inlined, its code for every visitor
     /// that reaches `any_of_header` changed how LLVM laid out the tuple
     /// fast path, and a `(f32, f32)` went through memory with a
     /// store-forwarding stall (`GeoJSON` decoding 2.8x slower, perf).
+    ///
+    /// Rows (`width` not 0) are arrays one level deeper, and count so
+    /// against the depth limit.
     #[inline(never)]
-    fn numbers<V: Visitor<'de>>(&mut self, kind: u8, n: usize, at: usize, visitor: V) -> Result<V::Value> {
+    fn numbers<V: Visitor<'de>>(
+        &mut self,
+        kind: u8,
+        n: usize,
+        width: usize,
+        at: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
         self.enter(at)?;
+        let rows = width > 0 && n > 0;
+        if rows && let Err(e) = self.enter(at) {
+            self.leave();
+            return Err(e);
+        }
         let (input, pos) = (self.input, self.pos);
-        let mut access = NumberSeq { de: &mut *self, input, pos, kind, left: n };
+        let rest = input.get(pos..).unwrap_or_default();
+        let mut access = NumberSeq::<true> { de: &mut *self, input, rest, kind, left: n, width };
         let result = visitor.visit_seq(&mut access);
-        let (left, pos) = (access.left, access.pos);
-        self.pos = pos;
+        let (left, rest) = (access.left, access.rest);
+        self.pos = input.len() - rest.len();
+        if rows {
+            self.leave();
+        }
         self.leave();
         let value = result?;
         if left == 0 { Ok(value) } else { Err(de::Error::invalid_length(n, &"fewer elements in the array")) }
@@ -749,15 +769,28 @@ impl<'de> de::MapAccess<'de> for Counted<'_, 'de, AnyElements> {
 /// goes to the slow paths, so its fields live in memory, and every element
 /// read through them stored and loaded the position again (callgrind: a
 /// `Vec<u32>` 29 instructions an element, postcard 28, the tagged form 26).
-struct NumberSeq<'a, 'de> {
+/// The position is the input not yet read, `rest`, as a slice reader's:
+/// an element is a length check and a pointer bump, with no offset to
+/// add and check again (callgrind, geojson's pairs: 10 % fewer
+/// instructions than with an offset).
+///
+/// `ROWS` is whether its elements may be rows: not for a row's own numbers
+/// (the branch to a row, in the code of every tuple's visitor, kept a
+/// `(f32, f32)`'s `visit_seq` out of line: callgrind, geojson).
+struct NumberSeq<'a, 'de, const ROWS: bool> {
     de: &'a mut Deserializer<'de>,
+    /// The whole input, for offsets: the position is `input.len() -
+    /// rest.len()`.
     input: &'de [u8],
-    pos: usize,
+    rest: &'de [u8],
     kind: u8,
     left: usize,
+    /// Elements per row, each element a row ([`NumberRow`]); 0 when each
+    /// is a number.
+    width: usize,
 }
 
-impl<'de> de::SeqAccess<'de> for NumberSeq<'_, 'de> {
+impl<'de, const ROWS: bool> de::SeqAccess<'de> for NumberSeq<'_, 'de, ROWS> {
     type Error = Error;
 
     #[inline]
@@ -766,7 +799,17 @@ impl<'de> de::SeqAccess<'de> for NumberSeq<'_, 'de> {
             return Ok(None);
         }
         self.left -= 1;
-        seed.deserialize(NumberElement { de: &mut *self.de, input: self.input, pos: &mut self.pos, kind: self.kind })
+        if ROWS && self.width > 0 {
+            let row = NumberRow {
+                de: &mut *self.de,
+                input: self.input,
+                rest: &mut self.rest,
+                kind: self.kind,
+                width: self.width,
+            };
+            return seed.deserialize(row).map(Some);
+        }
+        seed.deserialize(NumberElement { de: &mut *self.de, input: self.input, rest: &mut self.rest, kind: self.kind })
             .map(Some)
     }
 
@@ -780,9 +823,9 @@ impl<'de> de::SeqAccess<'de> for NumberSeq<'_, 'de> {
 /// when written with a tag).
 struct NumberElement<'a, 'de> {
     de: &'a mut Deserializer<'de>,
-    /// The input and the position in it ([`NumberSeq`]'s).
+    /// The input and what is left of it ([`NumberSeq`]'s).
     input: &'de [u8],
-    pos: &'a mut usize,
+    rest: &'a mut &'de [u8],
     kind: u8,
 }
 
@@ -792,9 +835,9 @@ impl<'de> NumberElement<'_, 'de> {
     #[allow(clippy::inline_always, reason = "the caller's code; see `NumberSeq`")]
     #[inline(always)]
     fn apart<R>(self, slow: impl FnOnce(&mut Deserializer<'de>, u8) -> R) -> R {
-        self.de.pos = *self.pos;
+        self.de.pos = self.input.len() - self.rest.len();
         let (result, pos) = self.de.apart(|de| slow(de, self.kind));
-        *self.pos = pos;
+        *self.rest = self.input.get(pos..).unwrap_or_default();
         result
     }
 }
@@ -822,10 +865,9 @@ macro_rules! number_integer {
         #[inline]
         #[allow(irrefutable_let_patterns, reason = "an i64 from an i64 always fits")]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-            let pos = *self.pos;
             if self.kind == $fast {
                 if $fast == numbers::UVARINT || $fast == numbers::ZIGZAG {
-                    if let Some(b) = self.input.get(pos..).and_then(<[u8]>::first_chunk::<{ varint::MAX_LEN_U64 }>)
+                    if let Some(b) = self.rest.first_chunk::<{ varint::MAX_LEN_U64 }>()
                         && let Some((v, n)) = varint_of_ten(b)
                     {
                         let fits = if $fast == numbers::ZIGZAG {
@@ -834,16 +876,16 @@ macro_rules! number_integer {
                             <$t>::try_from(v).ok()
                         };
                         if let Some(v) = fits {
-                            *self.pos = pos + n;
+                            *self.rest = self.rest.get(n..).unwrap_or_default();
                             return visitor.$visit(v);
                         }
                     }
-                } else if let Some(&b) = self.input.get(pos) {
+                } else if let Some((&b, tail)) = self.rest.split_first() {
                     // A byte kind: `u8` or `i8`, whichever `$t` is.
                     if let Ok(v) =
                         <$t>::try_from(if $fast == numbers::I8 { i64::from(b.cast_signed()) } else { i64::from(b) })
                     {
-                        *self.pos = pos + 1;
+                        *self.rest = tail;
                         return visitor.$visit(v);
                     }
                 }
@@ -884,11 +926,10 @@ macro_rules! number_float {
     ($method:ident, $visit:ident, $t:ty, $fast:expr) => {
         #[inline]
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-            let pos = *self.pos;
             if self.kind == $fast
-                && let Some(b) = self.input.get(pos..).and_then(<[u8]>::first_chunk::<{ size_of::<$t>() }>)
+                && let Some((b, tail)) = self.rest.split_first_chunk::<{ size_of::<$t>() }>()
             {
-                *self.pos = pos + size_of::<$t>();
+                *self.rest = tail;
                 return visitor.$visit(<$t>::from_le_bytes(*b));
             }
             self.apart(|de, kind| visit_number(numbers::read(de, kind)?, visitor))
@@ -930,6 +971,73 @@ impl<'de> de::Deserializer<'de> for NumberElement<'_, 'de> {
     serde::forward_to_deserialize_any! {
         bool i128 u128 char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map struct enum
         identifier ignored_any
+    }
+}
+
+/// One row of an array of rows: an array of `width` numbers, as its
+/// tagged form would decode.
+struct NumberRow<'a, 'de> {
+    de: &'a mut Deserializer<'de>,
+    /// The input and what is left of it ([`NumberSeq`]'s).
+    input: &'de [u8],
+    rest: &'a mut &'de [u8],
+    kind: u8,
+    width: usize,
+}
+
+impl<'de> NumberRow<'_, 'de> {
+    /// Hands `visitor` the row's numbers, then checks it took them all.
+    #[inline]
+    fn row<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let width = self.width;
+        let mut access = NumberSeq::<false> {
+            de: self.de,
+            input: self.input,
+            rest: self.rest,
+            kind: self.kind,
+            left: width,
+            width: 0,
+        };
+        let result = visitor.visit_seq(&mut access);
+        *self.rest = access.rest;
+        let value = result?;
+        if access.left == 0 { Ok(value) } else { Err(de::Error::invalid_length(width, &"fewer elements in the array")) }
+    }
+}
+
+impl<'de> de::Deserializer<'de> for NumberRow<'_, 'de> {
+    type Error = Error;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    #[inline]
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.row(visitor)
+    }
+
+    #[inline]
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value> {
+        self.row(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_some(self)
+    }
+
+    /// A newtype is its content; a reserved name of [`crate::magic`] (a
+    /// `Packed`) takes the row as it takes a plain array.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value> {
+        if name.starts_with("$flatbox_wire::") {
+            return self.row(visitor);
+        }
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        seq tuple_struct map struct enum identifier ignored_any
     }
 }
 

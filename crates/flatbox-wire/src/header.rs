@@ -85,16 +85,20 @@ pub(crate) enum Header {
         /// How many elements follow.
         count: usize,
     },
-    /// An array of numbers: `count` elements of `kind` follow, each of
+    /// An array of numbers: `count` elements of `kind` follow (`count`
+    /// rows of `width` elements each when `width` is not 0), each of
     /// `size` bytes, or each a varint when `size` is 0 (see
     /// [`Header::varints`]).
     Numbers {
-        /// The element kind byte (see [`crate::numbers`]).
+        /// The element kind byte (see [`crate::numbers`]), without the
+        /// rows flag.
         kind: u8,
         /// Bytes per element; 0 for the varint kinds.
         size: usize,
-        /// How many elements follow.
+        /// How many elements (or rows) follow.
         count: usize,
+        /// Elements per row; 0 when the array holds numbers, not rows.
+        width: usize,
     },
 }
 
@@ -108,7 +112,9 @@ impl Header {
             Header::Bytes(n) => (n, "bytes"),
             Header::Extension { len, .. } => (len, "extension data"),
             Header::Packed { size, count, .. } => (count.saturating_mul(size), "packed data"),
-            Header::Numbers { size, count, .. } => (count.saturating_mul(size), "array elements"),
+            Header::Numbers { size, count, width, .. } => {
+                (count.saturating_mul(width.max(1)).saturating_mul(size), "array elements")
+            }
             _ => (0, ""),
         }
     }
@@ -118,7 +124,7 @@ impl Header {
     /// reader); 0 for every other token.
     pub(crate) fn varints(&self) -> usize {
         match *self {
-            Header::Numbers { size: 0, count, .. } => count,
+            Header::Numbers { size: 0, count, width, .. } => count.saturating_mul(width.max(1)),
             _ => 0,
         }
     }
@@ -425,20 +431,44 @@ fn timestamp<S: Source + ?Sized>(src: &mut S, at: usize) -> Result<Header> {
     }
 }
 
-/// An array of numbers' kind and count (its tag at `at`): the count is
-/// checked against the input at the least each element takes (one byte
-/// for a varint). Out of line: once an array, and inlined it made the
-/// tokenizer that every value goes through larger.
+/// An array of numbers' kind and count, and its rows' width (its tag at
+/// `at`): the count of elements is checked against the input at the least
+/// each element takes (one byte for a varint). Out of line: once an
+/// array, and inlined it made the tokenizer that every value goes through
+/// larger.
 #[inline(never)]
 fn numbers_header<S: Source + ?Sized>(src: &mut S, at: usize) -> Result<Header> {
-    let kind = src.take(1, "an element kind")?[0];
+    let byte = src.take(1, "an element kind")?[0];
+    let kind = byte & !numbers::ROWS;
     let size = numbers::element_size(kind).ok_or_else(|| ErrorKind::InvalidValue {
         offset: at + 1,
         what: "array of numbers",
-        reason: format!("unknown element kind 0x{kind:02X}"),
+        reason: format!("unknown element kind 0x{byte:02X}"),
     })?;
-    let count = length(src, "array count", size.max(1))?;
-    Ok(Header::Numbers { kind, size, count })
+    if byte & numbers::ROWS == 0 {
+        let count = length(src, "array count", size.max(1))?;
+        return Ok(Header::Numbers { kind, size, count, width: 0 });
+    }
+    let count_at = src.offset();
+    let count = src.varint_u64()?;
+    let width_at = src.offset();
+    let width = src.varint_u64()?;
+    if width == 0 {
+        return Err(ErrorKind::InvalidValue {
+            offset: width_at,
+            what: "array of numbers",
+            reason: "rows of no elements".into(),
+        }
+        .into());
+    }
+    // The elements, not the rows, are what the input must hold.
+    let elements = count.saturating_mul(width);
+    let remaining = src.remaining();
+    check_count(src, count_at, "array elements (rows x width)", elements, size.max(1))?;
+    match (usize::try_from(count), usize::try_from(width)) {
+        (Ok(count), Ok(width)) => Ok(Header::Numbers { kind, size, count, width }),
+        _ => Err(count_error(width_at, "array row width", width, remaining)),
+    }
 }
 
 /// A packed array's kind, count and padding (its tag at `at`).

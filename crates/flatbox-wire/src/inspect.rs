@@ -367,8 +367,8 @@ impl<'a> Disassembler<'a> {
                 self.packed(start, depth, prefix, (kind, size, padding, count))?;
                 return Ok(None);
             }
-            Header::Numbers { kind, count, .. } => {
-                self.numbers(start, depth, prefix, kind, count)?;
+            Header::Numbers { kind, count, width, .. } => {
+                self.numbers(start, depth, prefix, kind, count, width)?;
                 return Ok(None);
             }
         };
@@ -408,25 +408,44 @@ impl<'a> Disassembler<'a> {
     }
 
     /// Reads an array of numbers' elements after its header, at `start`:
-    /// a header line, then a line with the elements (the first few shown).
-    fn numbers(&mut self, start: usize, depth: usize, prefix: &str, kind: u8, n: usize) -> Result<()> {
+    /// a header line, then a line with the elements (the first few shown),
+    /// each row of `width` of them in brackets of its own when `width` is
+    /// not 0.
+    fn numbers(&mut self, start: usize, depth: usize, prefix: &str, kind: u8, n: usize, width: usize) -> Result<()> {
         let data_at = self.pos;
-        let desc = format!("array({n}) of {} numbers", numbers::kind_name(kind));
+        let name = numbers::kind_name(kind);
+        let desc = if width == 0 {
+            format!("array({n}) of {name} numbers")
+        } else {
+            format!("array({n}) of rows of {width} {name} numbers")
+        };
         self.line(start, data_at, depth, prefix, &desc);
         if n > 0 {
             let mut elements = String::from("[");
             for i in 0..n {
-                let e = numbers::read(self, kind)?;
-                if i < PREVIEW_ITEMS {
-                    if i > 0 {
-                        elements.push_str(", ");
+                let shown = i < PREVIEW_ITEMS;
+                if shown && i > 0 {
+                    elements.push_str(", ");
+                }
+                if shown && width > 0 {
+                    elements.push('[');
+                }
+                for j in 0..width.max(1) {
+                    let e = numbers::read(self, kind)?;
+                    if shown {
+                        if j > 0 {
+                            elements.push_str(", ");
+                        }
+                        let _ = match e {
+                            numbers::Number::Unsigned(v) => write!(elements, "{v}"),
+                            numbers::Number::Signed(v) => write!(elements, "{v}"),
+                            numbers::Number::F32(v) => write!(elements, "{v:?}"),
+                            numbers::Number::F64(v) => write!(elements, "{v:?}"),
+                        };
                     }
-                    let _ = match e {
-                        numbers::Number::Unsigned(v) => write!(elements, "{v}"),
-                        numbers::Number::Signed(v) => write!(elements, "{v}"),
-                        numbers::Number::F32(v) => write!(elements, "{v:?}"),
-                        numbers::Number::F64(v) => write!(elements, "{v:?}"),
-                    };
+                }
+                if shown && width > 0 {
+                    elements.push(']');
                 }
             }
             if n > PREVIEW_ITEMS {

@@ -1,7 +1,11 @@
 //! Arrays of numbers (tag [`NUMBERS`](crate::tag::NUMBERS), format
 //! version 3): a sequence whose elements are all integers of one kind is
 //! written as a kind byte, a count and the elements without a tag each,
-//! as postcard or protobuf's packed fields write them.
+//! as postcard or protobuf's packed fields write them. Since format
+//! version 4, a sequence of small tuples of such numbers (a
+//! `Vec<(f32, f32)>`) is written the same way as rows: the kind byte with
+//! [`ROWS`] set, a count of rows, their width, and the elements row after
+//! row.
 //!
 //! Unlike a [`Packed`](crate::Packed) array, an array of numbers *is* an
 //! array: it decodes to what the same elements written one tag each
@@ -27,10 +31,20 @@ pub(crate) const UVARINT: u8 = 0x0B;
 /// Signed integers (`i16`, `i32`, `i64`), one zigzag varint each.
 pub(crate) const ZIGZAG: u8 = 0x0C;
 
+/// The kind byte's flag for rows (format version 4): the array holds
+/// `count` rows of `width` elements of the kind in its low bits, each row
+/// an array of its own.
+pub(crate) const ROWS: u8 = 0x80;
+
 /// The fewest elements a sequence has for the encoder to write it as an
 /// array of numbers; shorter ones are plain arrays, whose count fits the
 /// tag.
 pub(crate) const MIN_COUNT: usize = 4;
+
+/// The widest tuple the encoder writes as a row; a sequence of wider ones
+/// is a plain array. (A row's elements are staged on the stack, at most
+/// [`varint::MAX_LEN_U64`] bytes each.)
+pub(crate) const MAX_ROW_WIDTH: usize = 16;
 
 /// The byte size of an element of `kind`, 0 for the varint kinds; `None`
 /// when `kind` is not one.
@@ -131,6 +145,14 @@ pub(crate) enum Probed {
     F32(f32),
     /// An `f64`.
     F64(f64),
+    /// A tuple (a fixed array, a tuple struct) of 2 to [`MAX_ROW_WIDTH`]
+    /// elements, all numbers that fit the `kind` of its first.
+    Row {
+        /// The elements' kind.
+        kind: u8,
+        /// How many elements.
+        width: u8,
+    },
     /// Anything else.
     Not,
 }
@@ -146,8 +168,24 @@ impl Probed {
             Probed::Signed(_) => Some(ZIGZAG),
             Probed::F32(_) => Some(F32),
             Probed::F64(_) => Some(F64),
-            Probed::Not => None,
+            Probed::Row { .. } | Probed::Not => None,
         }
+    }
+
+    /// The kind and width of an array of rows whose first element this
+    /// is.
+    #[inline]
+    pub(crate) const fn row(self) -> Option<(u8, usize)> {
+        match self {
+            Probed::Row { kind, width } => Some((kind, width as usize)),
+            _ => None,
+        }
+    }
+
+    /// Whether this element is a number an array of `kind` holds.
+    #[inline]
+    pub(crate) fn fits(self, kind: u8) -> bool {
+        matches!((kind, self), (F32, Probed::F32(_)) | (F64, Probed::F64(_))) || self.element(kind).is_some()
     }
 
     /// The integer this element is written as in an array of the integer
@@ -170,6 +208,16 @@ impl Probed {
     }
 }
 
+/// The kind and row width (0 for numbers) of the array of numbers a
+/// sequence whose first element probed as `first` is tried as, if any.
+#[inline]
+pub(crate) fn run_of(first: Probed) -> Option<(u8, usize)> {
+    match first.kind() {
+        Some(kind) => Some((kind, 0)),
+        None => first.row(),
+    }
+}
+
 /// A serializer that only finds out whether a value is an integer that an
 /// array of numbers can hold ([`Probed`]), writing nothing. A struct, a
 /// sequence or a string is [`Probed::Not`] at once: their fields and
@@ -184,8 +232,8 @@ macro_rules! not_a_number {
     ($($method:ident($($arg:ident: $ty:ty),*)),* $(,)?) => {
         $(
             #[inline]
-            fn $method(self, $(_: $ty),*) -> Result<Probed> {
-                Ok(Probed::Not)
+            fn $method(self, $(_: $ty),*) -> $crate::error::Result<$crate::numbers::Probed> {
+                Ok($crate::numbers::Probed::Not)
             }
         )*
     };
@@ -210,12 +258,194 @@ macro_rules! not_number_compound {
     };
 }
 
+pub(crate) use not_a_number;
+
+/// The methods of [`Probe`] and of the encoder's row writer that answer
+/// [`Probed::Not`] at once: every value that is neither a number nor a
+/// tuple, without visiting its elements, entries or characters.
+macro_rules! neither_number_nor_row {
+    () => {
+        $crate::numbers::not_a_number! {
+            serialize_bool(v: bool),
+            serialize_i128(v: i128),
+            serialize_u128(v: u128),
+            serialize_char(v: char),
+            serialize_str(v: &str),
+            serialize_bytes(v: &[u8]),
+            serialize_none(),
+            serialize_unit(),
+            serialize_unit_struct(name: &'static str),
+            serialize_unit_variant(name: &'static str, index: u32, variant: &'static str),
+        }
+
+        #[inline]
+        fn serialize_some<T: ?Sized + serde::Serialize>(self, _: &T) -> $crate::error::Result<$crate::numbers::Probed> {
+            Ok($crate::numbers::Probed::Not)
+        }
+
+        #[inline]
+        fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> $crate::error::Result<$crate::numbers::Probed> {
+            Ok($crate::numbers::Probed::Not)
+        }
+
+        #[inline]
+        fn serialize_seq(self, _: Option<usize>) -> $crate::error::Result<$crate::numbers::NotNumber> {
+            Ok($crate::numbers::NotNumber)
+        }
+
+        #[inline]
+        fn serialize_tuple_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> $crate::error::Result<$crate::numbers::NotNumber> {
+            Ok($crate::numbers::NotNumber)
+        }
+
+        #[inline]
+        fn serialize_map(self, _: Option<usize>) -> $crate::error::Result<$crate::numbers::NotNumber> {
+            Ok($crate::numbers::NotNumber)
+        }
+
+        #[inline]
+        fn serialize_struct(self, _: &'static str, _: usize) -> $crate::error::Result<$crate::numbers::NotNumber> {
+            Ok($crate::numbers::NotNumber)
+        }
+
+        #[inline]
+        fn serialize_struct_variant(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: usize,
+        ) -> $crate::error::Result<$crate::numbers::NotNumber> {
+            Ok($crate::numbers::NotNumber)
+        }
+
+        // Not a number, without visiting the elements, entries or characters.
+        #[inline]
+        fn collect_seq<I: IntoIterator>(self, _: I) -> $crate::error::Result<$crate::numbers::Probed>
+        where
+            I::Item: serde::Serialize,
+        {
+            Ok($crate::numbers::Probed::Not)
+        }
+
+        #[inline]
+        fn collect_map<K: serde::Serialize, V: serde::Serialize, I: IntoIterator<Item = (K, V)>>(
+            self,
+            _: I,
+        ) -> $crate::error::Result<$crate::numbers::Probed> {
+            Ok($crate::numbers::Probed::Not)
+        }
+
+        #[inline]
+        fn collect_str<T: ?Sized + std::fmt::Display>(self, _: &T) -> $crate::error::Result<$crate::numbers::Probed> {
+            Ok($crate::numbers::Probed::Not)
+        }
+    };
+}
+
+pub(crate) use neither_number_nor_row;
+
 not_number_compound!(SerializeSeq, serialize_element);
 not_number_compound!(SerializeTuple, serialize_element);
 not_number_compound!(SerializeTupleStruct, serialize_field);
 not_number_compound!(SerializeTupleVariant, serialize_field);
 not_number_compound!(SerializeStruct, serialize_field, &'static str);
 not_number_compound!(SerializeStructVariant, serialize_field, &'static str);
+
+/// [`Probe`] of a tuple: [`Probed::Row`] when it is 2 to
+/// [`MAX_ROW_WIDTH`] numbers that fit the kind of the first (the encoder
+/// then tries to write its sequence as an array of rows).
+pub(crate) struct RowHead {
+    width: usize,
+    seen: usize,
+    kind: Option<u8>,
+}
+
+impl RowHead {
+    #[inline]
+    const fn new(width: usize) -> Self {
+        RowHead { width, seen: 0, kind: None }
+    }
+
+    #[inline]
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        if self.width > MAX_ROW_WIDTH {
+            return Ok(());
+        }
+        let p = value.serialize(Probe)?;
+        self.kind = match self.kind {
+            None if self.seen == 0 => p.kind(),
+            Some(kind) if p.fits(kind) => Some(kind),
+            _ => None,
+        };
+        self.seen += 1;
+        Ok(())
+    }
+
+    #[inline]
+    fn end(self) -> Probed {
+        match self.kind {
+            Some(kind) if self.seen == self.width && (2..=MAX_ROW_WIDTH).contains(&self.width) =>
+            {
+                #[allow(clippy::cast_possible_truncation, reason = "at most MAX_ROW_WIDTH")]
+                Probed::Row { kind, width: self.width as u8 }
+            }
+            _ => Probed::Not,
+        }
+    }
+}
+
+/// `SerializeTuple` and `SerializeTupleStruct` for a row's elements
+/// (`$ty` has `element(&mut self, value)` and `end(self) -> Probed`).
+macro_rules! row_compound {
+    ($ty:ty) => {
+        impl serde::ser::SerializeTuple for $ty {
+            type Ok = $crate::numbers::Probed;
+            type Error = $crate::error::Error;
+
+            #[inline(always)]
+            fn serialize_element<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> $crate::error::Result<()> {
+                self.element(value)
+            }
+
+            #[inline(always)]
+            fn end(self) -> $crate::error::Result<$crate::numbers::Probed> {
+                Ok(<$ty>::end(self))
+            }
+        }
+
+        impl serde::ser::SerializeTupleStruct for $ty {
+            type Ok = $crate::numbers::Probed;
+            type Error = $crate::error::Error;
+
+            #[inline(always)]
+            fn serialize_field<T: ?Sized + serde::Serialize>(&mut self, value: &T) -> $crate::error::Result<()> {
+                self.element(value)
+            }
+
+            #[inline(always)]
+            fn end(self) -> $crate::error::Result<$crate::numbers::Probed> {
+                Ok(<$ty>::end(self))
+            }
+        }
+    };
+}
+
+pub(crate) use row_compound;
+
+row_compound!(RowHead);
 
 impl ser::SerializeMap for NotNumber {
     type Ok = Probed;
@@ -241,8 +471,8 @@ impl ser::Serializer for Probe {
     type Ok = Probed;
     type Error = Error;
     type SerializeSeq = NotNumber;
-    type SerializeTuple = NotNumber;
-    type SerializeTupleStruct = NotNumber;
+    type SerializeTuple = RowHead;
+    type SerializeTupleStruct = RowHead;
     type SerializeTupleVariant = NotNumber;
     type SerializeMap = NotNumber;
     type SerializeStruct = NotNumber;
@@ -312,86 +542,15 @@ impl ser::Serializer for Probe {
         value.serialize(self)
     }
 
-    not_a_number! {
-        serialize_bool(v: bool),
-        serialize_i128(v: i128),
-        serialize_u128(v: u128),
-        serialize_char(v: char),
-        serialize_str(v: &str),
-        serialize_bytes(v: &[u8]),
-        serialize_none(),
-        serialize_unit(),
-        serialize_unit_struct(name: &'static str),
-        serialize_unit_variant(name: &'static str, index: u32, variant: &'static str),
+    #[inline]
+    fn serialize_tuple(self, len: usize) -> Result<RowHead> {
+        Ok(RowHead::new(len))
     }
 
     #[inline]
-    fn serialize_some<T: ?Sized + Serialize>(self, _: &T) -> Result<Probed> {
-        Ok(Probed::Not)
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<RowHead> {
+        Ok(RowHead::new(len))
     }
 
-    #[inline]
-    fn serialize_newtype_variant<T: ?Sized + Serialize>(
-        self,
-        _: &'static str,
-        _: u32,
-        _: &'static str,
-        _: &T,
-    ) -> Result<Probed> {
-        Ok(Probed::Not)
-    }
-
-    #[inline]
-    fn serialize_seq(self, _: Option<usize>) -> Result<NotNumber> {
-        Ok(NotNumber)
-    }
-
-    #[inline]
-    fn serialize_tuple(self, _: usize) -> Result<NotNumber> {
-        Ok(NotNumber)
-    }
-
-    #[inline]
-    fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<NotNumber> {
-        Ok(NotNumber)
-    }
-
-    #[inline]
-    fn serialize_tuple_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<NotNumber> {
-        Ok(NotNumber)
-    }
-
-    #[inline]
-    fn serialize_map(self, _: Option<usize>) -> Result<NotNumber> {
-        Ok(NotNumber)
-    }
-
-    #[inline]
-    fn serialize_struct(self, _: &'static str, _: usize) -> Result<NotNumber> {
-        Ok(NotNumber)
-    }
-
-    #[inline]
-    fn serialize_struct_variant(self, _: &'static str, _: u32, _: &'static str, _: usize) -> Result<NotNumber> {
-        Ok(NotNumber)
-    }
-
-    // Not a number, without visiting the elements, entries or characters.
-    #[inline]
-    fn collect_seq<I: IntoIterator>(self, _: I) -> Result<Probed>
-    where
-        I::Item: Serialize,
-    {
-        Ok(Probed::Not)
-    }
-
-    #[inline]
-    fn collect_map<K: Serialize, V: Serialize, I: IntoIterator<Item = (K, V)>>(self, _: I) -> Result<Probed> {
-        Ok(Probed::Not)
-    }
-
-    #[inline]
-    fn collect_str<T: ?Sized + std::fmt::Display>(self, _: &T) -> Result<Probed> {
-        Ok(Probed::Not)
-    }
+    neither_number_nor_row!();
 }

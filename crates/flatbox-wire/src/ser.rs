@@ -1148,7 +1148,7 @@ where
         }
         let Some(new_len) = staged.element(ser.out, len, kind, item.serialize(numbers::Probe)?) else {
             staged.flush(ser.out, len);
-            plain_array_of(ser, kind, at, n, written)?;
+            plain_array_of(ser, kind, 0, at, n, written)?;
             return Ok((written, Some(item), iter));
         };
         len = new_len;
@@ -1180,6 +1180,14 @@ impl Staged {
     #[inline(always)]
     fn element(&mut self, out: &mut Vec<u8>, len: usize, kind: u8, element: Probed) -> Option<usize> {
         let at = if len > Self::SIZE - varint::MAX_LEN_U64 { self.flush(out, len) } else { len };
+        self.element_at(at, kind, element)
+    }
+
+    /// Adds `element` to an array of numbers of `kind` at `at` (room for
+    /// one more element left, not checked); returns where it ends, or
+    /// `None` when it is not a number of that kind.
+    #[inline(always)]
+    fn element_at(&mut self, at: usize, kind: u8, element: Probed) -> Option<usize> {
         Some(match (kind, element) {
             (numbers::F64, Probed::F64(v)) => self.put(at, v.to_le_bytes()),
             (numbers::F32, Probed::F32(v)) => self.put(at, v.to_le_bytes()),
@@ -1213,27 +1221,193 @@ impl Staged {
     }
 }
 
+/// An array of rows of `width` numbers of `kind`, `n` of them, `first` (a
+/// tuple that [`Probed::Row`] found to be one) and those in `iter`: as
+/// [`numbers_seq`], a row at a time. A row is staged whole or not at all,
+/// so at an element that is not a row of the kind and width, the rows so
+/// far are written again as a plain array of plain arrays.
+#[inline(never)]
+#[allow(clippy::type_complexity, reason = "the count, the element stopped at, and the iterator given back")]
+fn rows_seq<I>(
+    ser: &mut Serializer<'_>,
+    n: usize,
+    kind: u8,
+    width: usize,
+    first: I::Item,
+    mut iter: I,
+) -> Result<(usize, Option<I::Item>, I)>
+where
+    I: Iterator,
+    I::Item: Serialize,
+{
+    let at = ser.out.len();
+    ser.out.extend_from_slice(&[tag::NUMBERS, kind | numbers::ROWS]);
+    varint::write_u64(ser.out, n as u64);
+    varint::write_u64(ser.out, width as u64);
+    let mut item = first;
+    let mut written = 0;
+    let mut staged = Staged([0; Staged::SIZE]);
+    let mut len = 0;
+    loop {
+        if written == n {
+            staged.flush(ser.out, len);
+            return Ok((written, Some(item), iter));
+        }
+        if len > Staged::SIZE - width * varint::MAX_LEN_U64 {
+            len = staged.flush(ser.out, len);
+        }
+        let mut row = RowWriter { staged: &mut staged, len, kind, width };
+        if !matches!(item.serialize(&mut row)?, Probed::Row { .. }) {
+            staged.flush(ser.out, len);
+            plain_array_of(ser, kind, width, at, n, written)?;
+            return Ok((written, Some(item), iter));
+        }
+        len = row.len;
+        written += 1;
+        let Some(next) = iter.next() else {
+            staged.flush(ser.out, len);
+            return Ok((written, None, iter));
+        };
+        item = next;
+    }
+}
+
+/// Stages a tuple of `width` numbers of `kind` as a row, after the `len`
+/// bytes staged (with room for the whole row): answers a [`Probed::Row`]
+/// and moves `len` past it when it is one, [`Probed::Not`] (and `len`
+/// unchanged) when not.
+struct RowWriter<'a> {
+    staged: &'a mut Staged,
+    len: usize,
+    kind: u8,
+    width: usize,
+}
+
+/// A row's elements on their way to [`RowWriter::staged`].
+struct RowElements<'r, 'a> {
+    row: &'r mut RowWriter<'a>,
+    /// Where the next element goes, `None` once one was not a number of
+    /// the kind.
+    at: Option<usize>,
+    seen: usize,
+}
+
+impl RowElements<'_, '_> {
+    #[inline(always)]
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        let element = value.serialize(numbers::Probe)?;
+        self.seen += 1;
+        self.at = match self.at {
+            Some(at) if self.seen <= self.row.width => self.row.staged.element_at(at, self.row.kind, element),
+            _ => None,
+        };
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn end(self) -> Probed {
+        match self.at {
+            Some(at) if self.seen == self.row.width => {
+                self.row.len = at;
+                Probed::Row { kind: self.row.kind, width: 0 }
+            }
+            _ => Probed::Not,
+        }
+    }
+}
+
+numbers::row_compound!(RowElements<'_, '_>);
+
+impl<'r, 'a> ser::Serializer for &'r mut RowWriter<'a> {
+    type Ok = Probed;
+    type Error = Error;
+    type SerializeSeq = numbers::NotNumber;
+    type SerializeTuple = RowElements<'r, 'a>;
+    type SerializeTupleStruct = RowElements<'r, 'a>;
+    type SerializeTupleVariant = numbers::NotNumber;
+    type SerializeMap = numbers::NotNumber;
+    type SerializeStruct = numbers::NotNumber;
+    type SerializeStructVariant = numbers::NotNumber;
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    #[inline(always)]
+    fn serialize_tuple(self, len: usize) -> Result<RowElements<'r, 'a>> {
+        let at = self.len;
+        Ok(RowElements { at: (len == self.width).then_some(at), row: self, seen: 0 })
+    }
+
+    #[inline(always)]
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<RowElements<'r, 'a>> {
+        self.serialize_tuple(len)
+    }
+
+    /// A newtype around a row is the row, as the serializer writes it.
+    #[inline]
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(self, name: &'static str, value: &T) -> Result<Probed> {
+        if name.starts_with("$flatbox_wire::") {
+            return Ok(Probed::Not);
+        }
+        value.serialize(self)
+    }
+
+    // A number is not a row.
+    numbers::not_a_number! {
+        serialize_i8(v: i8),
+        serialize_i16(v: i16),
+        serialize_i32(v: i32),
+        serialize_i64(v: i64),
+        serialize_u8(v: u8),
+        serialize_u16(v: u16),
+        serialize_u32(v: u32),
+        serialize_u64(v: u64),
+        serialize_f32(v: f32),
+        serialize_f64(v: f64),
+    }
+
+    numbers::neither_number_nor_row!();
+}
+
 /// Makes the array of numbers of `kind` at `at` (`declared` elements,
-/// `done` of them written) a plain array: its header, and those elements
-/// again, each with its tag, byte for byte as if it had never been tried.
+/// `done` of them written; rows of `width` numbers each, or numbers when
+/// `width` is 0) a plain array: its header, and those elements again, each
+/// with its tag (a row as a plain array of them), byte for byte as if it
+/// had never been tried.
 #[cold]
 #[inline(never)]
-fn plain_array_of(ser: &mut Serializer<'_>, kind: u8, at: usize, declared: usize, done: usize) -> Result<()> {
-    let header = 2 + varint::encoded_len_u64(declared as u64);
+fn plain_array_of(
+    ser: &mut Serializer<'_>,
+    kind: u8,
+    width: usize,
+    at: usize,
+    declared: usize,
+    done: usize,
+) -> Result<()> {
+    let mut header = 2 + varint::encoded_len_u64(declared as u64);
+    if width > 0 {
+        header += varint::encoded_len_u64(width as u64);
+    }
     let body = ser.out.split_off(at + header);
     ser.out.truncate(at);
     ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, declared);
     let mut pos = 0;
     for _ in 0..done {
-        let (number, len) = body.get(pos..).and_then(|b| numbers::element_at(kind, b)).ok_or_else(|| {
-            Error::from(ErrorKind::Message("internal error: could not re-read a written number".into()))
-        })?;
-        pos += len;
-        match number {
-            Number::Unsigned(v) => ser.write_u64(v),
-            Number::Signed(v) => ser.write_i64(v),
-            Number::F32(v) => ser::Serializer::serialize_f32(&mut *ser, v)?,
-            Number::F64(v) => ser::Serializer::serialize_f64(&mut *ser, v)?,
+        if width > 0 {
+            ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, width);
+        }
+        for _ in 0..width.max(1) {
+            let (number, len) = body.get(pos..).and_then(|b| numbers::element_at(kind, b)).ok_or_else(|| {
+                Error::from(ErrorKind::Message("internal error: could not re-read a written number".into()))
+            })?;
+            pos += len;
+            match number {
+                Number::Unsigned(v) => ser.write_u64(v),
+                Number::Signed(v) => ser.write_i64(v),
+                Number::F32(v) => ser::Serializer::serialize_f32(&mut *ser, v)?,
+                Number::F64(v) => ser::Serializer::serialize_f64(&mut *ser, v)?,
+            }
         }
     }
     Ok(())
@@ -1546,10 +1720,14 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
                 && n >= numbers::MIN_COUNT
                 && self.pending == Pending::None
                 && let Some(first) = &next
-                && let Some(kind) = first.serialize(numbers::Probe)?.kind()
+                && let Some((kind, width)) = numbers::run_of(first.serialize(numbers::Probe)?)
                 && let Some(first) = next.take()
             {
-                let (written, left, rest) = numbers_seq(self, n, kind, first, iter)?;
+                let (written, left, rest) = if width == 0 {
+                    numbers_seq(self, n, kind, first, iter)?
+                } else {
+                    rows_seq(self, n, kind, width, first, iter)?
+                };
                 if left.is_none() && written == n {
                     return Ok(());
                 }

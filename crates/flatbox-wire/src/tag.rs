@@ -82,7 +82,9 @@ pub(crate) const UINT_FIXED: u8 = 0xF5;
 pub(crate) const UINT_FIXED_LAST: u8 = 0xFC;
 
 /// An array of numbers of one kind without a tag each (format version
-/// 3): element kind byte, varint count, the elements.
+/// 3): element kind byte, varint count, the elements; or of rows of them
+/// (version 4): the kind byte with `numbers::ROWS` set, varint count,
+/// varint width, the elements.
 pub(crate) const NUMBERS: u8 = 0xFD;
 
 /// The first reserved tag; `0xFE..=0xFF` are errors to decode.

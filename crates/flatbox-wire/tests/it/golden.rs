@@ -74,6 +74,11 @@ fn golden(label: &str) -> Option<Vec<u8>> {
         "numbers-f32" => enc(&vec![1.5_f32, 2.0, -0.0, 0.5], d),
         "numbers-f64" => enc(&vec![0.25_f64, 1e300, -1.0, 0.0], d),
         "array-f32" => enc(&[1.5_f32, 2.0, -0.0, 0.5], d),
+        "numbers-rows-f32" => enc(&vec![(1.5_f32, 2.0_f32), (-1.0, 0.0), (10.0, -5.0), (0.5, 0.25)], d),
+        "numbers-rows-u8" => enc(&vec![[255_u8, 0, 0], [0, 255, 0], [0, 0, 255], [16, 32, 48]], d),
+        "numbers-rows-plain" => {
+            enc(&vec![(1_u8, "a".to_owned()), (2, "a".into()), (3, "a".into()), (4, "a".into())], d)
+        }
         "numbers-newtype" => enc(&vec![Meters(1), Meters(2), Meters(3), Meters(300)], d),
         "numbers-then-string" => enc(
             &Value::Array(vec![Value::Integer(1), Value::Integer(2), Value::Integer(3), Value::String("a".into())]),
@@ -176,7 +181,7 @@ fn every_walk_through_in_format_md_is_what_inspect_prints() {
         assert_eq!(printed.trim_end(), listing.trim_end(), "FORMAT.md walk-through of {labels}");
         seen += 1;
     }
-    assert_eq!(seen, 5, "every walk-through carries a label");
+    assert_eq!(seen, 6, "every walk-through carries a label");
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]

@@ -246,3 +246,231 @@ fn bad_arrays_of_numbers_are_errors_at_their_offset() {
     // Through the reader: the same errors, no more bytes taken than there are.
     assert!(flatbox_wire::from_reader::<_, Vec<u64>>(&[0xFD, 0x0B, 0x02, 0x01][..]).is_err());
 }
+
+/// The plain form of `rows`: an array of arrays, each number with its tag.
+fn plain_rows<T: Serialize>(rows: &[Vec<T>]) -> Vec<u8> {
+    fn header(n: usize) -> Vec<u8> {
+        match u8::try_from(n) {
+            Ok(n) if n <= 15 => vec![0x60 + n],
+            _ => {
+                let mut h = vec![0xEB];
+                let mut n = n;
+                while n >= 0x80 {
+                    h.push(u8::try_from(n & 0x7F).unwrap() | 0x80);
+                    n >>= 7;
+                }
+                h.push(u8::try_from(n).unwrap());
+                h
+            }
+        }
+    }
+    let mut plain = header(rows.len());
+    for row in rows {
+        plain.extend(header(row.len()));
+        for x in row {
+            plain.extend(flatbox_wire::to_vec(x).unwrap());
+        }
+    }
+    plain
+}
+
+fn finite_f32() -> impl Strategy<Value = f32> {
+    any::<f32>().prop_filter("not NaN", |f| !f.is_nan())
+}
+
+proptest! {
+    #[test]
+    fn sequences_of_small_tuples_of_numbers_round_trip_as_rows(
+        pairs in prop::collection::vec((finite_f32(), finite_f32()), 0..40),
+        rgb in prop::collection::vec(any::<[u8; 3]>(), 0..40),
+        spans in prop::collection::vec((any::<i32>(), any::<i32>()), 0..40),
+        triples in prop::collection::vec((any::<u64>(), any::<u16>(), any::<u8>()), 0..40),
+        wide in prop::collection::vec(any::<[i8; 16]>(), 0..6),
+        nested in prop::collection::vec(prop::collection::vec((finite_f32(), finite_f32()), 0..8), 0..6),
+    ) {
+        let value = (pairs, rgb, spans, triples, wide, nested);
+        let bytes = round_trip(&value);
+        // Through Value and back, the same value again.
+        let v: Value = flatbox_wire::from_slice(&bytes).unwrap();
+        let again = flatbox_wire::to_vec(&v).unwrap();
+        prop_assert_eq!(flatbox_wire::from_slice::<Value>(&again).unwrap(), v);
+    }
+
+    #[test]
+    fn an_array_of_rows_decodes_as_the_plain_arrays_it_stands_for(
+        v in prop::collection::vec((any::<i64>(), any::<i64>(), any::<i64>()), 4..30)
+    ) {
+        let rows = flatbox_wire::to_vec(&v).unwrap();
+        prop_assert_eq!(&rows[..2], &[0xFD, 0x80 | 0x0C]);
+        let plain = plain_rows(&v.iter().map(|&(a, b, c)| vec![a, b, c]).collect::<Vec<_>>());
+        prop_assert_eq!(flatbox_wire::from_slice::<Vec<(i64, i64, i64)>>(&plain).unwrap(), v.clone());
+        prop_assert_eq!(flatbox_wire::from_slice::<Vec<[i64; 3]>>(&rows).unwrap(), flatbox_wire::from_slice::<Vec<[i64; 3]>>(&plain).unwrap());
+        prop_assert_eq!(flatbox_wire::from_slice::<Vec<Vec<i64>>>(&rows).unwrap(), flatbox_wire::from_slice::<Vec<Vec<i64>>>(&plain).unwrap());
+        prop_assert_eq!(
+            flatbox_wire::from_slice::<Value>(&rows).unwrap(),
+            flatbox_wire::from_slice::<Value>(&plain).unwrap()
+        );
+        // Cut anywhere, an error, as the plain form is.
+        for cut in 0..rows.len() {
+            prop_assert!(flatbox_wire::from_slice::<Vec<(i64, i64, i64)>>(&rows[..cut]).is_err());
+            prop_assert!(flatbox_wire::from_slice::<Value>(&rows[..cut]).is_err());
+        }
+    }
+}
+
+#[test]
+fn tuples_of_two_to_sixteen_numbers_of_one_kind_are_written_as_rows() {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Point(f32, f32);
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Wrapped((u8, u8));
+    // Four pairs of u8: the rows flag on kind 01, the count, the width.
+    check(&vec![(1_u8, 2_u8), (3, 4), (5, 6), (7, 8)], &[0xFD, 0x81, 0x04, 0x02, 1, 2, 3, 4, 5, 6, 7, 8]);
+    check(&vec![[1_u8, 2, 3]; 4], &[0xFD, 0x81, 0x04, 0x03, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    check(&vec![Wrapped((1, 2)); 4], &[0xFD, 0x81, 0x04, 0x02, 1, 2, 1, 2, 1, 2, 1, 2]);
+    // Tuple structs too; the kind is the first element's, as for numbers.
+    let points = vec![Point(1.5, 2.0); 4];
+    let bytes = round_trip(&points);
+    assert_eq!(hex(&bytes[..4]), "FD 89 04 02");
+    assert_eq!(bytes.len(), 4 + 4 * 8);
+    assert_eq!(hex(&flatbox_wire::to_vec(&vec![(1_u32, 300_u64); 4]).unwrap()[..8]), "FD 8B 04 02 01 AC 02 01");
+    assert_eq!(hex(&flatbox_wire::to_vec(&vec![(-1_i32, 5_u8); 4]).unwrap()[..6]), "FD 8C 04 02 01 0A");
+    // Rows decode into vectors, fixed arrays and Value as plain arrays do.
+    let bytes = flatbox_wire::to_vec(&vec![(1_u8, 2_u8); 4]).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<Vec<u32>>>(&bytes).unwrap(), vec![vec![1, 2]; 4]);
+    assert_eq!(flatbox_wire::from_slice::<Vec<[u64; 2]>>(&bytes).unwrap(), vec![[1, 2]; 4]);
+    let pair = Value::Array(vec![Value::Integer(1), Value::Integer(2)]);
+    assert_eq!(flatbox_wire::from_slice::<Value>(&bytes).unwrap(), Value::Array(vec![pair; 4]));
+    // Fewer than four, one wide, seventeen wide, unit-only and mixed
+    // tuples, and tuples holding anything but numbers: plain arrays.
+    assert_eq!(flatbox_wire::to_vec(&vec![(1_u8, 2_u8); 3]).unwrap()[0], 0x63);
+    assert_eq!(hex(&flatbox_wire::to_vec(&vec![(1_u8,); 4]).unwrap()), "64 61 01 61 01 61 01 61 01");
+    assert_eq!(flatbox_wire::to_vec(&vec![[0_u8; 17]; 4]).unwrap()[..2], [0x64, 0xEB]);
+    assert_eq!(flatbox_wire::to_vec(&vec![(1_u32, "a"); 4]).unwrap()[..2], [0x64, 0x62]);
+    assert_eq!(flatbox_wire::to_vec(&vec![(1.0_f32, 1.0_f64); 4]).unwrap()[..2], [0x64, 0x62]);
+    assert_eq!(flatbox_wire::to_vec(&vec![("a", 1_u32); 4]).unwrap()[..2], [0x64, 0x62]);
+    assert_eq!(flatbox_wire::to_vec(&vec![(Some(1_u8), 1_u8); 4]).unwrap()[..2], [0x64, 0x62]);
+}
+
+#[test]
+fn a_row_of_another_kind_or_width_makes_the_whole_sequence_plain() {
+    // Tuples of two widths, one after another.
+    struct Ragged;
+    impl Serialize for Ragged {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq([&[1_u8, 2][..], &[3, 4], &[5, 6], &[7, 8, 9], &[10, 11]].into_iter().map(Row))
+        }
+    }
+    struct Row<'a>(&'a [u8]);
+    impl Serialize for Row<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeTuple;
+            let mut t = s.serialize_tuple(self.0.len())?;
+            for x in self.0 {
+                t.serialize_element(x)?;
+            }
+            t.end()
+        }
+    }
+    // Two structs with one name and different fields: the second's shape
+    // prediction fails and its bytes, rows among them, are re-read.
+    #[derive(Serialize)]
+    #[serde(rename = "S")]
+    struct A {
+        x: Vec<(u8, u8)>,
+    }
+    #[derive(Serialize)]
+    #[serde(rename = "S")]
+    struct B {
+        y: Vec<(f32, f32)>,
+        x: Vec<(u8, u8)>,
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Back {
+        y: Option<Vec<(f32, f32)>>,
+        x: Vec<(u8, u8)>,
+    }
+
+    // A later row that does not fit the first's kind: u64::MAX is no i64.
+    let v = vec![(-1_i64, 1_u64), (2, 3), (4, 5), (6, u64::MAX), (7, 8)];
+    let bytes = round_trip(&v);
+    let plain: Vec<Vec<Value>> =
+        v.iter().map(|&(a, b)| vec![Value::Integer(a.into()), Value::Integer(b.into())]).collect();
+    assert_eq!(hex(&bytes), hex(&plain_rows(&plain)));
+    // A row of another width: plain, byte for byte.
+    let bytes = flatbox_wire::to_vec(&Ragged).unwrap();
+    let rows: Vec<Vec<u8>> = vec![vec![1, 2], vec![3, 4], vec![5, 6], vec![7, 8, 9], vec![10, 11]];
+    assert_eq!(hex(&bytes), hex(&plain_rows(&rows)));
+    assert_eq!(flatbox_wire::from_slice::<Vec<Vec<u8>>>(&bytes).unwrap(), rows);
+    // Inside a struct whose shape is rewritten, rows are carried whole.
+    let bytes =
+        flatbox_wire::to_vec(&(A { x: vec![(1, 2); 4] }, B { y: vec![(0.5, 1.5); 5], x: vec![(7, 8); 4] })).unwrap();
+    let (a, b): (Back, Back) = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(a, Back { y: None, x: vec![(1, 2); 4] });
+    assert_eq!(b, Back { y: Some(vec![(0.5, 1.5); 5]), x: vec![(7, 8); 4] });
+}
+
+#[test]
+fn inspect_lists_an_array_of_rows_on_two_lines() {
+    let listing = flatbox_wire::inspect(&flatbox_wire::to_vec(&vec![(1_u8, 2_u8); 10]).unwrap()).unwrap();
+    assert_eq!(
+        listing.trim_end(),
+        "     0: FD 81 0A 02              array(10) of rows of 2 u8 numbers\n     4: 01 02 01 02 01 02 01 ..    [[1, 2], [1, 2], [1, 2], [1, 2], [1, 2], [1, 2], [1, 2], [1, 2], ... 2 more]"
+    );
+}
+
+#[test]
+fn bad_arrays_of_rows_are_errors_at_their_offset() {
+    fn err<T: serde::de::DeserializeOwned + std::fmt::Debug>(bytes: &[u8]) -> ErrorKind {
+        let e = flatbox_wire::from_slice::<T>(bytes).unwrap_err().into_kind();
+        // The disassembler and the reader fail on the same bytes.
+        assert!(flatbox_wire::inspect(bytes).is_err(), "{e:?}");
+        assert!(flatbox_wire::from_reader::<_, Value>(bytes).is_err(), "{e:?}");
+        e
+    }
+    // An unknown kind with the rows flag, named as written.
+    let e = err::<Value>(&[0xFD, 0x83, 0x01, 0x01, 0x00]);
+    assert!(
+        matches!(&e, ErrorKind::InvalidValue { offset: 1, what: "array of numbers", reason } if reason.contains("0x83")),
+        "{e:?}"
+    );
+    // Rows of no elements: an error at the width, not a count unchecked.
+    let e = err::<Value>(&[0xFD, 0x81, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x00]);
+    assert!(matches!(e, ErrorKind::InvalidValue { offset: 7, what: "array of numbers", .. }), "{e:?}");
+    // Rows x width beyond the input, and beyond u64: at the count.
+    let e = err::<Vec<(f32, f32)>>(&[0xFD, 0x89, 0x02, 0x02, 0, 0, 0, 0, 0, 0, 0, 0]);
+    assert!(matches!(e, ErrorKind::LengthExceedsInput { offset: 2, declared: 4, remaining: 8, .. }), "{e:?}");
+    let huge = [0xFD, 0x81, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 0x02, 1, 2];
+    let e = err::<Vec<(u8, u8)>>(&huge);
+    assert!(matches!(e, ErrorKind::LengthExceedsInput { offset: 2, .. }), "{e:?}");
+    let e = err::<Value>(&[0xFD, 0x81, 0x02, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01, 1, 2]);
+    assert!(matches!(e, ErrorKind::LengthExceedsInput { offset: 2, .. }), "{e:?}");
+    // A bad varint element, at the element.
+    let e = err::<Vec<(u64, u64)>>(&[0xFD, 0x8B, 0x01, 0x02, 0x01, 0x80]);
+    assert!(matches!(e, ErrorKind::Varint { offset: 5, .. }), "{e:?}");
+    // Rows wider or narrower than the tuple: the visitor's length error.
+    let rows = flatbox_wire::to_vec(&vec![(1_u8, 2_u8, 3_u8); 4]).unwrap();
+    assert!(flatbox_wire::from_slice::<Vec<(u8, u8)>>(&rows).is_err());
+    assert!(flatbox_wire::from_slice::<Vec<(u8, u8, u8, u8)>>(&rows).is_err());
+    // An element out of the target's range, at the element.
+    let e =
+        flatbox_wire::from_slice::<Vec<(u8, u8)>>(&[0xFD, 0x8B, 0x01, 0x02, 0x01, 0xAC, 0x02]).unwrap_err().into_kind();
+    assert!(matches!(e, ErrorKind::IntegerOutOfRange { offset: 5, target: "u8", .. }), "{e:?}");
+}
+
+#[test]
+fn rows_count_one_level_deeper_against_the_depth_limit() {
+    use flatbox_wire::{Deserializer, Limits};
+    fn decode(bytes: &[u8], depth: usize) -> Result<Vec<(u8, u8)>, flatbox_wire::Error> {
+        let mut de = Deserializer::from_slice(bytes).with_limits(Limits::default().max_depth(depth));
+        Deserialize::deserialize(&mut de)
+    }
+    let rows = flatbox_wire::to_vec(&vec![(1_u8, 2_u8); 4]).unwrap();
+    let plain = plain_rows(&vec![vec![1_u8, 2]; 4]);
+    for depth in 1..4 {
+        let a = decode(&rows, depth);
+        let b = decode(&plain, depth);
+        assert_eq!(a.is_ok(), b.is_ok(), "depth {depth}");
+        assert_eq!(a.is_ok(), depth >= 2, "depth {depth}");
+    }
+}
