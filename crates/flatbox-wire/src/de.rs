@@ -468,22 +468,26 @@ impl<'de> Deserializer<'de> {
     fn numbers_of_tag<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
         let at = self.pos - 1;
         match header::header_after(self, tag::NUMBERS, at)? {
-            Header::Numbers { kind, count, width, .. } => self.numbers(kind, count, width, at, visitor),
+            Header::Numbers { kind, count, width: 0, .. } => self.numbers::<V, NUMBERS>(kind, count, 0, at, visitor),
+            Header::Numbers { kind, count, width, .. } => self.numbers::<V, ROWS>(kind, count, width, at, visitor),
             _ => Err(unexpected(tag::NUMBERS, at, "an array of numbers")),
         }
     }
 
-    /// An array of `n` numbers of `kind`, or `n` rows of `width` of them
-    /// (their count checked by the header),
-    /// its tag at `at`. Out of line: inlined, its code for every visitor
-    /// that reaches `any_of_header` changed how LLVM laid out the tuple
-    /// fast path, and a `(f32, f32)` went through memory with a
-    /// store-forwarding stall (`GeoJSON` decoding 2.8x slower, perf).
+    /// An array of `n` numbers of `kind`, or in mode [`ROWS`] of `n` rows
+    /// of `width` of them (their count checked by the header), its tag at
+    /// `at`. Out of line: inlined, its code for every visitor that reaches
+    /// `any_of_header` changed how LLVM laid out the tuple fast path, and a
+    /// `(f32, f32)` went through memory with a store-forwarding stall
+    /// (`GeoJSON` decoding 2.8x slower, perf). Rows have their own copy
+    /// (`MODE`), so that an array of numbers does not test for them at
+    /// each element and its entry and exit stay as small as before rows
+    /// (callgrind, shapes-vecs-maps: 6,000 short arrays a call).
     ///
-    /// Rows (`width` not 0) are arrays one level deeper, and count so
-    /// against the depth limit.
+    /// Rows are arrays one level deeper, and count so against the depth
+    /// limit.
     #[inline(never)]
-    fn numbers<V: Visitor<'de>>(
+    fn numbers<V: Visitor<'de>, const MODE: u8>(
         &mut self,
         kind: u8,
         n: usize,
@@ -492,14 +496,14 @@ impl<'de> Deserializer<'de> {
         visitor: V,
     ) -> Result<V::Value> {
         self.enter(at)?;
-        let rows = width > 0 && n > 0;
+        let rows = MODE == ROWS && n > 0;
         if rows && let Err(e) = self.enter(at) {
             self.leave();
             return Err(e);
         }
         let (input, pos) = (self.input, self.pos);
         let rest = input.get(pos..).unwrap_or_default();
-        let mut access = NumberSeq::<true> { de: &mut *self, input, rest, kind, left: n, width };
+        let mut access = NumberSeq::<MODE> { de: &mut *self, input, rest, kind, left: n, width };
         let result = visitor.visit_seq(&mut access);
         let (left, rest) = (access.left, access.rest);
         self.pos = input.len() - rest.len();
@@ -774,10 +778,14 @@ impl<'de> de::MapAccess<'de> for Counted<'_, 'de, AnyElements> {
 /// add and check again (callgrind, geojson's pairs: 10 % fewer
 /// instructions than with an offset).
 ///
-/// `ROWS` is whether its elements may be rows: not for a row's own numbers
-/// (the branch to a row, in the code of every tuple's visitor, kept a
-/// `(f32, f32)`'s `visit_seq` out of line: callgrind, geojson).
-struct NumberSeq<'a, 'de, const ROWS: bool> {
+/// `MODE` is what its elements are: numbers ([`NUMBERS`]), rows of
+/// `width` numbers, each a [`NumberRow`] ([`ROWS`]), or a row's own
+/// numbers ([`ROW`], read as `NUMBERS` are). Each is a type of its own, so
+/// that a visitor's `visit_seq` has one caller for each and LLVM inlines
+/// it: a row's numbers as the same type as an array's kept a
+/// `(f32, f32)`'s `visit_seq` out of line, and a branch to a row in a
+/// row's own numbers did too (callgrind, geojson: 2.4x the instructions).
+struct NumberSeq<'a, 'de, const MODE: u8> {
     de: &'a mut Deserializer<'de>,
     /// The whole input, for offsets: the position is `input.len() -
     /// rest.len()`.
@@ -785,12 +793,18 @@ struct NumberSeq<'a, 'de, const ROWS: bool> {
     rest: &'de [u8],
     kind: u8,
     left: usize,
-    /// Elements per row, each element a row ([`NumberRow`]); 0 when each
-    /// is a number.
+    /// Elements per row, in mode [`ROWS`].
     width: usize,
 }
 
-impl<'de, const ROWS: bool> de::SeqAccess<'de> for NumberSeq<'_, 'de, ROWS> {
+/// [`NumberSeq`] of an array of numbers.
+const NUMBERS: u8 = 0;
+/// [`NumberSeq`] of an array of rows.
+const ROWS: u8 = 1;
+/// [`NumberSeq`] of one row's numbers.
+const ROW: u8 = 2;
+
+impl<'de, const MODE: u8> de::SeqAccess<'de> for NumberSeq<'_, 'de, MODE> {
     type Error = Error;
 
     #[inline]
@@ -799,7 +813,7 @@ impl<'de, const ROWS: bool> de::SeqAccess<'de> for NumberSeq<'_, 'de, ROWS> {
             return Ok(None);
         }
         self.left -= 1;
-        if ROWS && self.width > 0 {
+        if MODE == ROWS {
             let row = NumberRow {
                 de: &mut *self.de,
                 input: self.input,
@@ -990,7 +1004,7 @@ impl<'de> NumberRow<'_, 'de> {
     #[inline]
     fn row<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let width = self.width;
-        let mut access = NumberSeq::<false> {
+        let mut access = NumberSeq::<ROW> {
             de: self.de,
             input: self.input,
             rest: self.rest,

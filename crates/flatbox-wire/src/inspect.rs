@@ -432,7 +432,11 @@ impl<'a> Disassembler<'a> {
                 }
                 for j in 0..width.max(1) {
                     let e = numbers::read(self, kind)?;
-                    if shown {
+                    // A row shows its first elements too.
+                    if shown && j == PREVIEW_ITEMS {
+                        let _ = write!(elements, ", ... {} more", width - PREVIEW_ITEMS);
+                    }
+                    if shown && j < PREVIEW_ITEMS {
                         if j > 0 {
                             elements.push_str(", ");
                         }

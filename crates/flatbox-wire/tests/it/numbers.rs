@@ -420,6 +420,18 @@ fn inspect_lists_an_array_of_rows_on_two_lines() {
 }
 
 #[test]
+fn inspect_shows_the_first_elements_of_a_wide_row() {
+    // One row of 20 bytes, as no encoder writes it but a decoder reads it.
+    let mut bytes = vec![0xFD, 0x81, 0x01, 0x14];
+    bytes.extend(0..20_u8);
+    let listing = flatbox_wire::inspect(&bytes).unwrap();
+    assert!(listing.contains("array(1) of rows of 20 u8 numbers"), "{listing}");
+    assert!(listing.contains("[[0, 1, 2, 3, 4, 5, 6, 7, ... 12 more]]"), "{listing}");
+    let row: Vec<Vec<u8>> = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(row, vec![(0..20).collect::<Vec<u8>>()]);
+}
+
+#[test]
 fn bad_arrays_of_rows_are_errors_at_their_offset() {
     fn err<T: serde::de::DeserializeOwned + std::fmt::Debug>(bytes: &[u8]) -> ErrorKind {
         let e = flatbox_wire::from_slice::<T>(bytes).unwrap_err().into_kind();
