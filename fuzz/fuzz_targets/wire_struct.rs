@@ -14,6 +14,8 @@ enum Kind<'a> {
     Newtype(i64),
     Tuple(u8, bool),
     Struct { name: &'a str, weight: f32 },
+    Addr([u8; 4]),
+    Position((f32, f32, f32)),
 }
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]

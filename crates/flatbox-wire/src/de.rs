@@ -495,6 +495,21 @@ impl<'de> Deserializer<'de> {
         at: usize,
         visitor: V,
     ) -> Result<V::Value> {
+        self.numbers_inline::<V, MODE>(kind, n, width, at, visitor)
+    }
+
+    /// [`Self::numbers`], inlined: a tuple's few numbers (`deserialize_tuple`)
+    /// cost less than the call would.
+    #[allow(clippy::inline_always, reason = "the caller chooses; see above")]
+    #[inline(always)]
+    fn numbers_inline<V: Visitor<'de>, const MODE: u8>(
+        &mut self,
+        kind: u8,
+        n: usize,
+        width: usize,
+        at: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
         self.enter(at)?;
         let rows = MODE == ROWS && n > 0;
         if rows && let Err(e) = self.enter(at) {
@@ -803,6 +818,8 @@ const NUMBERS: u8 = 0;
 const ROWS: u8 = 1;
 /// [`NumberSeq`] of one row's numbers.
 const ROW: u8 = 2;
+/// [`NumberSeq`] of a tuple's numbers (`deserialize_tuple`'s fast path).
+const TUPLE: u8 = 3;
 
 impl<'de, const MODE: u8> de::SeqAccess<'de> for NumberSeq<'_, 'de, MODE> {
     type Error = Error;
@@ -1664,6 +1681,20 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             // own, so it sizes no allocation, and an element past the end
             // of the input is an `Eof` at that element (as for a struct).
             return self.counted_seq::<V, TupleElements>(len, at, visitor, &"fewer elements in the array");
+        }
+        // A tuple of numbers (a `[u8; 4]`, a `[f32; 3]`): the array of
+        // numbers of exactly `len` elements it is written as, read with a
+        // copy of its own (`TUPLE`).
+        if len >= numbers::MIN_TUPLE
+            && let Some(&[t, kind, n]) = self.input.get(self.pos..).and_then(<[u8]>::first_chunk)
+            && t == tag::NUMBERS
+            && usize::from(n) == len
+            && n < 0x80
+            && numbers::element_size(kind).is_some()
+        {
+            let at = self.pos;
+            self.pos += 3;
+            return self.numbers_inline::<V, TUPLE>(kind, len, 0, at, visitor);
         }
         // A tuple that is not an inline array of its length: out of line,
         // so that the fast path of a small tuple stays a few instructions

@@ -9,8 +9,10 @@
 //! shape reference followed by its values, so a list of records costs about
 //! what a schema format would. A sequence of four or more numbers of one
 //! kind (a `Vec<u32>`, a `Vec<f64>`, a `BTreeSet<u16>`) is written without
-//! a tag per element, as postcard writes it, and so is a sequence of small
-//! tuples of numbers (a `Vec<(f32, f32)>`), as rows. Yet the bytes decode without the schema into
+//! a tag per element, as postcard writes it, and so are a tuple or fixed
+//! array of three or more numbers (a `[u8; 4]`, a `[f32; 3]`) and a
+//! sequence of small tuples of numbers (a `Vec<(f32, f32)>`, as rows). Yet
+//! the bytes decode without the schema into
 //! a [`Value`] and [`inspect`] disassembles them. The format is specified in
 //! `FORMAT.md` beside this crate.
 //!

@@ -41,6 +41,12 @@ pub(crate) const ROWS: u8 = 0x80;
 /// tag.
 pub(crate) const MIN_COUNT: usize = 4;
 
+/// The fewest elements a tuple, fixed array or tuple struct has for the
+/// encoder to write it as an array of numbers: from three, the form is no
+/// larger for floats (`[f32; 3]`: 15 bytes, 16 plain) and its elements are
+/// read without a tag each.
+pub(crate) const MIN_TUPLE: usize = 3;
+
 /// The widest tuple the encoder writes as a row; a sequence of wider ones
 /// is a plain array. (A row's elements are staged on the stack, at most
 /// [`varint::MAX_LEN_U64`] bytes each.)

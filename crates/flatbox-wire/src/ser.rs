@@ -1373,8 +1373,9 @@ impl<'r, 'a> ser::Serializer for &'r mut RowWriter<'a> {
 /// Makes the array of numbers of `kind` at `at` (`declared` elements,
 /// `done` of them written; rows of `width` numbers each, or numbers when
 /// `width` is 0) a plain array: its header, and those elements again, each
-/// with its tag (a row as a plain array of them), byte for byte as if it
-/// had never been tried.
+/// as it is written alone (a number with its tag, a row of fewer than
+/// [`numbers::MIN_TUPLE`] as a plain array of them, a wider one as an
+/// array of numbers), byte for byte as if it had never been tried.
 #[cold]
 #[inline(never)]
 fn plain_array_of(
@@ -1393,14 +1394,25 @@ fn plain_array_of(
     ser.out.truncate(at);
     ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, declared);
     let mut pos = 0;
+    let reread = || Error::from(ErrorKind::Message("internal error: could not re-read a written number".into()));
     for _ in 0..done {
+        if width >= numbers::MIN_TUPLE {
+            // A row as the tuple it is would be written alone: an array
+            // of numbers of the kind.
+            let start = pos;
+            for _ in 0..width {
+                pos += body.get(pos..).and_then(|b| numbers::element_at(kind, b)).ok_or_else(reread)?.1;
+            }
+            ser.out.extend_from_slice(&[tag::NUMBERS, kind]);
+            varint::write_u64(ser.out, width as u64);
+            ser.out.extend_from_slice(&body[start..pos]);
+            continue;
+        }
         if width > 0 {
             ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, width);
         }
         for _ in 0..width.max(1) {
-            let (number, len) = body.get(pos..).and_then(|b| numbers::element_at(kind, b)).ok_or_else(|| {
-                Error::from(ErrorKind::Message("internal error: could not re-read a written number".into()))
-            })?;
+            let (number, len) = body.get(pos..).and_then(|b| numbers::element_at(kind, b)).ok_or_else(reread)?;
             pos += len;
             match number {
                 Number::Unsigned(v) => ser.write_u64(v),
@@ -1414,8 +1426,8 @@ fn plain_array_of(
 }
 
 macro_rules! compound_impl {
-    ($trait:ident, $method:ident) => {
-        impl ser::$trait for Compound<'_, '_> {
+    ($type:ident, $trait:ident, $method:ident) => {
+        impl ser::$trait for $type<'_, '_> {
             type Ok = ();
             type Error = Error;
 
@@ -1432,10 +1444,102 @@ macro_rules! compound_impl {
     };
 }
 
-compound_impl!(SerializeSeq, serialize_element);
-compound_impl!(SerializeTuple, serialize_element);
-compound_impl!(SerializeTupleStruct, serialize_field);
-compound_impl!(SerializeTupleVariant, serialize_field);
+compound_impl!(Compound, SerializeSeq, serialize_element);
+compound_impl!(Compound, SerializeTupleVariant, serialize_field);
+
+/// [`Tuple::kind`] of a tuple written as a plain array.
+const TUPLE_PLAIN: u8 = 0;
+/// [`Tuple::kind`] of a tuple whose first element is yet to be seen.
+const TUPLE_UNDECIDED: u8 = 0xFF;
+
+/// Serializes the elements of a tuple, fixed array or tuple struct: an
+/// array of numbers (`FORMAT.md`) when it has at least
+/// [`numbers::MIN_TUPLE`] elements and each is a number that fits the kind
+/// of the first, else a plain array.
+///
+/// The form is chosen at the first element, which is probed before
+/// anything is written; at a later element that is not a number of the
+/// kind, the elements so far are written again as a plain array
+/// ([`plain_array_of`]) and the rest go on plainly.
+#[doc(hidden)]
+pub struct Tuple<'s, 'a> {
+    ser: &'s mut Serializer<'a>,
+    len: usize,
+    written: usize,
+    /// Where the tuple starts in the output.
+    at: usize,
+    /// [`TUPLE_PLAIN`], [`TUPLE_UNDECIDED`], or the kind of the array of
+    /// numbers being written.
+    kind: u8,
+}
+
+impl Tuple<'_, '_> {
+    #[inline(always)]
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        if self.written == self.len {
+            return Err(too_many_items(self.len, false));
+        }
+        self.written += 1;
+        if self.kind == TUPLE_PLAIN {
+            return value.serialize(&mut *self.ser);
+        }
+        let probed = value.serialize(numbers::Probe)?;
+        if self.kind == TUPLE_UNDECIDED {
+            let Some(kind) = probed.kind() else {
+                self.kind = TUPLE_PLAIN;
+                self.ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, self.len);
+                return value.serialize(&mut *self.ser);
+            };
+            self.kind = kind;
+            if let Ok(len) = u8::try_from(self.len)
+                && len < 0x80
+            {
+                self.ser.out.extend_from_slice(&[tag::NUMBERS, kind, len]);
+            } else {
+                self.ser.out.extend_from_slice(&[tag::NUMBERS, kind]);
+                varint::write_u64(self.ser.out, self.len as u64);
+            }
+        }
+        if push_number(self.ser.out, self.kind, probed) {
+            return Ok(());
+        }
+        plain_array_of(self.ser, self.kind, 0, self.at, self.len, self.written - 1)?;
+        self.kind = TUPLE_PLAIN;
+        value.serialize(&mut *self.ser)
+    }
+
+    #[inline(always)]
+    fn finish(self) -> Result<()> {
+        if self.written == self.len {
+            return Ok(());
+        }
+        if self.kind == TUPLE_UNDECIDED {
+            // No element at all: the plain header the elements never came
+            // after, so that the error below names the count.
+            self.ser.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, self.len);
+        }
+        compound_finish_slow(self.ser, self.len, self.written, usize::MAX, false)
+    }
+}
+
+/// Writes `element` as an element of an array of numbers of `kind`;
+/// `false`, writing nothing, when it is not a number of that kind.
+#[inline(always)]
+fn push_number(out: &mut Vec<u8>, kind: u8, element: Probed) -> bool {
+    match (kind, element) {
+        (numbers::F64, Probed::F64(v)) => out.extend_from_slice(&v.to_le_bytes()),
+        (numbers::F32, Probed::F32(v)) => out.extend_from_slice(&v.to_le_bytes()),
+        _ => match element.element(kind) {
+            None => return false,
+            Some(v) if kind == numbers::U8 || kind == numbers::I8 => out.push(low_byte(v)),
+            Some(v) => varint::write_u64(out, v),
+        },
+    }
+    true
+}
+
+compound_impl!(Tuple, SerializeTuple, serialize_element);
+compound_impl!(Tuple, SerializeTupleStruct, serialize_field);
 
 impl ser::SerializeMap for Compound<'_, '_> {
     type Ok = ();
@@ -1462,8 +1566,8 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     type Ok = ();
     type Error = Error;
     type SerializeSeq = Compound<'s, 'a>;
-    type SerializeTuple = Compound<'s, 'a>;
-    type SerializeTupleStruct = Compound<'s, 'a>;
+    type SerializeTuple = Tuple<'s, 'a>;
+    type SerializeTupleStruct = Tuple<'s, 'a>;
     type SerializeTupleVariant = Compound<'s, 'a>;
     type SerializeMap = Compound<'s, 'a>;
     type SerializeStruct = StructSerializer<'s, 'a>;
@@ -1746,13 +1850,23 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         seq.finish()
     }
 
+    /// A tuple, fixed array or tuple struct (`Tuple`): an array of
+    /// numbers when it has at least three elements, all
+    /// numbers of the first's kind; else a plain array.
     #[inline(always)]
-    fn serialize_tuple(self, len: usize) -> Result<Compound<'s, 'a>> {
-        self.serialize_seq(Some(len))
+    fn serialize_tuple(self, len: usize) -> Result<Tuple<'s, 'a>> {
+        let at = self.out.len();
+        let kind = if len >= numbers::MIN_TUPLE && self.pending == Pending::None {
+            TUPLE_UNDECIDED
+        } else {
+            self.write_header(tag::ARRAY_INLINE, tag::ARRAY_INLINE_MAX, tag::ARRAY, len);
+            TUPLE_PLAIN
+        };
+        Ok(Tuple { ser: self, len, written: 0, at, kind })
     }
 
-    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Compound<'s, 'a>> {
-        self.serialize_seq(Some(len))
+    fn serialize_tuple_struct(self, _name: &'static str, len: usize) -> Result<Tuple<'s, 'a>> {
+        self.serialize_tuple(len)
     }
 
     fn serialize_tuple_variant(

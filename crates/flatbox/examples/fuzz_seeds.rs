@@ -44,6 +44,8 @@ enum Kind<'a> {
     Newtype(i64),
     Tuple(u8, bool),
     Struct { name: &'a str, weight: f32 },
+    Addr([u8; 4]),
+    Position((f32, f32, f32)),
 }
 
 #[derive(Serialize)]
@@ -86,6 +88,8 @@ fn record(id: u64, maybe: Option<Box<Record<'static>>>) -> Record<'static> {
             Inner { id: 2, tag: None, kind: Kind::Newtype(-1) },
             Inner { id: 3, tag: Some("x"), kind: Kind::Tuple(9, true) },
             Inner { id: 4, tag: None, kind: Kind::Struct { name: "w", weight: 1.5 } },
+            Inner { id: 5, tag: None, kind: Kind::Addr([192, 168, 0, 1]) },
+            Inner { id: 6, tag: None, kind: Kind::Position((1.5, -2.0, 0.25)) },
         ],
         labels: [("k".to_owned(), 1), ("l".to_owned(), 65535)].into_iter().collect(),
         maybe,

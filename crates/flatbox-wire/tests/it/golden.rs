@@ -74,6 +74,8 @@ fn golden(label: &str) -> Option<Vec<u8>> {
         "numbers-f32" => enc(&vec![1.5_f32, 2.0, -0.0, 0.5], d),
         "numbers-f64" => enc(&vec![0.25_f64, 1e300, -1.0, 0.0], d),
         "array-f32" => enc(&[1.5_f32, 2.0, -0.0, 0.5], d),
+        "tuple-u8" => enc(&[192_u8, 168, 0, 1], d),
+        "tuple-plain" => enc(&(1_u32, "a".to_owned(), 2_u32), d),
         "numbers-rows-f32" => enc(&vec![(1.5_f32, 2.0_f32), (-1.0, 0.0), (10.0, -5.0), (0.5, 0.25)], d),
         "numbers-rows-u8" => enc(&vec![[255_u8, 0, 0], [0, 255, 0], [0, 0, 255], [16, 32, 48]], d),
         "numbers-rows-plain" => {

@@ -113,16 +113,126 @@ fn the_first_element_chooses_the_kind_and_fewer_than_four_stay_plain() {
     check(&set, &[0xFD, 0x0B, 0x04, 1, 2, 3, 0xAC, 0x02]);
     let deque: std::collections::VecDeque<i8> = [-1, 2, 3, 4].into();
     check(&deque, &[0xFD, 0x02, 0x04, 0xFF, 2, 3, 4]);
-    // Fixed arrays, tuples and tuple structs are tuples to serde: plain.
-    check(&[1_u8, 2, 3, 4], &[0x64, 1, 2, 3, 4]);
-    check(&(1_u8, 2_u8, 3_u8, 4_u8), &[0x64, 1, 2, 3, 4]);
-    check(&Rgba(1, 2, 3, 4), &[0x64, 1, 2, 3, 4]);
+    // Fixed arrays, tuples and tuple structs are tuples to serde: arrays
+    // of numbers from three elements (see the tests of tuples below).
+    check(&[1_u8, 2, 3, 4], &[0xFD, 0x01, 0x04, 1, 2, 3, 4]);
+    check(&(1_u8, 2_u8, 3_u8, 4_u8), &[0xFD, 0x01, 0x04, 1, 2, 3, 4]);
+    check(&Rgba(1, 2, 3, 4), &[0xFD, 0x01, 0x04, 1, 2, 3, 4]);
     // An array of numbers decodes into a fixed array and a tuple alike.
     let bytes = flatbox_wire::to_vec(&vec![1_u8, 2, 3, 4]).unwrap();
     assert_eq!(flatbox_wire::from_slice::<[u8; 4]>(&bytes).unwrap(), [1, 2, 3, 4]);
     assert_eq!(flatbox_wire::from_slice::<(u8, u16, u32, u64)>(&bytes).unwrap(), (1, 2, 3, 4));
     // A sequence of unknown length is a plain array.
     assert_eq!(flatbox_wire::to_vec(&Filtered(vec![1, 2, 3, 4])).unwrap(), [0x64, 1, 2, 3, 4]);
+}
+
+#[test]
+fn tuples_of_three_or_more_numbers_are_arrays_of_numbers() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Rgb(u8, u8, u8);
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    enum Shape {
+        Box(u8, u8, u8),
+    }
+    // The kind is the first element's, as for a sequence.
+    check(&[192_u8, 168, 0, 1], &[0xFD, 0x01, 0x04, 192, 168, 0, 1]);
+    check(&Rgb(255, 128, 0), &[0xFD, 0x01, 0x03, 255, 128, 0]);
+    check(&[1.5_f32, 2.0, -0.5], &[0xFD, 0x09, 0x03, 0, 0, 0xC0, 0x3F, 0, 0, 0, 0x40, 0, 0, 0, 0xBF]);
+    check(&[1_u16, 2, 300], &[0xFD, 0x0B, 0x03, 1, 2, 0xAC, 0x02]);
+    check(&(-1_i32, 2_i64, 3_u8), &[0xFD, 0x0C, 0x03, 0x01, 0x04, 0x06]);
+    check(&(1_u64, 2_u8, 3_u32), &[0xFD, 0x0B, 0x03, 1, 2, 3]);
+    // One or two elements, and tuple variants: plain.
+    check(&[7_u8, 8], &[0x62, 7, 8]);
+    check(&(1.5_f32, 2.0_f32), &[0x62, 0xE7, 0, 0, 0xC0, 0x3F, 0xE7, 0, 0, 0, 0x40]);
+    check(&(9_u8,), &[0x61, 9]);
+    let variant = hex(&flatbox_wire::to_vec(&Shape::Box(1, 2, 3)).unwrap());
+    assert!(variant.ends_with("42 6F 78 63 01 02 03"), "{variant}");
+    // A tuple whose later element does not fit the first's kind is written
+    // as a plain array, byte for byte what `Value` writes for it.
+    let plain = |items: Vec<Value>| flatbox_wire::to_vec(&Value::Array(items)).unwrap();
+    let (one, two, three) = (Value::Integer(1), Value::Integer(2), Value::Integer(3));
+    check(&(1_u32, "a".to_owned(), 2_u32), &plain(vec![one.clone(), Value::String("a".into()), two.clone()]));
+    check(&(1_u8, 300_u16, 2_u8), &plain(vec![one.clone(), Value::Integer(300), two.clone()]));
+    check(&(1_u8, 2_u8, 3_u8, "x".to_owned()), &[0x64, 1, 2, 3, 0x41, b'x']);
+    check(
+        &(1.0_f32, 2.0_f32, 3.0_f64),
+        &[0x63, 0xE7, 0, 0, 0x80, 0x3F, 0xE7, 0, 0, 0, 0x40, 0xE8, 0, 0, 0, 0, 0, 0, 8, 0x40],
+    );
+    check(&(1_u8, 2_u8, Some(3_u8)), &plain(vec![one.clone(), two.clone(), three.clone()]));
+    check(&(1_u8, 2_u8, 3_u128), &plain(vec![one.clone(), two.clone(), three.clone()]));
+    check(&("a".to_owned(), 1_u8, 2_u8), &plain(vec![Value::String("a".into()), one, two]));
+    // A tuple decodes into a `Vec` and into `Value` as its plain form does.
+    let bytes = flatbox_wire::to_vec(&[10_u8, 20, 30, 40]).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<u16>>(&bytes).unwrap(), vec![10, 20, 30, 40]);
+    assert_eq!(
+        flatbox_wire::from_slice::<Value>(&bytes).unwrap(),
+        Value::Array([10, 20, 30, 40].map(Value::Integer).to_vec())
+    );
+    assert_eq!(flatbox_wire::from_slice::<(u8, u64, f64, i8)>(&bytes).unwrap(), (10, 20, 30.0, 40));
+}
+
+/// A tuple of `n` elements, each serialized by `element(i)`, with `n`
+/// declared as `declared`.
+struct Tuple<F> {
+    declared: usize,
+    n: usize,
+    element: F,
+}
+
+impl<F: Fn(usize) -> u16> Serialize for Tuple<F> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeTuple;
+        let mut t = s.serialize_tuple(self.declared)?;
+        for i in 0..self.n {
+            t.serialize_element(&(self.element)(i))?;
+        }
+        t.end()
+    }
+}
+
+#[test]
+fn a_long_tuple_counts_in_a_varint_and_a_wrong_count_is_an_error() {
+    // 200 elements: the count is a two-byte varint.
+    let bytes = flatbox_wire::to_vec(&Tuple { declared: 200, n: 200, element: |i| u16::try_from(i).unwrap() }).unwrap();
+    assert_eq!(hex(&bytes[..5]), "FD 0B C8 01 00");
+    let back: Vec<u16> = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(back, (0..200).collect::<Vec<u16>>());
+    // Fewer or more elements than declared: an error naming the counts,
+    // whether the elements are numbers, another kind, or none at all.
+    for n in [0, 2, 4] {
+        let err = flatbox_wire::to_vec(&Tuple { declared: 3, n, element: |i| u16::try_from(i).unwrap() }).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("declared 3") || message.contains("the 3 it declared"), "{message}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn tuples_of_numbers_round_trip_and_decode_as_their_plain_form(
+        addr in any::<[u8; 4]>(),
+        position in (finite_f32(), finite_f32(), finite_f32()),
+        wide in any::<[i64; 5]>(),
+        mixed in any::<(u8, u16, u32)>(),
+        signed in any::<(i8, u8, i16)>(),
+        bytes in any::<[u8; 32]>(),
+    ) {
+        let value = (addr, position, wide, mixed, signed, bytes);
+        let encoded = round_trip(&value);
+        // Each tuple decodes into `Value` as the same numbers in a plain
+        // array do.
+        let v: Value = flatbox_wire::from_slice(&encoded).unwrap();
+        let Value::Array(parts) = &v else { panic!("{v:?}") };
+        let plain = |items: Vec<Value>| flatbox_wire::from_slice::<Value>(
+            &flatbox_wire::to_vec(&Value::Array(items)).unwrap(),
+        ).unwrap();
+        prop_assert_eq!(&parts[0], &plain(addr.map(|b| Value::Integer(b.into())).to_vec()));
+        prop_assert_eq!(&parts[2], &plain(wide.map(|b| Value::Integer(b.into())).to_vec()));
+        // Cut anywhere, an error.
+        let first_three = flatbox_wire::to_vec(&(addr, position, wide)).unwrap();
+        for cut in 0..first_three.len() {
+            prop_assert!(flatbox_wire::from_slice::<([u8; 4], (f32, f32, f32), [i64; 5])>(&first_three[..cut]).is_err());
+        }
+    }
 }
 
 #[test]
@@ -345,7 +455,7 @@ fn tuples_of_two_to_sixteen_numbers_of_one_kind_are_written_as_rows() {
     // tuples, and tuples holding anything but numbers: plain arrays.
     assert_eq!(flatbox_wire::to_vec(&vec![(1_u8, 2_u8); 3]).unwrap()[0], 0x63);
     assert_eq!(hex(&flatbox_wire::to_vec(&vec![(1_u8,); 4]).unwrap()), "64 61 01 61 01 61 01 61 01");
-    assert_eq!(flatbox_wire::to_vec(&vec![[0_u8; 17]; 4]).unwrap()[..2], [0x64, 0xEB]);
+    assert_eq!(flatbox_wire::to_vec(&vec![[0_u8; 17]; 4]).unwrap()[..4], [0x64, 0xFD, 0x01, 17]);
     assert_eq!(flatbox_wire::to_vec(&vec![(1_u32, "a"); 4]).unwrap()[..2], [0x64, 0x62]);
     assert_eq!(flatbox_wire::to_vec(&vec![(1.0_f32, 1.0_f64); 4]).unwrap()[..2], [0x64, 0x62]);
     assert_eq!(flatbox_wire::to_vec(&vec![("a", 1_u32); 4]).unwrap()[..2], [0x64, 0x62]);
@@ -397,11 +507,22 @@ fn a_row_of_another_kind_or_width_makes_the_whole_sequence_plain() {
     let plain: Vec<Vec<Value>> =
         v.iter().map(|&(a, b)| vec![Value::Integer(a.into()), Value::Integer(b.into())]).collect();
     assert_eq!(hex(&bytes), hex(&plain_rows(&plain)));
-    // A row of another width: plain, byte for byte.
+    // A row of another width: a plain array of the tuples, each as it is
+    // written alone (the one of three as an array of numbers).
     let bytes = flatbox_wire::to_vec(&Ragged).unwrap();
+    assert_eq!(hex(&bytes), "65 62 01 02 62 03 04 62 05 06 FD 01 03 07 08 09 62 0A 0B");
     let rows: Vec<Vec<u8>> = vec![vec![1, 2], vec![3, 4], vec![5, 6], vec![7, 8, 9], vec![10, 11]];
-    assert_eq!(hex(&bytes), hex(&plain_rows(&rows)));
     assert_eq!(flatbox_wire::from_slice::<Vec<Vec<u8>>>(&bytes).unwrap(), rows);
+    // Rows of three that stop being rows: each is written again as the
+    // tuple it is alone, the last (u64::MAX is no i64) a plain array.
+    let v = vec![(-1_i64, 1_i64, 2_u64), (3, 4, 5), (6, 7, 8), (9, 10, u64::MAX)];
+    let bytes = round_trip(&v);
+    let mut alone = vec![0x64];
+    for t in &v {
+        alone.extend(flatbox_wire::to_vec(t).unwrap());
+    }
+    assert_eq!(hex(&bytes), hex(&alone));
+    assert_eq!(hex(&bytes[..7]), "64 FD 0C 03 01 02 04");
     // Inside a struct whose shape is rewritten, rows are carried whole.
     let bytes =
         flatbox_wire::to_vec(&(A { x: vec![(1, 2); 4] }, B { y: vec![(0.5, 1.5); 5], x: vec![(7, 8); 4] })).unwrap();
