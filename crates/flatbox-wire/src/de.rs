@@ -62,12 +62,24 @@ pub struct Deserializer<'de> {
     // Inline capacity: small messages decode without allocating tables.
     strings: SmallVec<[&'de str; 16]>,
     shapes: SmallVec<[Shape<'de>; 4]>,
-    /// The last struct read in field order from a shape reference: the
-    /// shape's index, the address of the field list it was read with, and
-    /// its field count. A run of structs of one type checks this, not the
-    /// shape table.
+    /// For each of the first [`IN_ORDER_SLOTS`] shapes, the address of the
+    /// field list a struct of that shape was last read with in field order
+    /// (0, no list's address, before), and (`in_order_len`) its field
+    /// count: structs of a few types nested in one another (a record, its
+    /// context, its actor) check this, not the shape table (callgrind,
+    /// shapes-enums-nested: about 30 instructions a struct, where one entry
+    /// for the last struct read missed at every level). Two arrays, so that
+    /// an entry is one indexed load.
+    in_order: [usize; IN_ORDER_SLOTS],
+    in_order_len: [usize; IN_ORDER_SLOTS],
+    /// The same for the last shape found in field order (of any index):
+    /// the shape's index, the address, the field count. Checked first, so
+    /// that a run of structs of one type reads no more than this.
     last_in_order: (u64, usize, usize),
 }
+
+/// How many shapes [`Deserializer::in_order`] remembers, by index.
+const IN_ORDER_SLOTS: usize = 8;
 
 impl<'de> Deserializer<'de> {
     /// A deserializer over `input` with the default [`Limits`].
@@ -79,6 +91,8 @@ impl<'de> Deserializer<'de> {
             depth_left: Limits::default().max_depth,
             strings: SmallVec::new(),
             shapes: SmallVec::new(),
+            in_order: [0; IN_ORDER_SLOTS],
+            in_order_len: [0; IN_ORDER_SLOTS],
             last_in_order: (u64::MAX, 0, 0),
         }
     }
@@ -598,10 +612,14 @@ impl<'de> Deserializer<'de> {
         fields: Option<&'static [&'static str]>,
         visitor: V,
     ) -> Result<V::Value> {
-        let (last, address, last_len) = self.last_in_order;
+        let (last, last_address, last_len) = self.last_in_order;
+        let slot = usize::try_from(index).unwrap_or(usize::MAX);
         let len = match fields {
-            // The type read last, from the same shape: in order (below).
-            Some(f) if index == last && address == f.as_ptr() as usize => last_len,
+            // The type found in order last, from the same shape (a run of
+            // structs of one type), then any of the first few shapes found
+            // in order: in order (below).
+            Some(f) if index == last && last_address == f.as_ptr() as usize => last_len,
+            Some(f) if self.in_order.get(slot) == Some(&(f.as_ptr() as usize)) => self.in_order_len[slot],
             _ => match self.shape_order(index, at, fields)? {
                 (_, len, true) => len,
                 (shape, len, false) => return self.struct_by_key(shape, len, at, visitor),
@@ -624,7 +642,7 @@ impl<'de> Deserializer<'de> {
 
     /// The shape `index` referred to at `at`: its position in the table,
     /// its field count, and whether its keys are `fields` in order (then
-    /// remembered as the last struct read in order).
+    /// remembered in `in_order`, or as the last struct read in order).
     fn shape_order(
         &mut self,
         index: u64,
@@ -642,6 +660,9 @@ impl<'de> Deserializer<'de> {
             _ => self.compare_keys(shape, f),
         };
         if in_order {
+            if let (Some(address), Some(count)) = (self.in_order.get_mut(shape), self.in_order_len.get_mut(shape)) {
+                (*address, *count) = (f.as_ptr() as usize, len);
+            }
             self.last_in_order = (index, f.as_ptr() as usize, len);
         }
         Ok((shape, len, in_order))
