@@ -65,7 +65,7 @@ fn structs_share_shapes_and_values_share_strings() {
 
 macro_rules! structs {
     ($($name:ident),*) => {
-        $(#[derive(Debug, PartialEq, Serialize, Deserialize)] struct $name { $name: u8 })*
+        $(#[derive(Debug, PartialEq, Serialize, Deserialize)] pub(super) struct $name { pub(super) $name: u8 })*
     };
 }
 #[allow(non_snake_case)]
@@ -140,6 +140,49 @@ fn shapes_beyond_32_and_strings_beyond_64_use_the_long_forms() {
     let back: Value = flatbox_wire::from_slice(&bytes).unwrap();
     let Value::Array(groups) = back else { panic!("an array") };
     assert_eq!(groups.len(), 4);
+}
+
+/// Structs of 35 types, decoded into their own types: the decoder
+/// remembers the first eight shapes' field lists by index and the last one
+/// found in order, and neither may answer for another shape.
+#[test]
+fn structs_of_many_types_decode_into_their_types_past_the_remembered_shapes() {
+    #[derive(Serialize)]
+    struct Point {
+        x: u8,
+        y: u8,
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct InOrder {
+        x: u8,
+        y: u8,
+    }
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Reversed {
+        y: u8,
+        x: u8,
+    }
+    use many::*;
+    type Group1 = (S0, S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, S13, S14, S15);
+    type Group2 = (S16, S17, S18, S19, S20, S21, S22, S23, S24, S25, S26, S27, S28, S29, S30, S31);
+    let bytes = all(7);
+    let (g1, g2, g3, g4): (Group1, Group2, (S32, S33, S34), (S32, S34)) = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!((g1.0.S0, g1.7.S7, g1.8.S8, g1.15.S15, g2.15.S31), (7, 7, 7, 7, 7));
+    assert_eq!((g3.0.S32, g3.2.S34, g4.0.S32, g4.1.S34), (7, 7, 7, 7));
+    // One shape read by types in field order and by key, taking turns.
+    let points: Vec<Point> = (0..5).map(|i| Point { x: i, y: 10 + i }).collect();
+    let bytes = flatbox_wire::to_vec(&points).unwrap();
+    let back: (InOrder, Reversed, InOrder, Reversed, InOrder) = flatbox_wire::from_slice(&bytes).unwrap();
+    assert_eq!(
+        back,
+        (
+            InOrder { x: 0, y: 10 },
+            Reversed { y: 11, x: 1 },
+            InOrder { x: 2, y: 12 },
+            Reversed { y: 13, x: 3 },
+            InOrder { x: 4, y: 14 }
+        )
+    );
 }
 
 #[test]
