@@ -206,6 +206,36 @@ fn a_long_tuple_counts_in_a_varint_and_a_wrong_count_is_an_error() {
     }
 }
 
+/// An iterator of five `f64`s that claims an exact length of `usize::MAX`.
+struct Lying(usize);
+
+impl Iterator for Lying {
+    type Item = f64;
+    fn next(&mut self) -> Option<f64> {
+        (self.0 < 5).then(|| {
+            self.0 += 1;
+            1.5
+        })
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (usize::MAX, Some(usize::MAX))
+    }
+}
+
+#[test]
+fn a_sequence_that_claims_more_elements_than_it_has_is_an_error_not_an_abort() {
+    struct Claims;
+    impl Serialize for Claims {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_seq(Lying(0))
+        }
+    }
+    // The encoder sizes the output by the claimed length (within a bound),
+    // then finds five elements: an error naming both counts.
+    let err = flatbox_wire::to_vec(&Claims).unwrap_err().to_string();
+    assert!(err.contains(&format!("declared {}", usize::MAX)) && err.contains("serialized 5"), "{err}");
+}
+
 proptest! {
     #[test]
     fn tuples_of_numbers_round_trip_and_decode_as_their_plain_form(
