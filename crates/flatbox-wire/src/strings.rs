@@ -152,6 +152,18 @@ pub(crate) fn short_word(bytes: &[u8]) -> u64 {
     }
 }
 
+/// The first eight bytes of `bytes` as a little-endian word, or all of
+/// them ([`short_word`]) if there are fewer: two strings of the same length
+/// up to eight bytes have the same word only if they are the same.
+#[inline(always)]
+#[allow(clippy::inline_always, reason = "one load on the encoder's path for every interned string value")]
+pub(crate) fn first_word(bytes: &[u8]) -> u64 {
+    match bytes.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w),
+        None => short_word(bytes),
+    }
+}
+
 /// Whether `a` and `b` are the same bytes: up to 8 bytes as one word, up to
 /// 32 in words of eight (the last word overlapping the one before), with
 /// no call to

@@ -716,3 +716,47 @@ fn names_at_many_addresses_keep_one_index_per_text() {
     let defines = bytes.iter().filter(|&&b| b == 0xED).count();
     assert_eq!(defines, 26, "{}", hex(&bytes));
 }
+
+/// Strings that a cache of recent strings could take for one another: the
+/// same length and the same first eight bytes, one byte apart, the empty
+/// string, multi-byte UTF-8.
+const LOOKALIKES: [&str; 12] =
+    ["", "a", "b", "ab", "ba", "abcdefgh", "abcdefgX", "abcdefgh1", "abcdefgh2", "abcdefgh1x", "é", "-"];
+
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct TwoFields {
+    a: String,
+    b: String,
+}
+
+#[test]
+fn strings_taking_turns_in_a_field_are_defined_once_and_referred_to_after() {
+    // Three categories in turn, and lookalikes in between: each distinct
+    // string is defined once, and every later one is a reference to its
+    // own definition (a wrong reference would decode to another string).
+    let order = [0, 1, 2, 0, 1, 2, 5, 6, 5, 7, 8, 7, 9, 8, 2, 1, 0, 10, 11, 10, 3, 4, 3, 4];
+    let values: Vec<String> = order.iter().cycle().take(96).map(|&i| LOOKALIKES[i].to_owned()).collect();
+    let bytes = flatbox_wire::to_vec_with_config(&values, Config::default().intern_strings(true)).unwrap();
+    assert_eq!(flatbox_wire::from_slice::<Vec<String>>(&bytes).unwrap(), values);
+    assert_eq!(bytes.iter().filter(|&&b| b == 0xED).count(), LOOKALIKES.len(), "{}", hex(&bytes));
+    // References are 0x80 to 0xBF, as is the second byte of "é"'s
+    // definition.
+    let refs = bytes.iter().filter(|&&b| (0x80..=0xBF).contains(&b)).count();
+    assert_eq!(refs, values.len() - LOOKALIKES.len() + 1, "{}", hex(&bytes));
+}
+
+proptest::proptest! {
+    #[test]
+    fn lookalike_strings_round_trip_with_string_interning(
+        picks in proptest::collection::vec((0..LOOKALIKES.len(), 0..LOOKALIKES.len()), 0..80),
+    ) {
+        let rows: Vec<TwoFields> =
+            picks.iter().map(|&(a, b)| TwoFields { a: LOOKALIKES[a].to_owned(), b: LOOKALIKES[b].to_owned() }).collect();
+        let bytes = flatbox_wire::to_vec_with_config(&rows, Config::default().intern_strings(true)).unwrap();
+        proptest::prop_assert_eq!(flatbox_wire::from_slice::<Vec<TwoFields>>(&bytes).unwrap(), rows);
+
+        let flat: Vec<String> = picks.iter().flat_map(|&(a, b)| [LOOKALIKES[a].to_owned(), LOOKALIKES[b].to_owned()]).collect();
+        let bytes = flatbox_wire::to_vec_with_config(&flat, Config::default().intern_strings(true)).unwrap();
+        proptest::prop_assert_eq!(flatbox_wire::from_slice::<Vec<String>>(&bytes).unwrap(), flat);
+    }
+}
