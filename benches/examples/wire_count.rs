@@ -67,6 +67,7 @@ fn main() {
         "geojson" => run(&shapes::geojson(), format, op, n),
         "http-log-10k" => run(&http_log::http_log_10k(), format, op, n),
         "msgpack-users" => run(&tutorial::msgpack_users(), format, op, n),
+        "protobuf-users" => run(&tutorial::protobuf_users(), format, op, n),
         "pickle-example" => run(&tutorial::pickle_example(), format, op, n),
         "records-1m" => run(&tutorial::records_1m(), format, op, n),
         "pipeline-cache" => run(&tutorial::pipeline_cache(), format, op, n),
