@@ -1367,7 +1367,8 @@ impl RowElements<'_, '_> {
         match self.at {
             Some(at) if self.seen == self.row.width => {
                 self.row.len = at;
-                Probed::Row { kind: self.row.kind, width: 0 }
+                // `width` came from a `Probed::Row`: it fits a byte.
+                Probed::Row { kind: self.row.kind, width: u8::try_from(self.row.width).unwrap_or(u8::MAX) }
             }
             _ => Probed::Not,
         }
