@@ -1,0 +1,266 @@
+//! Measuring aid: how fast can the bytes of records-1m be read at all, in
+//! each format, and how far are the serde decoders from that floor?
+//!
+//! It encodes the suite's records-1m (1M `{ id: u32, value: f64,
+//! timestamp: u32 }`) with `flatbox_wire::to_vec` and
+//! `postcard::to_allocvec`, then times, fastest of N calls in one process:
+//!
+//! - the one-shot decoders users call (`flatbox_wire::from_slice`,
+//!   `postcard::from_bytes`);
+//! - a hand-written reader of exactly these bytes for each format, checked
+//!   equal to the decoders' result: no serde, and no more than a safe
+//!   reader of these bytes needs (bounds, tags, integer ranges), none of
+//!   what a general decoder also keeps (shape and string tables, the depth
+//!   limit, other types). postcard's row calibrates it: hand-written, its
+//!   bytes read about as fast as `postcard::from_bytes` reads them;
+//!   wire's reader takes a fixed-width integer's byte count from its tag
+//!   with a branch per width (one to four bytes here), so that the next
+//!   field's offset is predicted rather than computed from a byte just
+//!   loaded.
+//!
+//! `cargo run --release -p flatbox-bench --example decode_floor [calls]`.
+//! It is not part of the product: the readers accept this one dataset's
+//! bytes and nothing else. `cargo xtask bench` is the measurement.
+#![allow(
+    clippy::inline_always,
+    reason = "every reader is inlined into its loop, as a serde decoder's are into the visitor's: left to LLVM, a floor would measure calls"
+)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use flatbox_bench::datasets::tutorial::{Record, records_1m};
+
+/// Where a hand-written reader stopped: the byte offset.
+#[derive(Debug)]
+struct Stop(#[allow(dead_code, reason = "shown by the panic that reports it")] usize);
+
+/// A cursor over one encoding. Every reader is inlined into its loop, as
+/// a serde decoder's are into the visitor's, with one bounds check a value
+/// on the fast path and the last few bytes of the input out of line.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    #[inline(always)]
+    fn byte(&mut self) -> Result<u8, Stop> {
+        let b = *self.bytes.get(self.pos).ok_or(Stop(self.pos))?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    /// A LEB128 varint of a `u32` (at most five bytes), a branch a byte,
+    /// as postcard reads one.
+    #[inline(always)]
+    fn varint_u32(&mut self) -> Result<u32, Stop> {
+        let at = self.pos;
+        let mut v = 0_u32;
+        for k in 0..5 {
+            let b = self.byte()?;
+            v |= u32::from(b & 0x7F) << (7 * k);
+            if b < 0x80 {
+                return if k < 4 || b < 0x10 { Ok(v) } else { Err(Stop(at)) };
+            }
+        }
+        Err(Stop(at))
+    }
+
+    /// A wire unsigned integer from its tag and up to eight bytes `b`: the
+    /// value and the bytes it takes.
+    #[inline(always)]
+    fn wire_uint_of(b: [u8; 9]) -> Option<(u64, usize)> {
+        let t = b[0];
+        if t <= 0x3F {
+            return Some((u64::from(t), 1));
+        }
+        if t == 0xF6 {
+            return Some((u64::from(u16::from_le_bytes([b[1], b[2]])), 3));
+        }
+        if t == 0xF5 {
+            return Some((u64::from(b[1]), 2));
+        }
+        if t == 0xF8 {
+            return Some((u64::from(u32::from_le_bytes([b[1], b[2], b[3], b[4]])), 5));
+        }
+        if t == 0xF7 {
+            return Some((u64::from(u32::from_le_bytes([b[1], b[2], b[3], 0])), 4));
+        }
+        if !(0xF9..=0xFC).contains(&t) {
+            return None;
+        }
+        let n = usize::from(t - 0xF4);
+        let all = u64::from_le_bytes([b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8]]);
+        Some((all & (u64::MAX >> (64 - 8 * n)), 1 + n))
+    }
+
+    #[inline(always)]
+    fn wire_uint(&mut self) -> Result<u64, Stop> {
+        let Some(b) = self.bytes.get(self.pos..).and_then(<[u8]>::first_chunk::<9>) else {
+            return self.near_end(Self::wire_uint_of);
+        };
+        let (v, len) = Self::wire_uint_of(*b).ok_or(Stop(self.pos))?;
+        self.pos += len;
+        Ok(v)
+    }
+
+    #[inline(always)]
+    fn wire_f64_of(b: [u8; 9]) -> Option<(f64, usize)> {
+        (b[0] == 0xE8).then(|| (f64::from_le_bytes([b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8]]), 9))
+    }
+
+    #[inline(always)]
+    fn wire_f64(&mut self) -> Result<f64, Stop> {
+        let Some(b) = self.bytes.get(self.pos..).and_then(<[u8]>::first_chunk::<9>) else {
+            return self.near_end(Self::wire_f64_of);
+        };
+        let (v, len) = Self::wire_f64_of(*b).ok_or(Stop(self.pos))?;
+        self.pos += len;
+        Ok(v)
+    }
+
+    /// A value in the input's last eight bytes: `read` on them padded with
+    /// zeros, its length checked against what is there.
+    #[cold]
+    #[inline(never)]
+    fn near_end<T>(&mut self, read: impl Fn([u8; 9]) -> Option<(T, usize)>) -> Result<T, Stop> {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let mut b = [0; 9];
+        b[..rest.len()].copy_from_slice(rest);
+        match read(b) {
+            Some((v, len)) if len <= rest.len() => {
+                self.pos += len;
+                Ok(v)
+            }
+            _ => Err(Stop(self.pos)),
+        }
+    }
+
+    /// A key defined inline (`ED len bytes`): it must be `name`.
+    fn wire_key(&mut self, name: &str) -> Result<(), Stop> {
+        let at = self.pos;
+        let (tag, len) = (self.byte()?, self.byte()?);
+        let bytes = self.bytes.get(self.pos..self.pos + usize::from(len)).ok_or(Stop(at))?;
+        if tag != 0xED || bytes != name.as_bytes() {
+            return Err(Stop(at));
+        }
+        self.pos += usize::from(len);
+        Ok(())
+    }
+}
+
+/// Reads records-1m's wire bytes: an array (`EB count`), the first record
+/// defining shape 0 with its keys, every later one `C0` and its values.
+#[inline(never)]
+fn wire_floor(bytes: &[u8]) -> Result<Vec<Record>, Stop> {
+    let mut c = Cursor { bytes, pos: 0 };
+    if c.byte()? != 0xEB {
+        return Err(Stop(0));
+    }
+    let count = usize::try_from(c.varint_u32()?).map_err(|_| Stop(c.pos))?;
+    // As serde's `Vec` visitor: no more room up front than a MiB holds.
+    let mut out = Vec::with_capacity(count.min((1 << 20) / size_of::<Record>()));
+    let uint = |c: &mut Cursor<'_>| -> Result<u32, Stop> {
+        let at = c.pos;
+        u32::try_from(c.wire_uint()?).map_err(|_| Stop(at))
+    };
+    if count > 0 {
+        let at = c.pos;
+        if (c.byte()?, c.byte()?) != (0xEF, 3) {
+            return Err(Stop(at));
+        }
+        c.wire_key("id")?;
+        let id = uint(&mut c)?;
+        c.wire_key("value")?;
+        let value = c.wire_f64()?;
+        c.wire_key("timestamp")?;
+        out.push(Record { id, value, timestamp: uint(&mut c)? });
+    }
+    for _ in 1..count {
+        let at = c.pos;
+        if c.byte()? != 0xC0 {
+            return Err(Stop(at));
+        }
+        let id = uint(&mut c)?;
+        let value = c.wire_f64()?;
+        out.push(Record { id, value, timestamp: uint(&mut c)? });
+    }
+    if c.pos == bytes.len() { Ok(out) } else { Err(Stop(c.pos)) }
+}
+
+/// Reads records-1m's postcard bytes: a varint count, then per record a
+/// varint, eight bytes and a varint.
+#[inline(never)]
+fn postcard_floor(bytes: &[u8]) -> Result<Vec<Record>, Stop> {
+    let mut c = Cursor { bytes, pos: 0 };
+    let count = usize::try_from(c.varint_u32()?).map_err(|_| Stop(c.pos))?;
+    let mut out = Vec::with_capacity(count.min((1 << 20) / size_of::<Record>()));
+    for _ in 0..count {
+        let id = c.varint_u32()?;
+        let b = c.bytes.get(c.pos..).and_then(<[u8]>::first_chunk::<8>).ok_or(Stop(c.pos))?;
+        let value = f64::from_le_bytes(*b);
+        c.pos += 8;
+        out.push(Record { id, value, timestamp: c.varint_u32()? });
+    }
+    if c.pos == bytes.len() { Ok(out) } else { Err(Stop(c.pos)) }
+}
+
+/// The fastest of `calls` calls of `f` on `bytes`, after checking its
+/// result is `expected`.
+fn fastest<E: std::fmt::Debug>(
+    calls: u32,
+    bytes: &[u8],
+    expected: &[Record],
+    f: impl Fn(&[u8]) -> Result<Vec<Record>, E>,
+) -> Duration {
+    assert_eq!(f(bytes).expect("reads its bytes"), expected, "a reader disagrees with the decoders");
+    (0..calls)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f(black_box(bytes)).expect("reads its bytes"));
+            start.elapsed()
+        })
+        .min()
+        .unwrap_or_default()
+}
+
+fn main() {
+    let calls: u32 = std::env::args().nth(1).map_or(20, |n| n.parse().expect("a number of calls"));
+    let records = records_1m();
+    let wire = flatbox_wire::to_vec(&records).expect("encodes");
+    let postcard = postcard::to_allocvec(&records).expect("encodes");
+    // Taking turns, so that a noisy neighbour slows every row alike.
+    let mut best = [Duration::MAX; 4];
+    for _ in 0..5 {
+        let rows = [
+            fastest(calls, &wire, &records, |b| flatbox_wire::from_slice::<Vec<Record>>(b)),
+            fastest(calls, &postcard, &records, |b| postcard::from_bytes::<Vec<Record>>(b)),
+            fastest(calls, &wire, &records, wire_floor),
+            fastest(calls, &postcard, &records, postcard_floor),
+        ];
+        for (b, r) in best.iter_mut().zip(rows) {
+            *b = (*b).min(r);
+        }
+    }
+    let postcard_time = best[1].as_secs_f64();
+    println!(
+        "records-1m: wire {} bytes, postcard {} bytes; fastest of {} calls, 5 rounds",
+        wire.len(),
+        postcard.len(),
+        calls
+    );
+    let names = [
+        "wire: flatbox_wire::from_slice",
+        "postcard: postcard::from_bytes",
+        "wire: hand-written",
+        "postcard: hand-written",
+    ];
+    for (name, b) in names.iter().zip(best) {
+        println!(
+            "{name:44} {:>8.2} ms  {:.2}x postcard::from_bytes",
+            b.as_secs_f64() * 1e3,
+            b.as_secs_f64() / postcard_time
+        );
+    }
+}
