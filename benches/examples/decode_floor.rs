@@ -96,26 +96,18 @@ impl Cursor<'_> {
     }
 
     #[inline(always)]
-    fn wire_uint(&mut self) -> Result<u64, Stop> {
-        let Some(b) = self.bytes.get(self.pos..).and_then(<[u8]>::first_chunk::<9>) else {
-            return self.near_end(Self::wire_uint_of);
-        };
-        let (v, len) = Self::wire_uint_of(*b).ok_or(Stop(self.pos))?;
-        self.pos += len;
-        Ok(v)
-    }
-
-    #[inline(always)]
     fn wire_f64_of(b: [u8; 9]) -> Option<(f64, usize)> {
         (b[0] == 0xE8).then(|| (f64::from_le_bytes([b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8]]), 9))
     }
 
+    /// A wire value that `read` takes from its tag and up to eight bytes:
+    /// one bounds check for the nine, the input's last bytes out of line.
     #[inline(always)]
-    fn wire_f64(&mut self) -> Result<f64, Stop> {
+    fn wire_value<T>(&mut self, read: impl Fn([u8; 9]) -> Option<(T, usize)>) -> Result<T, Stop> {
         let Some(b) = self.bytes.get(self.pos..).and_then(<[u8]>::first_chunk::<9>) else {
-            return self.near_end(Self::wire_f64_of);
+            return self.near_end(read);
         };
-        let (v, len) = Self::wire_f64_of(*b).ok_or(Stop(self.pos))?;
+        let (v, len) = read(*b).ok_or(Stop(self.pos))?;
         self.pos += len;
         Ok(v)
     }
@@ -163,7 +155,7 @@ fn wire_floor(bytes: &[u8]) -> Result<Vec<Record>, Stop> {
     let mut out = Vec::with_capacity(count.min((1 << 20) / size_of::<Record>()));
     let uint = |c: &mut Cursor<'_>| -> Result<u32, Stop> {
         let at = c.pos;
-        u32::try_from(c.wire_uint()?).map_err(|_| Stop(at))
+        u32::try_from(c.wire_value(Cursor::wire_uint_of)?).map_err(|_| Stop(at))
     };
     if count > 0 {
         let at = c.pos;
@@ -173,7 +165,7 @@ fn wire_floor(bytes: &[u8]) -> Result<Vec<Record>, Stop> {
         c.wire_key("id")?;
         let id = uint(&mut c)?;
         c.wire_key("value")?;
-        let value = c.wire_f64()?;
+        let value = c.wire_value(Cursor::wire_f64_of)?;
         c.wire_key("timestamp")?;
         out.push(Record { id, value, timestamp: uint(&mut c)? });
     }
@@ -183,7 +175,7 @@ fn wire_floor(bytes: &[u8]) -> Result<Vec<Record>, Stop> {
             return Err(Stop(at));
         }
         let id = uint(&mut c)?;
-        let value = c.wire_f64()?;
+        let value = c.wire_value(Cursor::wire_f64_of)?;
         out.push(Record { id, value, timestamp: uint(&mut c)? });
     }
     if c.pos == bytes.len() { Ok(out) } else { Err(Stop(c.pos)) }
