@@ -16,7 +16,12 @@
 //!   wire's reader takes a fixed-width integer's byte count from its tag
 //!   with a branch per width (one to four bytes here), so that the next
 //!   field's offset is predicted rather than computed from a byte just
-//!   loaded.
+//!   loaded;
+//! - the smallest serde deserializer of wire's bytes (`serde_floor`):
+//!   the derived `Record` and serde's `Vec` visitor drive it as they drive
+//!   `from_slice`, with the decoder's per-record checks, and its integers
+//!   read as the hand-written reader reads them. It shows what serde itself
+//!   costs on top of the floor.
 //!
 //! `cargo run --release -p flatbox-bench --example decode_floor [calls]`.
 //! It is not part of the product: the readers accept this one dataset's
@@ -142,6 +147,168 @@ impl Cursor<'_> {
     }
 }
 
+/// The smallest serde deserializer of records-1m's wire bytes: the derived
+/// `Record` and serde's `Vec` visitor drive it, as they drive
+/// `flatbox_wire::from_slice`, with the same per-record checks (the
+/// shape reference against the last struct's field list, the depth limit,
+/// a count of fields left) and its state behind the pointer every
+/// `Deserialize` impl receives; integers read as `Cursor::wire_uint_of`
+/// reads them. What it does not do, it refuses.
+mod serde_floor {
+    use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
+
+    use super::Cursor;
+
+    /// Where it stopped (or a message from the visitor, at `usize::MAX`).
+    #[derive(Debug)]
+    pub struct Error(#[allow(dead_code, reason = "shown by the panic that reports it")] pub usize);
+
+    impl std::fmt::Display for Error {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "stopped at byte {}", self.0)
+        }
+    }
+
+    impl std::error::Error for Error {}
+
+    impl de::Error for Error {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Error(usize::MAX)
+        }
+    }
+
+    pub struct Deserializer<'a> {
+        c: Cursor<'a>,
+        depth_left: usize,
+        /// The field list the last struct was read with, and its length.
+        last: (usize, usize),
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn stop(at: usize) -> Error {
+        Error(at)
+    }
+
+    /// The values of a struct or array, `left` of them.
+    struct Values<'b, 'a> {
+        de: &'b mut Deserializer<'a>,
+        left: usize,
+    }
+
+    impl<'de, 'a: 'de> SeqAccess<'de> for Values<'_, 'a> {
+        type Error = Error;
+
+        #[inline(always)]
+        fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+            if self.left == 0 {
+                return Ok(None);
+            }
+            self.left -= 1;
+            seed.deserialize(&mut *self.de).map(Some)
+        }
+
+        fn size_hint(&self) -> Option<usize> {
+            Some(self.left)
+        }
+    }
+
+    /// The values of the struct that defines the shape, each after its key,
+    /// which must be the field's.
+    struct Defining<'b, 'a> {
+        de: &'b mut Deserializer<'a>,
+        keys: std::slice::Iter<'static, &'static str>,
+    }
+
+    impl<'de, 'a: 'de> SeqAccess<'de> for Defining<'_, 'a> {
+        type Error = Error;
+
+        fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
+            let Some(name) = self.keys.next() else { return Ok(None) };
+            self.de.c.wire_key(name).map_err(|e| stop(e.0))?;
+            seed.deserialize(&mut *self.de).map(Some)
+        }
+    }
+
+    impl<'de, 'a: 'de> de::Deserializer<'de> for &mut Deserializer<'a> {
+        type Error = Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Error> {
+            Err(stop(self.c.pos))
+        }
+
+        #[inline(always)]
+        fn deserialize_u32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            let at = self.c.pos;
+            let v = self.c.wire_value(Cursor::wire_uint_of).map_err(|e| stop(e.0))?;
+            visitor.visit_u32(u32::try_from(v).map_err(|_| stop(at))?)
+        }
+
+        #[inline(always)]
+        fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            visitor.visit_f64(self.c.wire_value(Cursor::wire_f64_of).map_err(|e| stop(e.0))?)
+        }
+
+        fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+            if self.c.byte().map_err(|e| stop(e.0))? != 0xEB {
+                return Err(stop(self.c.pos - 1));
+            }
+            let n = self.c.varint_u32().map_err(|e| stop(e.0))?;
+            let n = usize::try_from(n).map_err(|_| stop(self.c.pos))?;
+            let mut values = Values { de: &mut *self, left: n };
+            let value = visitor.visit_seq(&mut values)?;
+            if values.left == 0 { Ok(value) } else { Err(stop(self.c.pos)) }
+        }
+
+        #[inline(always)]
+        fn deserialize_struct<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            visitor: V,
+        ) -> Result<V::Value, Error> {
+            let at = self.c.pos;
+            let t = self.c.byte().map_err(|e| stop(e.0))?;
+            if self.depth_left == 0 {
+                return Err(stop(at));
+            }
+            if t == 0xC0 && self.last == (fields.as_ptr() as usize, fields.len()) {
+                self.depth_left -= 1;
+                let mut values = Values { de: &mut *self, left: fields.len() };
+                let value = visitor.visit_seq(&mut values);
+                let left = values.left;
+                self.depth_left += 1;
+                let value = value?;
+                return if left == 0 { Ok(value) } else { Err(stop(at)) };
+            }
+            if t != 0xEF || self.last.0 != 0 || self.c.byte().map_err(|e| stop(e.0))? != 3 || fields.len() != 3 {
+                return Err(stop(at));
+            }
+            self.last = (fields.as_ptr() as usize, fields.len());
+            self.depth_left -= 1;
+            let mut values = Defining { de: &mut *self, keys: fields.iter() };
+            let value = visitor.visit_seq(&mut values);
+            let left = values.keys.len();
+            self.depth_left += 1;
+            let value = value?;
+            if left == 0 { Ok(value) } else { Err(stop(at)) }
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u64 u128 f32 char str string bytes byte_buf option unit
+            unit_struct newtype_struct tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+
+    /// `T` from all of `bytes`.
+    #[inline(never)]
+    pub(crate) fn from_slice<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Error> {
+        let mut de = Deserializer { c: Cursor { bytes, pos: 0 }, depth_left: 128, last: (0, 0) };
+        let value = T::deserialize(&mut de)?;
+        if de.c.pos == bytes.len() { Ok(value) } else { Err(stop(de.c.pos)) }
+    }
+}
+
 /// Reads records-1m's wire bytes: an array (`EB count`), the first record
 /// defining shape 0 with its keys, every later one `C0` and its values.
 #[inline(never)]
@@ -223,12 +390,13 @@ fn main() {
     let wire = flatbox_wire::to_vec(&records).expect("encodes");
     let postcard = postcard::to_allocvec(&records).expect("encodes");
     // Taking turns, so that a noisy neighbour slows every row alike.
-    let mut best = [Duration::MAX; 4];
+    let mut best = [Duration::MAX; 5];
     for _ in 0..5 {
         let rows = [
             fastest(calls, &wire, &records, |b| flatbox_wire::from_slice::<Vec<Record>>(b)),
             fastest(calls, &postcard, &records, |b| postcard::from_bytes::<Vec<Record>>(b)),
             fastest(calls, &wire, &records, wire_floor),
+            fastest(calls, &wire, &records, |b| serde_floor::from_slice::<Vec<Record>>(b)),
             fastest(calls, &postcard, &records, postcard_floor),
         ];
         for (b, r) in best.iter_mut().zip(rows) {
@@ -246,6 +414,7 @@ fn main() {
         "wire: flatbox_wire::from_slice",
         "postcard: postcard::from_bytes",
         "wire: hand-written",
+        "wire: the smallest serde deserializer",
         "postcard: hand-written",
     ];
     for (name, b) in names.iter().zip(best) {
