@@ -338,6 +338,53 @@ enum Signal {
 }
 
 #[test]
+fn a_bool_is_one_of_two_tags_and_any_other_fails_where_it_is() {
+    for t in 0..=u8::MAX {
+        let got = flatbox_wire::from_slice::<(u8, bool)>(&[0x62, 0x07, t]);
+        match t {
+            0xE1 => assert_eq!(got.unwrap(), (7, false)),
+            0xE2 => assert_eq!(got.unwrap(), (7, true)),
+            0xFE..=0xFF => {
+                let kind = got.unwrap_err().into_kind();
+                assert!(matches!(kind, ErrorKind::UnknownTag { offset: 2, tag } if tag == t), "{t:#04x}: {kind:?}");
+            }
+            _ => {
+                let kind = got.unwrap_err().into_kind();
+                assert!(
+                    matches!(kind, ErrorKind::UnexpectedTag { offset: 2, tag, expected: "a bool", .. } if tag == t),
+                    "{t:#04x}: {kind:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn small_integers_read_by_their_fast_path_take_every_width_they_are_written_in() {
+    // Eight bytes follow each integer here, so each is read by the fast
+    // path (a tag and eight bytes behind one bounds check), not the
+    // careful one the last bytes of an input take.
+    let pad = [0xFC, 1, 2, 3, 4, 5, 6, 7, 8];
+    let read = |int: &[u8]| {
+        let bytes = [&[0x62][..], int, &pad].concat();
+        flatbox_wire::from_slice::<(u16, u64)>(&bytes).map(|(v, _)| v)
+    };
+    assert_eq!(read(&[0x3F]).unwrap(), 63);
+    assert_eq!(read(&[0xF5, 0x40]).unwrap(), 64);
+    assert_eq!(read(&[0xF5, 0xFF]).unwrap(), 255);
+    assert_eq!(read(&[0xF6, 0x2C, 0x01]).unwrap(), 300);
+    assert_eq!(read(&[0xF6, 0x05, 0x00]).unwrap(), 5, "written wider than it needs");
+    assert_eq!(read(&[0xF7, 0x05, 0x00, 0x00]).unwrap(), 5, "three bytes, fitting");
+    let kind = read(&[0xF7, 0x00, 0x00, 0x01]).unwrap_err().into_kind();
+    assert!(matches!(kind, ErrorKind::IntegerOutOfRange { offset: 1, target: "u16", .. }), "{kind:?}");
+    let wide = [&[0x62, 0xF6, 0x2C, 0x01][..], &pad].concat();
+    let kind = flatbox_wire::from_slice::<(u8, u64)>(&wide).unwrap_err().into_kind();
+    assert!(matches!(kind, ErrorKind::IntegerOutOfRange { offset: 1, target: "u8", .. }), "{kind:?}");
+    let signed = [&[0x62, 0xF6, 0x2C, 0x01][..], &pad].concat();
+    assert_eq!(flatbox_wire::from_slice::<(i16, u64)>(&signed).unwrap().0, 300);
+}
+
+#[test]
 fn typed_strings_and_variant_names_fail_where_the_bad_byte_is() {
     // A string's length in its tag (the inline path), a reference in the
     // tag, and the other forms, each bad, into `String` and `&str`.
