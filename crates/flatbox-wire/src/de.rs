@@ -1415,8 +1415,9 @@ const _: () = assert!(tag::TRUE == tag::FALSE + 1);
 /// next read's offset does not wait for this tag to be loaded and decoded.
 /// Wider ones are one load masked to a width computed from the tag.
 ///
-/// Measured in an A/B of every serde dataset of the suite (fastest of
-/// many calls, each variant against the one before it in the same rounds):
+/// Measured in an A/B of every serde dataset of the suite, each variant
+/// against the one before it in the same rounds (the first item by the
+/// fastest of many calls, the second by the median of 21 paired rounds):
 /// - the branches for three and four bytes pay only with the slow paths
 ///   laid out apart ([`Deserializer::apart`] is `#[cold]`): with both,
 ///   records-1m (ids of three bytes, timestamps of four) decoded in
