@@ -103,6 +103,12 @@ const INITIAL_CAPACITY: usize = 64;
 
 /// Encodes `value` with the default [`Config`].
 ///
+/// The output starts at 64 bytes and grows as `Vec` does, except for a
+/// sequence of a known count of at least 128 elements (a `Vec`, a slice):
+/// after its first 64 elements, and again whenever the count written
+/// doubles, room is made at once for the rest if they are as long as
+/// those (plus an eighth, at most 256 MiB at a time).
+///
 /// # Errors
 ///
 /// [`ErrorKind::Message`] when the value's `Serialize` impl fails or declares a
