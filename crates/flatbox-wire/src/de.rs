@@ -1475,6 +1475,10 @@ fn uint_fixed_of_nine<const MAX: usize>(b: &[u8; 9]) -> Option<(u64, usize)> {
     if MAX >= 3 && t == tag::UINT_FIXED + 2 {
         return Some((u64::from(u32::from_le_bytes([b1, b2, b3, 0])), 4));
     }
+    // The width for one or two bytes is worked out here, and again by
+    // `uint_fixed_len` below for the wider ones: `uint_fixed_len` once,
+    // before this test, cost 0.2-0.3 % more instructions (callgrind,
+    // product build: records-1m and shapes-enums-nested decode).
     let n = t.wrapping_sub(tag::UINT_FIXED - 1);
     if n.wrapping_sub(1) < 2 {
         // One or two bytes: the width is data (a mask), not a branch.
