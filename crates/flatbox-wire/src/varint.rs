@@ -201,12 +201,12 @@ fn nine_groups(value: u128) -> [u8; 9] {
 /// value and how many bytes it took.
 ///
 /// As [`write_u128`], on 64-bit words: a `u64`'s varint, or nine groups
-/// with their continuation bits and then a `u64`'s varint of the rest.
-/// A varint that ends, or is cut short, within its first nine bytes gets
-/// the `u64` reader's answer, which is the general reader's; anything else
-/// that is not nine groups and a `u64`'s varint (an error, or a value of
-/// 2^127 or more) goes to the general reader, which says how a bad varint
-/// is bad.
+/// with their continuation bits and then a `u64`'s varint of the rest, or
+/// (2^127 and above) eighteen groups and a last byte of 2 or 3. A varint
+/// that ends, or is cut short, within its first nine bytes gets the `u64`
+/// reader's answer, which is the general reader's; anything else that is
+/// none of these (an error) goes to the general reader, which says how a
+/// bad varint is bad.
 ///
 /// # Errors
 ///
