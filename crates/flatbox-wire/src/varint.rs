@@ -214,38 +214,30 @@ fn nine_groups(value: u128) -> [u8; 9] {
 /// [`VarintError::Overlong`].
 #[inline]
 pub fn read_u128(bytes: &[u8]) -> Result<(u128, usize), VarintError> {
-    // Nine continuation bytes (one test of eight, one of the ninth): a
-    // value above 63 bits, its low 63 bits packed on a word and the rest
-    // read as its own varint. Any other varint ends, or is cut short,
-    // within nine bytes, and the `u64` reader's answer is the general one.
+    // Nine continuation bytes: a value above 63 bits, its low 63 bits
+    // packed on a word and the rest read as its own varint. Any other
+    // varint ends, or is cut short, within nine bytes, and the `u64`
+    // reader's answer is the general one.
     if let Some((groups, rest)) = bytes.split_first_chunk::<9>()
-        && let Some(head) = groups.first_chunk::<8>()
+        && let Some(low) = nine_continued(groups)
     {
-        let word = u64::from_le_bytes(*head);
-        if word & 0x8080_8080_8080_8080 == 0x8080_8080_8080_8080 && groups[8] >= 0x80 {
-            let low = eight_groups(word) | (u64::from(groups[8] & 0x7F) << 56);
-            if let Ok((high, n)) = read_u64(rest)
-                && high != 0
-            {
-                return Ok((u128::from(low) | (u128::from(high) << 63), 9 + n));
-            }
-            // 2^127 and above (a `u64`'s varint cannot hold the 65 bits of
-            // the rest): nine more groups, and a last byte of the top two
-            // bits, 2 or 3. Read by the general reader, the 19 bytes cost
-            // about 100 instructions (callgrind, shapes-text's large `i128`s).
-            if let Some((more, last)) = rest.split_first_chunk::<9>()
-                && let Some(head) = more.first_chunk::<8>()
-                && let Some(&top @ 2..=3) = last.first()
-            {
-                let word = u64::from_le_bytes(*head);
-                if word & 0x8080_8080_8080_8080 == 0x8080_8080_8080_8080 && more[8] >= 0x80 {
-                    let middle = eight_groups(word) | (u64::from(more[8] & 0x7F) << 56);
-                    let value = u128::from(low) | (u128::from(middle) << 63) | (u128::from(top) << 126);
-                    return Ok((value, MAX_LEN_U128));
-                }
-            }
-            return read_u128_general(bytes);
+        if let Ok((high, n)) = read_u64(rest)
+            && high != 0
+        {
+            return Ok((u128::from(low) | (u128::from(high) << 63), 9 + n));
         }
+        // 2^127 and above (a `u64`'s varint cannot hold the 65 bits of the
+        // rest): nine more groups, and a last byte of the top two bits, 2
+        // or 3. Read by the general reader, the 19 bytes cost about 100
+        // instructions (callgrind, shapes-text's large `i128`s).
+        if let Some((more, last)) = rest.split_first_chunk::<9>()
+            && let Some(middle) = nine_continued(more)
+            && let Some(&top @ 2..=3) = last.first()
+        {
+            let value = u128::from(low) | (u128::from(middle) << 63) | (u128::from(top) << 126);
+            return Ok((value, MAX_LEN_U128));
+        }
+        return read_u128_general(bytes);
     }
     read_u64(bytes).map(|(v, n)| (u128::from(v), n))
 }
@@ -319,6 +311,17 @@ const fn eight_groups(word: u64) -> u64 {
     let x = (x & 0x007F_007F_007F_007F) | ((x & 0x7F00_7F00_7F00_7F00) >> 1);
     let x = (x & 0x0000_3FFF_0000_3FFF) | ((x & 0x3FFF_0000_3FFF_0000) >> 2);
     (x & 0x0000_0000_0FFF_FFFF) | ((x & 0x0FFF_FFFF_0000_0000) >> 4)
+}
+
+/// The 63 bits of nine 7-bit groups that all carry the continuation bit
+/// (one test of the first eight on a word, one of the ninth); `None` when
+/// one of them ends the varint.
+#[inline]
+fn nine_continued(groups: &[u8; 9]) -> Option<u64> {
+    let word = u64::from_le_bytes(*groups.first_chunk::<8>()?);
+    let ninth = groups[8];
+    (word & 0x8080_8080_8080_8080 == 0x8080_8080_8080_8080 && ninth >= 0x80)
+        .then(|| eight_groups(word) | (u64::from(ninth & 0x7F) << 56))
 }
 
 #[allow(clippy::inline_always, reason = "the decoder's varint fast path; called, it was a third slower")]
