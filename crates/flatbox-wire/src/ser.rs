@@ -307,17 +307,24 @@ impl<'a> Serializer<'a> {
         }
     }
 
+    /// The interning index of a `&'static str` in `key_slots`, if it is
+    /// there.
+    #[inline(always)]
+    fn cached_static_index(&self, s: &'static str) -> Option<u32> {
+        let slots = self.tables.key_slots.as_ref()?;
+        // Two ways: the key's slot, then its neighbour.
+        let at = key_slot(s);
+        [slots[at], slots[at ^ 1]]
+            .into_iter()
+            .find(|&(address, len, index)| address == s.as_ptr() as usize && len == s.len() && index != 0)
+            .map(|(_, _, index)| index - 1)
+    }
+
     /// The interning index of a `&'static str`, if it has one.
     #[inline]
     fn static_index_of(&mut self, s: &'static str) -> Option<u32> {
-        if let Some(slots) = &self.tables.key_slots {
-            // Two ways: the key's slot, then its neighbour.
-            let at = key_slot(s);
-            for (address, len, index) in [slots[at], slots[at ^ 1]] {
-                if address == s.as_ptr() as usize && len == s.len() && index != 0 {
-                    return Some(index - 1);
-                }
-            }
+        if let Some(index) = self.cached_static_index(s) {
+            return Some(index);
         }
         let index = self.static_index_search(s)?;
         if self.static_keys.len() >= KEY_SLOTS_FROM {
@@ -392,6 +399,32 @@ impl<'a> Serializer<'a> {
         } else {
             self.write_plain_str(s);
         }
+    }
+
+    /// A variant's name, after `MAP_INLINE | 1` when a value follows
+    /// (`with_value`). The common case, a name already in `key_slots` with
+    /// an index that fits the tag, is inline, its bytes one write; the
+    /// rest is [`Self::write_static_key`], out of line (callgrind,
+    /// shapes-enums-nested: the call, whose entry and exit save every
+    /// register for its slow paths, was 50 instructions a variant).
+    #[inline(always)]
+    fn write_variant_key(&mut self, variant: &'static str, with_value: bool) {
+        if self.config.intern_keys
+            && let Some(index) = self.cached_static_index(variant)
+            && index <= u32::from(tag::STR_REF_INLINE_MAX)
+        {
+            let name = tag::STR_REF_INLINE | low_byte(u64::from(index));
+            if with_value {
+                self.out.extend_from_slice(&[tag::MAP_INLINE | 1, name]);
+            } else {
+                self.out.push(name);
+            }
+            return;
+        }
+        if with_value {
+            self.out.push(tag::MAP_INLINE | 1);
+        }
+        self.write_static_key(variant);
     }
 
     #[inline(always)]
@@ -1848,7 +1881,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
     }
 
     fn serialize_unit_variant(self, _name: &'static str, _index: u32, variant: &'static str) -> Result<()> {
-        self.write_static_key(variant);
+        self.write_variant_key(variant, false);
         Ok(())
     }
 
@@ -1873,8 +1906,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         variant: &'static str,
         value: &T,
     ) -> Result<()> {
-        self.out.push(tag::MAP_INLINE | 1);
-        self.write_static_key(variant);
+        self.write_variant_key(variant, true);
         value.serialize(self)
     }
 
@@ -1983,8 +2015,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         variant: &'static str,
         len: usize,
     ) -> Result<Compound<'s, 'a>> {
-        self.out.push(tag::MAP_INLINE | 1);
-        self.write_static_key(variant);
+        self.write_variant_key(variant, true);
         self.serialize_seq(Some(len))
     }
 
@@ -2008,8 +2039,7 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         variant: &'static str,
         len: usize,
     ) -> Result<StructSerializer<'s, 'a>> {
-        self.out.push(tag::MAP_INLINE | 1);
-        self.write_static_key(variant);
+        self.write_variant_key(variant, true);
         let state = self.start_struct(variant, len);
         Ok(StructSerializer { ser: self, state })
     }
