@@ -1,6 +1,7 @@
 //! flatbox-wire: `from_slice` into a derived struct (borrowed strings and
 //! bytes, options, enums, nested structs, maps, sequences, 128-bit
-//! integers); what decodes must round-trip.
+//! integers); what decodes must round-trip. And into a type that recurses
+//! without reading a byte, which must end at the depth limit.
 #![no_main]
 
 use std::collections::BTreeMap;
@@ -42,6 +43,10 @@ struct Record<'a> {
     maybe: Option<Box<Record<'a>>>,
 }
 
+/// A newtype around an option of itself: each level may read nothing.
+#[derive(Debug, Deserialize)]
+struct Chain(#[allow(dead_code)] Option<Box<Chain>>);
+
 /// Bytes as serde bytes (not a sequence of u8), without another crate.
 mod serde_bytes_compat {
     use serde::{Deserializer, Serializer};
@@ -66,6 +71,7 @@ mod serde_bytes_compat {
 }
 
 fuzz_target!(|data: &[u8]| {
+    let _ = flatbox_wire::from_slice::<Vec<Chain>>(data);
     let Ok(record) = flatbox_wire::from_slice::<Record<'_>>(data) else { return };
     let bytes = flatbox_wire::to_vec(&record).expect("a decoded record encodes");
     let again: Record<'_> = flatbox_wire::from_slice(&bytes).expect("what the encoder wrote decodes");

@@ -132,6 +132,12 @@ impl Limits {
     }
 
     /// How deeply arrays, maps, structs and options may nest.
+    ///
+    /// A typed decode counts an option's content and a newtype's content
+    /// as a level each too, so a linked list through `Option<Box<Node>>`
+    /// takes two levels a node: a type such as
+    /// `struct Chain(Option<Box<Chain>>)` recurses without reading a byte,
+    /// and only this limit ends it.
     #[must_use]
     pub const fn max_depth(mut self, n: usize) -> Self {
         self.max_depth = n;

@@ -289,6 +289,21 @@ impl<'de> Deserializer<'de> {
         self.depth_left += 1;
     }
 
+    /// `f` one level deeper, its value at `at`.
+    ///
+    /// For the values whose next level may read nothing first, an option's
+    /// content and a newtype's: a type such as `struct Chain(Option<Box<Chain>>)`
+    /// (or the same `#[serde(transparent)]`) recurses without reading a
+    /// byte while the input holds neither a null nor `SOME`, so only the
+    /// depth limit ends it, where it would end in a stack overflow.
+    #[inline]
+    fn nested<R>(&mut self, at: usize, f: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        self.enter(at)?;
+        let result = f(self);
+        self.leave();
+        result
+    }
+
     fn read_u64_payload(&mut self, t: u8, expected: &'static str) -> Result<u64> {
         match t {
             tag::UINT_INLINE..=tag::UINT_INLINE_MAX => Ok(u64::from(t)),
@@ -348,19 +363,11 @@ impl<'de> Deserializer<'de> {
             return visitor.visit_none();
         }
         // One call of `visit_some`, so that the value's code is inlined
-        // once: `SOME` (an option around a null or an option) only adds a
-        // level.
-        let nested = t == tag::SOME;
-        if nested {
-            let at = self.pos;
-            self.pos += 1;
-            self.enter(at)?;
-        }
-        let result = visitor.visit_some(&mut *self);
-        if nested {
-            self.leave();
-        }
-        result
+        // once: `SOME` (an option around a null or an option) is skipped.
+        // A level either way (see `nested`).
+        let at = self.pos;
+        self.pos += usize::from(t == tag::SOME);
+        self.nested(at, |de| visitor.visit_some(de))
     }
 
     /// Runs `slow` in a function never inlined, for the paths a fast path
@@ -378,6 +385,10 @@ impl<'de> Deserializer<'de> {
     /// then waited for its position to be stored and loaded again (perf:
     /// 17 % of decoding records-1m on the instructions after such loads).
     /// Written back from registers, they are known values on both paths.
+    ///
+    /// Callers pass `move` closures: a closure that borrows a local hands
+    /// the local's address to the call, and LLVM then keeps it in memory on
+    /// the fast path too (see [`NumberElement::apart`]).
     #[allow(clippy::inline_always, reason = "the point is the caller's code; see above")]
     #[inline(always)]
     fn out_of_line<R>(&mut self, slow: impl FnOnce(&mut Self) -> R) -> R {
@@ -444,12 +455,7 @@ impl<'de> Deserializer<'de> {
             Header::F64(v) => visitor.visit_f64(v),
             Header::Null => visitor.visit_unit(),
             Header::Bool(b) => visitor.visit_bool(b),
-            Header::Some => {
-                self.enter(at)?;
-                let result = visitor.visit_some(&mut *self);
-                self.leave();
-                result
-            }
+            Header::Some => self.nested(at, |de| visitor.visit_some(de)),
             Header::Str(n) => visitor.visit_borrowed_str(self.string_content(n)?),
             Header::StrDefine(n) => visitor.visit_borrowed_str(self.define_string(n, at)?),
             Header::StrRef(index) => visitor.visit_borrowed_str(self.string_ref(index, at)?),
@@ -928,9 +934,22 @@ impl<'de> NumberElement<'_, 'de> {
     #[inline(always)]
     fn apart<R>(self, slow: impl FnOnce(&mut Deserializer<'de>, u8) -> R) -> R {
         self.de.pos = self.input.len() - self.rest.len();
-        let (result, pos) = self.de.apart(|de| slow(de, self.kind));
+        // The kind by value: a closure borrowing `self.kind` handed the
+        // element's address to the out-of-line call, and LLVM then stored
+        // the whole element to the stack on the fast path of every one
+        // (callgrind, `[u8; 4]`: 5 stores an element).
+        let kind = self.kind;
+        let (result, pos) = self.de.apart(move |de| slow(de, kind));
         *self.rest = self.input.get(pos..).unwrap_or_default();
         result
+    }
+
+    /// `f` on this element one level deeper (see [`Deserializer::nested`]).
+    fn nested<R>(self, f: impl FnOnce(NumberElement<'_, 'de>) -> Result<R>) -> Result<R> {
+        let at = self.input.len() - self.rest.len();
+        let (input, kind) = (self.input, self.kind);
+        let rest = &mut *self.rest;
+        self.de.nested(at, |de| f(NumberElement { de, input, rest, kind }))
     }
 }
 
@@ -1053,11 +1072,11 @@ impl<'de> de::Deserializer<'de> for NumberElement<'_, 'de> {
     number_float!(deserialize_f64, visit_f64, f64, numbers::F64);
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_some(self)
+        self.nested(|e| visitor.visit_some(e))
     }
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, _name: &'static str, visitor: V) -> Result<V::Value> {
-        visitor.visit_newtype_struct(self)
+        self.nested(|e| visitor.visit_newtype_struct(e))
     }
 
     serde::forward_to_deserialize_any! {
@@ -1095,6 +1114,14 @@ impl<'de> NumberRow<'_, 'de> {
         let value = result?;
         if access.left == 0 { Ok(value) } else { Err(de::Error::invalid_length(width, &"fewer elements in the array")) }
     }
+
+    /// `f` on this row one level deeper (see [`Deserializer::nested`]).
+    fn nested<R>(self, f: impl FnOnce(NumberRow<'_, 'de>) -> Result<R>) -> Result<R> {
+        let at = self.input.len() - self.rest.len();
+        let (input, kind, width) = (self.input, self.kind, self.width);
+        let rest = &mut *self.rest;
+        self.de.nested(at, |de| f(NumberRow { de, input, rest, kind, width }))
+    }
 }
 
 impl<'de> de::Deserializer<'de> for NumberRow<'_, 'de> {
@@ -1115,7 +1142,7 @@ impl<'de> de::Deserializer<'de> for NumberRow<'_, 'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_some(self)
+        self.nested(|r| visitor.visit_some(r))
     }
 
     /// A newtype is its content; a reserved name of [`crate::magic`] (a
@@ -1124,7 +1151,7 @@ impl<'de> de::Deserializer<'de> for NumberRow<'_, 'de> {
         if name.starts_with("$flatbox_wire::") {
             return self.row(visitor);
         }
-        visitor.visit_newtype_struct(self)
+        self.nested(|r| visitor.visit_newtype_struct(r))
     }
 
     serde::forward_to_deserialize_any! {
@@ -1337,7 +1364,7 @@ macro_rules! unsigned {
                     return visitor.$visit(v);
                 }
             }
-            self.out_of_line(|de| de.unsigned_slow(visitor, stringify!($t), |visitor, v: $t| visitor.$visit(v)))
+            self.out_of_line(move |de| de.unsigned_slow(visitor, stringify!($t), |visitor, v: $t| visitor.$visit(v)))
         }
     };
 }
@@ -1385,7 +1412,7 @@ macro_rules! wide {
                     };
                 }
             }
-            self.out_of_line(|de| de::Deserializer::deserialize_any(de, visitor))
+            self.out_of_line(move |de| de::Deserializer::deserialize_any(de, visitor))
         }
     };
 }
@@ -1420,7 +1447,7 @@ macro_rules! signed {
                 tag::UINT_INLINE..=tag::UINT_INLINE_MAX => i128::from(t),
                 tag::NEG_INT => i128::from(varint::unzigzag_i64(self.varint_u64()?)),
                 tag::UINT_VARINT | tag::UINT_FIXED..=tag::UINT_FIXED_LAST => i128::from(header::uint_after(self, t)?),
-                _ => return self.out_of_line(|de| de.any_of_tag(t, visitor)),
+                _ => return self.out_of_line(move |de| de.any_of_tag(t, visitor)),
             };
             match <$t>::try_from(v) {
                 Ok(v) => visitor.$visit(v),
@@ -1563,7 +1590,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let t = self.next_tag()?;
         if t == tag::NUMBERS {
-            return self.out_of_line(|de| de.numbers_of_tag(visitor));
+            return self.out_of_line(move |de| de.numbers_of_tag(visitor));
         }
         self.any_of_tag(t, visitor)
     }
@@ -1598,7 +1625,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos += 5;
             return visitor.visit_f32(f32::from_le_bytes([b0, b1, b2, b3]));
         }
-        self.out_of_line(|de| de::Deserializer::deserialize_any(de, visitor))
+        self.out_of_line(move |de| de::Deserializer::deserialize_any(de, visitor))
     }
 
     #[inline]
@@ -1610,7 +1637,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos += 9;
             return visitor.visit_f64(f64::from_le_bytes([b0, b1, b2, b3, b4, b5, b6, b7]));
         }
-        self.out_of_line(|de| de::Deserializer::deserialize_any(de, visitor))
+        self.out_of_line(move |de| de::Deserializer::deserialize_any(de, visitor))
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -1638,7 +1665,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
                 return visitor.visit_borrowed_str(s);
             }
         }
-        let s = self.out_of_line(|de| {
+        let s = self.out_of_line(move |de| {
             let t = de.next_tag()?;
             de.string_of_tag(t)?.ok_or_else(|| unexpected(t, at, "a string"))
         })?;
@@ -1676,7 +1703,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
 
     fn deserialize_newtype_struct<V: Visitor<'de>>(self, name: &'static str, visitor: V) -> Result<V::Value> {
         if !name.starts_with("$flatbox_wire::") {
-            return visitor.visit_newtype_struct(self);
+            let at = self.pos;
+            return self.nested(at, |de| visitor.visit_newtype_struct(de));
         }
         let at = self.pos;
         let t = self.next_tag()?;
@@ -1698,7 +1726,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             }
         } else if let Some(kind) = magic::packed_kind_of_name(name) {
             if t == tag::NUMBERS {
-                return self.out_of_line(|de| de.numbers_of_tag(visitor));
+                return self.out_of_line(move |de| de.numbers_of_tag(visitor));
             }
             if header::is_array_tag(t) {
                 // A plain array of numbers also decodes into Packed.
@@ -1726,7 +1754,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             }
         } else {
             self.pos = at;
-            visitor.visit_newtype_struct(self)
+            self.nested(at, |de| visitor.visit_newtype_struct(de))
         }
     }
 
@@ -1747,7 +1775,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         } else if t == tag::ARRAY {
             header::length(self, "array count", 1)?
         } else if t == tag::NUMBERS {
-            return self.out_of_line(|de| de.numbers_of_tag(visitor));
+            return self.out_of_line(move |de| de.numbers_of_tag(visitor));
         } else {
             return Err(unexpected(t, at, "an array"));
         };
@@ -1796,7 +1824,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         // visitor made LLVM build a `(f32, f32)` through the stack and read
         // it back with a store-forwarding stall on every pair (perf; the
         // geojson dataset).
-        self.out_of_line(|de| de::Deserializer::deserialize_seq(de, visitor))
+        self.out_of_line(move |de| de::Deserializer::deserialize_seq(de, visitor))
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -1857,9 +1885,11 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos = at + 1;
             len
         } else {
-            match self.out_of_line(|de| de.struct_plan(fields))? {
+            match self.out_of_line(move |de| de.struct_plan(fields))? {
                 StructPlan::InOrder(len) => len,
-                StructPlan::ByKey(how) => return self.out_of_line(|de| de.struct_by_keys(how, at, fields, visitor)),
+                StructPlan::ByKey(how) => {
+                    return self.out_of_line(move |de| de.struct_by_keys(how, at, fields, visitor));
+                }
             }
         };
         // No count check against the input: `len` is the length of the
@@ -1893,7 +1923,7 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
             self.pos = key_at + 1;
             name
         } else {
-            self.out_of_line(|de| de.variant_name(has_value, at))?
+            self.out_of_line(move |de| de.variant_name(has_value, at))?
         };
         if has_value {
             self.enter(at)?;

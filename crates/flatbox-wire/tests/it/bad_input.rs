@@ -492,3 +492,39 @@ fn a_tuple_cut_short_is_an_eof_at_the_missing_element() {
     // cannot hold.
     assert!(matches!(err(&[0x62, 0x01]).kind(), ErrorKind::LengthExceedsInput { offset: 0, declared: 2, .. }));
 }
+
+#[test]
+fn a_type_that_recurses_without_reading_a_byte_stops_at_the_depth_limit() {
+    // A newtype around an option of itself, and the same made transparent
+    // (no newtype call at all): a value that is neither a null nor `SOME`
+    // is the option's content, so each level reads nothing, and only the
+    // depth limit ends it.
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Chain(Option<Box<Chain>>);
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    #[serde(transparent)]
+    struct Bare(Option<Box<Bare>>);
+    // What such types hold round-trips, a level or two per link.
+    let chain = Chain(Some(Box::new(Chain(Some(Box::new(Chain(None)))))));
+    assert_eq!(flatbox_wire::from_slice::<Chain>(&flatbox_wire::to_vec(&chain).unwrap()).unwrap(), chain);
+    let bare = Bare(Some(Box::new(Bare(Some(Box::new(Bare(None)))))));
+    assert_eq!(flatbox_wire::from_slice::<Bare>(&flatbox_wire::to_vec(&bare).unwrap()).unwrap(), bare);
+    let numbers = flatbox_wire::to_vec(&vec![7_u32; 4]).unwrap();
+    assert_eq!(numbers[0], 0xFD, "an array of numbers");
+    for input in [&[0x05][..], &[0x41, b'x'], &numbers] {
+        let e = flatbox_wire::from_slice::<Chain>(input).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::DepthLimit { limit: 128, .. }), "{input:02X?}: {e:?}");
+        let e = flatbox_wire::from_slice::<Bare>(input).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::DepthLimit { limit: 128, .. }), "{input:02X?}: {e:?}");
+    }
+    // Inside an array of numbers, and of rows of numbers, each element
+    // recurses the same way.
+    let rows = flatbox_wire::to_vec(&vec![(1.5_f32, 2.5_f32); 8]).unwrap();
+    assert!(flatbox_wire::inspect(&rows).unwrap().contains("rows"), "{}", flatbox_wire::inspect(&rows).unwrap());
+    for input in [&numbers[..], &rows] {
+        let e = flatbox_wire::from_slice::<Vec<Chain>>(input).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::DepthLimit { limit: 128, .. }), "{input:02X?}: {e:?}");
+        let e = flatbox_wire::from_slice::<Vec<Bare>>(input).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::DepthLimit { limit: 128, .. }), "{input:02X?}: {e:?}");
+    }
+}
