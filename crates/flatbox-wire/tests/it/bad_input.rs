@@ -528,3 +528,28 @@ fn a_type_that_recurses_without_reading_a_byte_stops_at_the_depth_limit() {
         assert!(matches!(e.kind(), ErrorKind::DepthLimit { limit: 128, .. }), "{input:02X?}: {e:?}");
     }
 }
+
+#[test]
+fn every_kind_of_recursive_variant_counts_a_level() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    enum Tree {
+        Leaf,
+        Wrap(Box<Tree>),
+        Pair(Box<Tree>, u8),
+        Node { next: Box<Tree> },
+    }
+    let deep = |n: usize, link: fn(Tree) -> Tree| (0..n).fold(Tree::Leaf, |t, _| link(t));
+    let links: [fn(Tree) -> Tree; 3] =
+        [|t| Tree::Wrap(Box::new(t)), |t| Tree::Pair(Box::new(t), 7), |t| Tree::Node { next: Box::new(t) }];
+    for link in links {
+        let bytes = flatbox_wire::to_vec(&deep(100, link)).unwrap();
+        let decode = |depth| {
+            let mut de = flatbox_wire::Deserializer::from_slice(&bytes).with_limits(Limits::default().max_depth(depth));
+            Tree::deserialize(&mut de)
+        };
+        // A level a link: 100 fit in 100, not in 99.
+        assert_eq!(decode(100).unwrap(), deep(100, link));
+        let e = decode(99).unwrap_err();
+        assert!(matches!(e.kind(), ErrorKind::DepthLimit { limit: 99, .. }), "{e:?}");
+    }
+}
