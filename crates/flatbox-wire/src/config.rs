@@ -137,7 +137,8 @@ impl Limits {
     /// as a level each too, so a linked list through `Option<Box<Node>>`
     /// takes two levels a node: a type such as
     /// `struct Chain(Option<Box<Chain>>)` recurses without reading a byte,
-    /// and only this limit ends it.
+    /// and only this limit ends it. An enum adds no level of its own; its
+    /// variant's content counts one.
     #[must_use]
     pub const fn max_depth(mut self, n: usize) -> Self {
         self.max_depth = n;
