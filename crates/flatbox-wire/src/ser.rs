@@ -177,6 +177,25 @@ impl<'a> Serializer<'a> {
         self.out.truncate(len + 1 + n);
     }
 
+    /// A tag and a varint below 2^14 (a count, a length, an index) in one
+    /// write of two or three bytes, the rest out of line. Through a push
+    /// and `varint::write_u64`, each cost a call and two capacity checks
+    /// (callgrind, product build: `wire+strings` encodes http-log-10k in
+    /// 2.8 % fewer instructions this way and social-timeline in 1.6 %
+    /// fewer; `wire` encodes pipeline-network in 2.5 % fewer). A shape reference above 31 keeps the push
+    /// and the call: through this, shapes-arrays-options, which has none,
+    /// took 2.5 % more to encode, its struct code compiled differently.
+    #[inline]
+    fn write_tag_and_varint(&mut self, t: u8, v: u64) {
+        if v < 0x80 {
+            self.out.extend_from_slice(&[t, low_byte(v)]);
+        } else if v < 1 << 14 {
+            self.out.extend_from_slice(&[t, low_byte(v) | 0x80, low_byte(v >> 7)]);
+        } else {
+            write_tag_and_long_varint(self.out, t, v);
+        }
+    }
+
     #[inline]
     fn write_i64(&mut self, v: i64) {
         if let Ok(u) = u64::try_from(v) {
@@ -192,8 +211,7 @@ impl<'a> Serializer<'a> {
         if n <= usize::from(inline_max) {
             self.out.push(inline | low_byte(n as u64));
         } else {
-            self.out.push(long);
-            varint::write_u64(self.out, n as u64);
+            self.write_tag_and_varint(long, n as u64);
         }
     }
 
@@ -215,8 +233,7 @@ impl<'a> Serializer<'a> {
             self.out.push(tag::STR_INLINE | low_byte(bytes.len() as u64));
             self.out.extend_from_slice(bytes);
         } else {
-            self.out.push(tag::STR);
-            varint::write_u64(self.out, bytes.len() as u64);
+            self.write_tag_and_varint(tag::STR, bytes.len() as u64);
             self.out.extend_from_slice(bytes);
         }
     }
@@ -229,8 +246,7 @@ impl<'a> Serializer<'a> {
         if index <= u32::from(tag::STR_REF_INLINE_MAX) {
             self.out.push(tag::STR_REF_INLINE | low_byte(u64::from(index)));
         } else {
-            self.out.push(tag::STR_REF);
-            varint::write_u32(self.out, index);
+            self.write_tag_and_varint(tag::STR_REF, u64::from(index));
         }
     }
 
@@ -260,13 +276,8 @@ impl<'a> Serializer<'a> {
             self.out.extend_from_slice(&[tag::STR_DEFINE, len, v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]]);
             self.out.truncate(start + 2 + usize::from(len));
             return Some(index);
-        } else if let Ok(len @ 0..0x80) = u8::try_from(s.len()) {
-            // Tag and one-byte length in one write.
-            self.out.extend_from_slice(&[tag::STR_DEFINE, len]);
-        } else {
-            self.out.push(tag::STR_DEFINE);
-            varint::write_u64(self.out, s.len() as u64);
         }
+        self.write_tag_and_varint(tag::STR_DEFINE, s.len() as u64);
         self.out.extend_from_slice(s.as_bytes());
         Some(index)
     }
@@ -606,8 +617,7 @@ impl<'a> Serializer<'a> {
             let first = self.tables.key_pool.len();
             self.tables.key_pool.resize(first + len, "");
             self.tables.shapes.push(Shape { first, declared: len, filled: 0, complete: false });
-            self.out.push(tag::SHAPE_DEFINE);
-            varint::write_u64(self.out, len as u64);
+            self.write_tag_and_varint(tag::SHAPE_DEFINE, len as u64);
             return self.slow_struct(StructMode::Defining { shape, cache_key, declared: len });
         }
         self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, len);
@@ -2047,6 +2057,14 @@ impl<'s, 'a> ser::Serializer for &'s mut Serializer<'a> {
         let state = self.start_struct(variant, len);
         Ok(StructSerializer { ser: self, state })
     }
+}
+
+/// [`Serializer::write_tag_and_varint`] of a varint of three bytes or more.
+#[cold]
+#[inline(never)]
+fn write_tag_and_long_varint(out: &mut Vec<u8>, t: u8, v: u64) {
+    out.push(t);
+    varint::write_u64(out, v);
 }
 
 /// Marks the option written at `start` (a null or an option itself) as

@@ -142,6 +142,49 @@ fn shapes_beyond_32_and_strings_beyond_64_use_the_long_forms() {
     assert_eq!(groups.len(), 4);
 }
 
+/// Every length, count and index varint the encoder writes after a tag,
+/// at the edges of its one-, two- and three-byte forms.
+#[test]
+fn varints_after_a_tag_take_one_two_or_three_bytes_at_their_edges() {
+    let keys: Vec<String> = (0..20_001).map(|i| format!("k{i}")).collect();
+    let value = Value::Array(
+        (0..2).map(|_| Value::Map(keys.iter().map(|k| (Value::String(k.clone()), Value::Null)).collect())).collect(),
+    );
+    let bytes = flatbox_wire::to_vec(&value).unwrap();
+    // The second map refers to each key: index 127 in one byte after the
+    // tag, 128 and 16383 in two, 16384 and 20000 in three.
+    for (index, varint) in [
+        (127, &[0x7F][..]),
+        (128, &[0x80, 0x01]),
+        (16_383, &[0xFF, 0x7F]),
+        (16_384, &[0x80, 0x80, 0x01]),
+        (20_000, &[0xA0, 0x9C, 0x01]),
+    ] {
+        let reference: Vec<u8> = [&[0xEE][..], varint, &[0xE0]].concat();
+        assert!(bytes.windows(reference.len()).any(|w| w == reference), "reference to {index}: {}", hex(&reference));
+    }
+    // A map of 20001 entries: 0xEC and a three-byte count.
+    assert_eq!(bytes[1..5], [0xEC, 0xA1, 0x9C, 0x01], "{}", hex(&bytes[..8]));
+    assert_eq!(flatbox_wire::from_slice::<Value>(&bytes).unwrap(), value);
+
+    // Strings of 32, 127, 128, 16383 and 16384 bytes, plain and defined.
+    for len in [32, 127, 128, 16_383, 16_384] {
+        let text = "x".repeat(len);
+        let mut head = vec![0xE9];
+        flatbox_wire::varint::write_u64(&mut head, len as u64);
+        let plain = flatbox_wire::to_vec(&text).unwrap();
+        assert_eq!(plain[..head.len()], head[..], "{len} bytes");
+        assert_eq!(plain.len(), head.len() + len);
+        assert_eq!(flatbox_wire::from_slice::<String>(&plain).unwrap(), text);
+
+        let as_key = Value::Map(vec![(Value::String(text.clone()), Value::Null)]);
+        let defined = flatbox_wire::to_vec(&as_key).unwrap();
+        head[0] = 0xED;
+        assert_eq!(defined[1..=head.len()], head[..], "{len} bytes, defined");
+        assert_eq!(flatbox_wire::from_slice::<Value>(&defined).unwrap(), as_key);
+    }
+}
+
 /// Structs of 35 types, decoded into their own types: the decoder
 /// remembers the first eight shapes' field lists by index and the last one
 /// found in order, and neither may answer for another shape.
