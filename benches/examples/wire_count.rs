@@ -4,7 +4,7 @@
 //! times, and nothing else.
 //!
 //! `cargo build --profile profiling -p flatbox-bench --example wire_count`, then
-//! `valgrind --tool=callgrind target/profiling/examples/wire_count <dataset> <wire|wire+strings|postcard|msgpack> <enc|dec> <iterations>`
+//! `valgrind --tool=callgrind target/profiling/examples/wire_count <dataset> <wire|wire+strings|wire-plain-keys|postcard|msgpack> <enc|dec> <iterations>`
 //! and subtract a run with 0 iterations (dataset generation) from it.
 //!
 //! With `WIRE_COUNT_TIME` set, it times each call and prints the fastest
@@ -21,6 +21,9 @@ fn run<T: Serialize + DeserializeOwned>(value: &T, format: &str, op: &str, itera
         "wire+strings" => {
             flatbox_wire::to_vec_with_config(v, flatbox_wire::Config::new().intern_strings(true)).expect("encodes")
         }
+        "wire-plain-keys" => {
+            flatbox_wire::to_vec_with_config(v, flatbox_wire::Config::new().intern_keys(false)).expect("encodes")
+        }
         "postcard" => postcard::to_allocvec(v).expect("encodes"),
         "msgpack" => rmp_serde::to_vec_named(v).expect("encodes"),
         other => panic!("unknown format {other}"),
@@ -34,7 +37,9 @@ fn run<T: Serialize + DeserializeOwned>(value: &T, format: &str, op: &str, itera
             std::hint::black_box(encode(std::hint::black_box(value)));
         } else {
             let back: T = match format {
-                "wire" | "wire+strings" => flatbox_wire::from_slice(std::hint::black_box(&bytes)).expect("decodes"),
+                "wire" | "wire+strings" | "wire-plain-keys" => {
+                    flatbox_wire::from_slice(std::hint::black_box(&bytes)).expect("decodes")
+                }
                 "postcard" => postcard::from_bytes(std::hint::black_box(&bytes)).expect("decodes"),
                 _ => rmp_serde::from_slice(std::hint::black_box(&bytes)).expect("decodes"),
             };
