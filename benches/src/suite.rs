@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use crate::codecs::{self, CODECS, DICTIONARY, FRESH, Glue, Messages, REUSED};
 use crate::columnar::{self, LargeFile, MMAP_READ, WithColumnar};
-use crate::datasets::{http_log, proto, rng, shapes, tutorial};
+use crate::datasets::{http_log, json_documents, proto, rng, shapes, tutorial};
 use crate::experiments::{
     Borrowing, FLATBOX_VARINT, FloatArray, MEMCPY, PROST_VARINT, Varints, WIRE_BORROWED, WIRE_PACKED, WithBorrowed,
 };
@@ -371,8 +371,41 @@ fn varint_dataset() -> Dataset {
     }
 }
 
-/// Every dataset, in the tutorial's order, our own last.
+/// Every dataset, in the tutorial's order, our own next, and last the real
+/// JSON documents when `cargo xtask bench` fetched them
+/// ([`json_documents::dir`]).
 pub fn datasets() -> Vec<Dataset> {
+    let mut all = made_datasets();
+    if json_documents::dir().is_some() {
+        all.extend([
+            Dataset::serde(
+                "canada.json",
+                "not ours: canada.json (simdjson's jsonexamples), typed",
+                json_documents::canada,
+            ),
+            Dataset::serde(
+                "citm_catalog.json",
+                "not ours: citm_catalog.json (simdjson's jsonexamples), typed",
+                json_documents::citm_catalog,
+            ),
+            Dataset::serde(
+                "twitter.json",
+                "not ours: twitter.json (simdjson's jsonexamples), typed",
+                json_documents::twitter,
+            ),
+        ]);
+    } else {
+        eprintln!(
+            "note: no real JSON documents ({} unset or incomplete): canada.json, citm_catalog.json and twitter.json \
+             are not measured (`cargo xtask bench` fetches them)",
+            json_documents::DIR_ENV
+        );
+    }
+    all
+}
+
+/// The datasets the suite makes itself.
+fn made_datasets() -> Vec<Dataset> {
     use tutorial as t;
     vec![
         Dataset::serde("pickle-example", "Python's Built-in Pickle", t::pickle_example),

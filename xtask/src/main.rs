@@ -6,7 +6,10 @@
 //!   measures every dataset with every format, writing
 //!   `target/flatbox-report/report.md`, `report.json`, `chart.svg` and
 //!   `report.html`, then `flatbox
-//!   convert` on a large NDJSON file (`convert.md`, `convert.json`).
+//!   convert` on a large NDJSON file (`convert.md`, `convert.json`). It
+//!   fetches the real JSON documents it measures beside its own data
+//!   (`canada.json`, `citm_catalog.json`, `twitter.json`: the npm
+//!   registry's `simdjson` package) into `target/` the first time.
 //! - `cargo xtask codegen [--check]`: compiles `proto/` with protox and
 //!   prost-build (no protoc) into `crates/flatbox-proto/src/generated/`.
 //! - `cargo xtask fuzz [--target T] [--seconds N] [--kills N]`: the
@@ -179,6 +182,14 @@ fn bench(quick: bool, filter: Option<&str>, convert_only: bool) -> anyhow::Resul
             cmd.env(peers::PYTHON_ENV, python);
         }
         Err(e) => eprintln!("warning: no DuckDB peer for the convert measurement: {e:#}"),
+    }
+    // Three real JSON documents, measured beside the suite's own data.
+    // Without them the run goes on and says so.
+    match peers::json_documents(&target) {
+        Ok(dir) => {
+            cmd.env(peers::JSON_ENV, dir);
+        }
+        Err(e) => eprintln!("warning: no real JSON documents for the serde measurement: {e:#}"),
     }
     cmd.current_dir(&root)
         .args(["run", "--release", "--package", "flatbox-bench", "--bin", "flatbox-bench", "--"])

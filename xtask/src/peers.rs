@@ -115,3 +115,59 @@ fn is_root() -> bool {
         .output()
         .is_ok_and(|o| o.status.success() && String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
+
+/// The npm package whose `jsonexamples/` holds the real JSON documents the
+/// bench measures: `canada.json`, `citm_catalog.json` and `twitter.json`
+/// (as `flatbox_bench::datasets::json_documents::PACKAGE` says).
+pub(crate) const JSON_PACKAGE: &str = "simdjson@0.9.2";
+
+/// The documents taken from [`JSON_PACKAGE`], with its licence.
+const JSON_FILES: [&str; 4] = ["canada.json", "citm_catalog.json", "twitter.json", "LICENSE"];
+
+/// The environment variable through which the bench runner finds the
+/// documents' folder (`flatbox_bench::datasets::json_documents::DIR_ENV`).
+pub(crate) const JSON_ENV: &str = "FLATBOX_JSON_DOCUMENTS";
+
+/// The folder under `target/flatbox-peers/` holding the real JSON
+/// documents, fetched from the npm registry with `npm pack` (which checks
+/// the package's integrity hash) the first time and reused after.
+///
+/// # Errors
+///
+/// When `npm` or `tar` is missing, or the registry cannot be reached.
+pub(crate) fn json_documents(target: &Path) -> anyhow::Result<PathBuf> {
+    let dir = target.join("flatbox-peers").join(JSON_PACKAGE.replace('@', "-"));
+    if JSON_FILES.iter().all(|f| dir.join(f).is_file()) {
+        return Ok(dir);
+    }
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    eprintln!("fetching the real JSON documents ({JSON_PACKAGE} from the npm registry) into {}...", dir.display());
+    let packed = Command::new("npm")
+        .args(["pack", "--silent", JSON_PACKAGE, "--pack-destination"])
+        .arg(&dir)
+        .output()
+        .context("starting npm (install Node.js and npm: apt-get install npm)")?;
+    if !packed.status.success() {
+        bail!("`npm pack {JSON_PACKAGE}` failed: {}", String::from_utf8_lossy(&packed.stderr).trim());
+    }
+    let tarball = dir.join(String::from_utf8_lossy(&packed.stdout).trim());
+    let members: Vec<String> = JSON_FILES
+        .iter()
+        .map(|f| if *f == "LICENSE" { format!("package/{f}") } else { format!("package/jsonexamples/{f}") })
+        .collect();
+    let status = Command::new("tar")
+        .arg("-xzf")
+        .arg(&tarball)
+        .arg("-C")
+        .arg(&dir)
+        .arg("--transform=s,.*/,,")
+        .args(&members)
+        .status()
+        .context("starting tar")?;
+    // The 24 MB package is not kept: only the three documents are read.
+    let _ = std::fs::remove_file(&tarball);
+    if !status.success() || !JSON_FILES.iter().all(|f| dir.join(f).is_file()) {
+        bail!("unpacking {} into {} failed ({status})", tarball.display(), dir.display());
+    }
+    Ok(dir)
+}

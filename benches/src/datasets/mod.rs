@@ -1,9 +1,12 @@
 //! Every dataset of the tutorial, plus an HTTP access log and the shapes
 //! family ([`shapes`]) of our own, as
 //! deterministic generators: the same seed gives the same bytes on every
-//! machine, so sizes in reports are comparable across runs.
+//! machine, so sizes in reports are comparable across runs; and three real
+//! JSON documents the suite did not make ([`json_documents`]), fetched by
+//! `cargo xtask bench`.
 
 pub mod http_log;
+pub mod json_documents;
 pub mod proto;
 pub mod shapes;
 pub mod tutorial;
