@@ -11,7 +11,7 @@
 //! and the median (the fastest of many calls in one process steadies a
 //! comparison of two builds on a noisy machine; `cargo xtask bench` is the
 //! measurement).
-use flatbox_bench::datasets::{http_log, shapes, tutorial};
+use flatbox_bench::datasets::{http_log, json_documents, shapes, tutorial};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -82,6 +82,11 @@ fn main() {
         "pipeline-array" => run(&tutorial::pipeline_array(), format, op, n),
         "custom-test-data" => run(&tutorial::custom_test_data(), format, op, n),
         "table-100k" => run(&tutorial::table_100k(), format, op, n),
+        // The real documents, from the folder in `FLATBOX_JSON_DOCUMENTS`
+        // (`cargo xtask bench` fetches them into target/flatbox-peers/).
+        "canada.json" => run(&json_documents::canada(), format, op, n),
+        "citm_catalog.json" => run(&json_documents::citm_catalog(), format, op, n),
+        "twitter.json" => run(&json_documents::twitter(), format, op, n),
         other => panic!("unknown dataset {other}"),
     }
 }
