@@ -547,36 +547,37 @@ pub fn event_catalog() -> Catalog {
     }
 }
 
-/// A `GeoJSON` `FeatureCollection`, as a typed document.
+/// A `GeoJSON` `FeatureCollection`, as a typed document, its points of
+/// type `P` (the real `canada.json`'s are `(f64, f64)`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FeatureCollection {
+pub struct FeatureCollection<P = (f32, f32)> {
     /// `FeatureCollection`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The features.
-    pub features: Vec<Feature>,
+    pub features: Vec<Feature<P>>,
 }
 
 /// A `GeoJSON` `Feature`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Feature {
+pub struct Feature<P = (f32, f32)> {
     /// `Feature`.
     #[serde(rename = "type")]
     pub kind: String,
     /// String properties.
     pub properties: BTreeMap<String, String>,
     /// The shape.
-    pub geometry: Geometry,
+    pub geometry: Geometry<P>,
 }
 
 /// A `GeoJSON` `Polygon`: rings of longitude, latitude pairs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Geometry {
+pub struct Geometry<P = (f32, f32)> {
     /// `Polygon`.
     #[serde(rename = "type")]
     pub kind: String,
     /// Rings, each a closed list of points.
-    pub coordinates: Vec<Vec<(f32, f32)>>,
+    pub coordinates: Vec<Vec<P>>,
 }
 
 /// 40 polygons of 1 to 4 rings, 50k points in all (as in `canada.json`,
