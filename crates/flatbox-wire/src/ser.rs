@@ -182,9 +182,14 @@ impl<'a> Serializer<'a> {
     /// and `varint::write_u64`, each cost a call and two capacity checks
     /// (callgrind, product build: `wire+strings` encodes http-log-10k in
     /// 2.8 % fewer instructions this way and social-timeline in 1.6 %
-    /// fewer; `wire` encodes pipeline-network in 2.5 % fewer). A shape reference above 31 keeps the push
-    /// and the call: through this, shapes-arrays-options, which has none,
-    /// took 2.5 % more to encode, its struct code compiled differently.
+    /// fewer; `wire` encodes pipeline-network in 2.5 % fewer). A shape
+    /// reference above 31 keeps the push and the call: through this,
+    /// shapes-arrays-options, which has none, took 2.5 % more to encode,
+    /// its struct code compiled differently.
+    ///
+    /// [`Self::write_tagged_varint`] is for values of any size (a negative
+    /// integer's zigzag): it encodes the varint in a loop before its one
+    /// write, which these small counts need not pay.
     #[inline]
     fn write_tag_and_varint(&mut self, t: u8, v: u64) {
         if v < 0x80 {
