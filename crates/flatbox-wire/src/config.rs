@@ -35,10 +35,10 @@ impl Config {
         }
     }
 
-    /// Whether struct field names, map keys and enum variant names are
-    /// written once and then referenced, and structs share *shapes* (their
-    /// list of field names). On by default; off, structs are maps with their
-    /// keys spelled out every time.
+    /// Whether structs share *shapes* (their list of field names, spelled
+    /// out once, in the first struct of a type), and map keys and enum
+    /// variant names are written once and then referenced. On by default;
+    /// off, structs are maps with their keys spelled out every time.
     #[must_use]
     pub const fn intern_keys(mut self, on: bool) -> Self {
         self.intern_keys = on;

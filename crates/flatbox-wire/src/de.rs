@@ -244,34 +244,40 @@ impl<'de> Deserializer<'de> {
             .ok_or_else(|| ErrorKind::BadStringRef { offset, index, defined: self.strings.len() }.into())
     }
 
-    /// A shape key that is a string definition of exactly `name` (the
-    /// field the struct's field list has at this position, as encoders
-    /// write it), its length a one-byte varint: consumed and interned as
-    /// `name` itself, with no UTF-8 check. `None`, with nothing consumed,
-    /// for any other key.
+    /// A shape key that is exactly `name` (the field the struct's field
+    /// list has at this position) in one of the forms encoders write: a
+    /// plain string of up to 31 bytes, or a string definition whose length
+    /// is a one-byte varint, then interned as `name` itself. Consumed, with
+    /// no UTF-8 check. `None`, with nothing consumed, for any other key.
     #[inline]
     fn known_key(&mut self, name: &'static str) -> Result<Option<&'static str>> {
         let len = name.len();
         let start = self.pos;
         let Some(&[t, n]) = self.input.get(start..).and_then(<[u8]>::first_chunk::<2>) else { return Ok(None) };
+        let defined = t == tag::STR_DEFINE;
         // `n` below 0x80: a longer length's varint has more bytes.
-        if t != tag::STR_DEFINE
-            || n >= 0x80
-            || usize::from(n) != len
-            || !self.input.get(start + 2..start + 2 + len).is_some_and(|b| same_bytes(b, name.as_bytes()))
-        {
+        let content = if header::inline_str(t) == Some(len) {
+            start + 1
+        } else if defined && n < 0x80 && usize::from(n) == len {
+            start + 2
+        } else {
+            return Ok(None);
+        };
+        if !self.input.get(content..content + len).is_some_and(|b| same_bytes(b, name.as_bytes())) {
             return Ok(None);
         }
-        if self.strings.len() >= self.limits.max_interned {
-            return Err(ErrorKind::TableFull {
-                offset: start,
-                what: "interned strings",
-                limit: self.limits.max_interned,
+        if defined {
+            if self.strings.len() >= self.limits.max_interned {
+                return Err(ErrorKind::TableFull {
+                    offset: start,
+                    what: "interned strings",
+                    limit: self.limits.max_interned,
+                }
+                .into());
             }
-            .into());
+            self.strings.push(name);
         }
-        self.strings.push(name);
-        self.pos = start + 2 + len;
+        self.pos = content + len;
         Ok(Some(name))
     }
 

@@ -69,8 +69,8 @@ const PREVIEW_ITEMS: usize = 8;
 /// ```
 /// // A Vec of two `Person { name: String, age: u8 }`.
 /// let bytes = [
-///     0x62, 0xEF, 0x02, 0xED, 0x04, b'n', b'a', b'm', b'e', 0x45, b'A', b'l', b'i', b'c', b'e',
-///     0xED, 0x03, b'a', b'g', b'e', 0x1E, 0xC0, 0x43, b'B', b'o', b'b', 0x19,
+///     0x62, 0xEF, 0x02, 0x44, b'n', b'a', b'm', b'e', 0x45, b'A', b'l', b'i', b'c', b'e',
+///     0x43, b'a', b'g', b'e', 0x1E, 0xC0, 0x43, b'B', b'o', b'b', 0x19,
 /// ];
 /// let listing = flatbox_wire::inspect(&bytes)?;
 /// assert!(listing.contains("struct, defines shape 0 (2 fields)"));

@@ -441,6 +441,38 @@ fn one_type_written_with_two_shapes_taking_turns_decodes() {
     );
 }
 
+/// Two fields, for [`a_shape_decodes_whatever_form_its_keys_take`].
+#[derive(Debug, PartialEq, Deserialize)]
+struct TwoFields {
+    a: String,
+    b: u32,
+}
+
+/// A struct that defines its shape decodes whatever form each key takes
+/// (the decoder's fast path takes a plain string or a definition equal to
+/// the field list's name; anything else is read by the general path), and
+/// a second struct of its shape (`C0`) decodes after it.
+#[test]
+fn a_shape_decodes_whatever_form_its_keys_take() {
+    let two = |a: &str, b| TwoFields { a: a.into(), b };
+    let want = [two("x", 5), two("y", 6)];
+    // Keys spelled out (`41 'a'`), as the encoder writes them.
+    let plain = [0x62, 0xEF, 0x02, 0x41, b'a', 0x41, b'x', 0x41, b'b', 0x05, 0xC0, 0x41, b'y', 0x06];
+    assert_eq!(flatbox_wire::from_slice::<Vec<TwoFields>>(&plain).unwrap(), want);
+    // Keys defined (`ED 01 'a'`).
+    let defined = [0x62, 0xEF, 0x02, 0xED, 0x01, b'a', 0x41, b'x', 0xED, 0x01, b'b', 0x05, 0xC0, 0x41, b'y', 0x06];
+    assert_eq!(flatbox_wire::from_slice::<Vec<TwoFields>>(&defined).unwrap(), want);
+    // A key of another form: `E9 01 'a'` (a long string's tag), and a
+    // reference (`80`) to a string the first value defined.
+    let other = [0x62, 0xEF, 0x02, 0xE9, 0x01, b'a', 0xED, 0x01, b'b', 0x80, 0x05, 0xC0, 0x41, b'y', 0x06];
+    assert_eq!(flatbox_wire::from_slice::<Vec<TwoFields>>(&other).unwrap(), [two("b", 5), two("y", 6)]);
+    // A plain key of the right length but not the name: read by name, so
+    // `b` is missing.
+    let wrong = [0x61, 0xEF, 0x02, 0x41, b'a', 0x41, b'x', 0x41, b'c', 0x05];
+    let e = flatbox_wire::from_slice::<Vec<TwoFields>>(&wrong).unwrap_err();
+    assert!(e.to_string().contains("missing field `b`"), "{e}");
+}
+
 /// Field names with an alias: serde's field list is `["id", "nick",
 /// "name", "score"]`, so a field's position in it is not its index in the
 /// derived visitor once the alias precedes it.
@@ -550,8 +582,12 @@ impl<'de> Deserialize<'de> for OddName {
 #[test]
 fn a_field_name_of_128_bytes_is_read_with_its_two_byte_length() {
     let values = vec![OddName(7), OddName(9)];
-    let bytes = flatbox_wire::to_vec(&values).unwrap();
-    assert_eq!(&bytes[..5], [0x62, 0xEF, 0x01, 0xED, 0x80], "a shape whose key's length is 80 01");
+    let mut bytes = flatbox_wire::to_vec(&values).unwrap();
+    assert_eq!(&bytes[..6], [0x62, 0xEF, 0x01, 0xE9, 0x80, 0x01], "a shape whose key's length is 80 01");
+    assert_eq!(flatbox_wire::from_slice::<Vec<OddName>>(&bytes).unwrap(), values);
+    // The key as a definition, `ED 80 01`, which the decoder's fast path
+    // for keys must not read as a one-byte length.
+    bytes[3] = 0xED;
     assert_eq!(flatbox_wire::from_slice::<Vec<OddName>>(&bytes).unwrap(), values);
 }
 

@@ -124,15 +124,15 @@ struct Person {
 fn golden_bytes() {
     // flatbox's own format through the facade, byte for byte as FORMAT.md
     // spells it ("Structs and shapes", the person-second example): an
-    // array of 2, a struct defining shape 0 with its keys interned, then a
-    // one-byte shape reference and the values alone.
+    // array of 2, a struct defining shape 0 with its keys spelled out, then
+    // a one-byte shape reference and the values alone.
     let alice = || Person { name: "Alice".into(), age: 30 };
     let people = vec![alice(), Person { name: "Bob".into(), age: 25 }];
-    let wire = [&b"\x62\xEF\x02\xED\x04name\x45Alice\xED\x03age\x1E"[..], b"\xC0\x43Bob\x19"].concat();
+    let wire = [&b"\x62\xEF\x02\x44name\x45Alice\x43age\x1E"[..], b"\xC0\x43Bob\x19"].concat();
     check(&Wire::new(), &people, &wire);
-    // wire+strings interns string values too, in stream order: name 0,
-    // "Alice" 1, age 2, so the second "Alice" is a reference, 0x81.
-    let strings = [&b"\x62\xEF\x02\xED\x04name\xED\x05Alice\xED\x03age\x1E"[..], b"\xC0\x81\x1E"].concat();
+    // wire+strings interns string values too, in stream order: "Alice" is
+    // string 0, so the second "Alice" is a reference, 0x80.
+    let strings = [&b"\x62\xEF\x02\x44name\xED\x05Alice\x43age\x1E"[..], b"\xC0\x80\x1E"].concat();
     check(&Wire::strings(), &vec![alice(), alice()], &strings);
     // JSON and MessagePack are serde_json's and rmp-serde's own bytes: the
     // facade adds no framing, and each MessagePack name picks the layout
