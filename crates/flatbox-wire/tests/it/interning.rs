@@ -429,8 +429,9 @@ fn sequences_of_unknown_length_keep_packed_data_aligned() {
     assert_eq!(borrowed.1.len(), 19, "every packed array is aligned, so it borrows");
 }
 
-/// Twenty variant names, more than the encoder's direct-mapped cache of
-/// names has slots, so some share a slot and evict each other.
+/// Twenty variant names in the encoder's direct-mapped cache of names (64
+/// slots, two ways): enough that some may share a slot and evict each
+/// other.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 enum Many {
     V00,
