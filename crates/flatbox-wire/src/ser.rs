@@ -339,9 +339,10 @@ impl<'a> Serializer<'a> {
             return Some(index);
         }
         let index = self.static_index_search(s)?;
-        // Met again: cached from now on, where the inline path of a
-        // variant's name finds it (see `write_variant_key`). A message
-        // whose names each appear once, a struct's keys, makes no cache.
+        // Met again (or its text was): cached from now on, where the
+        // inline path of a variant's name finds it (see
+        // `write_variant_key`). A message whose names each appear once
+        // makes no cache.
         self.cache_key(s, index);
         Some(index)
     }
@@ -996,8 +997,9 @@ fn field_slow(
             // cost a look-up by content and a definition each and gained
             // nothing (callgrind, product build: pipeline-network, one
             // three-field struct a message, encodes in 21 % fewer
-            // instructions so, and its message is 3 bytes shorter). A name
-            // two struct types share is spelled out in each definition.
+            // instructions this way, and its message is 3 bytes shorter).
+            // A name two struct types share is spelled out in each
+            // definition.
             ser.write_plain_str(key);
             ser.site = key_slot_at;
             Ok(())
