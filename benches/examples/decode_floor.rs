@@ -47,6 +47,10 @@ use std::time::{Duration, Instant};
 
 use flatbox_bench::datasets::shapes::{Step, enums_nested};
 use flatbox_bench::datasets::tutorial::{NetworkEvent, Record, pipeline_network, records_1m};
+use rounds::best_of_rounds;
+
+#[path = "support/rounds.rs"]
+mod rounds;
 
 /// Where a hand-written reader stopped: the byte offset.
 #[derive(Debug)]
@@ -743,18 +747,6 @@ fn report(dataset: &str, wire: usize, postcard: usize, how: &str, rows: &[(&str,
             b.as_secs_f64() / postcard_time
         );
     }
-}
-
-/// The best of five rounds of each row; the rows take turns, so that a
-/// noisy neighbour slows every row alike.
-fn best_of_rounds<const N: usize>(round: impl Fn() -> [Duration; N]) -> [Duration; N] {
-    let mut best = [Duration::MAX; N];
-    for _ in 0..5 {
-        for (b, r) in best.iter_mut().zip(round()) {
-            *b = (*b).min(r);
-        }
-    }
-    best
 }
 
 fn main() {
