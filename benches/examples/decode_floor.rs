@@ -693,43 +693,24 @@ mod event {
     }
 }
 
-/// The fastest of `samples` runs of `f` on `bytes`, each `BATCH` calls in
-/// a row (one value's read is shorter than the timer's step), a call's
-/// time, after checking its result is `expected`.
-fn fastest_batched<T: PartialEq + std::fmt::Debug, E: std::fmt::Debug>(
+/// The fastest of `samples` runs of `f` on `bytes`, each `batch` calls in
+/// a row (more than one where a read is shorter than the timer's step), a
+/// call's time, after checking its result is `expected`.
+fn fastest<T: PartialEq + std::fmt::Debug, E: std::fmt::Debug>(
     samples: u32,
+    batch: u32,
     bytes: &[u8],
     expected: &T,
     f: impl Fn(&[u8]) -> Result<T, E>,
 ) -> Duration {
-    const BATCH: u32 = 1000;
     assert_eq!(&f(bytes).expect("reads its bytes"), expected, "a reader disagrees with the decoders");
     (0..samples)
         .map(|_| {
             let start = Instant::now();
-            for _ in 0..BATCH {
+            for _ in 0..batch {
                 black_box(f(black_box(bytes)).expect("reads its bytes"));
             }
-            start.elapsed() / BATCH
-        })
-        .min()
-        .unwrap_or_default()
-}
-
-/// The fastest of `calls` calls of `f` on `bytes`, after checking its
-/// result is `expected`.
-fn fastest<T: PartialEq + std::fmt::Debug, E: std::fmt::Debug>(
-    calls: u32,
-    bytes: &[u8],
-    expected: &[T],
-    f: impl Fn(&[u8]) -> Result<Vec<T>, E>,
-) -> Duration {
-    assert_eq!(f(bytes).expect("reads its bytes"), expected, "a reader disagrees with the decoders");
-    (0..calls)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f(black_box(bytes)).expect("reads its bytes"));
-            start.elapsed()
+            start.elapsed() / batch
         })
         .min()
         .unwrap_or_default()
@@ -757,11 +738,11 @@ fn main() {
     let postcard = postcard::to_allocvec(&records).expect("encodes");
     let best = best_of_rounds(|| {
         [
-            fastest(calls, &wire, &records, |b| flatbox_wire::from_slice::<Vec<Record>>(b)),
-            fastest(calls, &postcard, &records, |b| postcard::from_bytes::<Vec<Record>>(b)),
-            fastest(calls, &wire, &records, wire_floor),
-            fastest(calls, &wire, &records, |b| serde_floor::from_slice::<Vec<Record>>(b)),
-            fastest(calls, &postcard, &records, postcard_floor),
+            fastest(calls, 1, &wire, &records, |b| flatbox_wire::from_slice::<Vec<Record>>(b)),
+            fastest(calls, 1, &postcard, &records, |b| postcard::from_bytes::<Vec<Record>>(b)),
+            fastest(calls, 1, &wire, &records, wire_floor),
+            fastest(calls, 1, &wire, &records, |b| serde_floor::from_slice::<Vec<Record>>(b)),
+            fastest(calls, 1, &postcard, &records, postcard_floor),
         ]
     });
     let names = [
@@ -781,10 +762,10 @@ fn main() {
     let postcard = postcard::to_allocvec(&steps).expect("encodes");
     let best = best_of_rounds(|| {
         [
-            fastest(steps_calls, &wire, &steps, |b| flatbox_wire::from_slice::<Vec<Step>>(b)),
-            fastest(steps_calls, &postcard, &steps, |b| postcard::from_bytes::<Vec<Step>>(b)),
-            fastest(steps_calls, &wire, &steps, steps::wire_floor),
-            fastest(steps_calls, &postcard, &steps, steps::postcard_floor),
+            fastest(steps_calls, 1, &wire, &steps, |b| flatbox_wire::from_slice::<Vec<Step>>(b)),
+            fastest(steps_calls, 1, &postcard, &steps, |b| postcard::from_bytes::<Vec<Step>>(b)),
+            fastest(steps_calls, 1, &wire, &steps, steps::wire_floor),
+            fastest(steps_calls, 1, &postcard, &steps, steps::postcard_floor),
         ]
     });
     let names = [
@@ -802,10 +783,10 @@ fn main() {
     let samples = calls.saturating_mul(10);
     let best = best_of_rounds(|| {
         [
-            fastest_batched(samples, &wire, &event, |b| flatbox_wire::from_slice::<NetworkEvent>(b)),
-            fastest_batched(samples, &postcard, &event, |b| postcard::from_bytes::<NetworkEvent>(b)),
-            fastest_batched(samples, &wire, &event, event::wire_floor),
-            fastest_batched(samples, &postcard, &event, event::postcard_floor),
+            fastest(samples, 1000, &wire, &event, |b| flatbox_wire::from_slice::<NetworkEvent>(b)),
+            fastest(samples, 1000, &postcard, &event, |b| postcard::from_bytes::<NetworkEvent>(b)),
+            fastest(samples, 1000, &wire, &event, event::wire_floor),
+            fastest(samples, 1000, &postcard, &event, event::postcard_floor),
         ]
     });
     let rows: Vec<_> = names.into_iter().zip(best).collect();
