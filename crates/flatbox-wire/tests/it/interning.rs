@@ -547,6 +547,36 @@ fn each_value_starts_with_empty_tables_whatever_the_thread_encoded_before() {
     assert_eq!(flatbox_wire::from_slice::<Vec<Kv>>(&fresh).unwrap(), pair);
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+enum Light {
+    Red,
+    Amber,
+    Green,
+}
+
+#[test]
+fn names_cached_for_one_value_are_gone_by_the_next() {
+    // A variant name met twice is cached by its address with its interning
+    // index, in tables the thread keeps for its next serializer. The next
+    // value must start without them, whether or not the values between
+    // cached anything: here Red is index 0 in `first` and 2 in `second`.
+    let first = vec![Light::Red, Light::Green, Light::Red, Light::Green];
+    let second = vec![Light::Green, Light::Amber, Light::Green, Light::Red, Light::Red];
+    let fresh = std::thread::spawn({
+        let second = second.clone();
+        move || flatbox_wire::to_vec(&second).unwrap()
+    })
+    .join()
+    .unwrap();
+    flatbox_wire::to_vec(&first).unwrap();
+    // Caches nothing, so leaves the cache as it found it.
+    flatbox_wire::to_vec(&7_u32).unwrap();
+    assert_eq!(flatbox_wire::to_vec(&second).unwrap(), fresh, "{}", hex(&fresh));
+    flatbox_wire::to_vec(&first).unwrap();
+    assert_eq!(flatbox_wire::to_vec(&second).unwrap(), fresh, "{}", hex(&fresh));
+    assert_eq!(flatbox_wire::from_slice::<Vec<Light>>(&fresh).unwrap(), second);
+}
+
 /// How a field's values were written, from the tags in front of them:
 /// (definitions, references, plain strings).
 fn string_kinds(bytes: &[u8], values: &[String]) -> (usize, usize, usize) {
