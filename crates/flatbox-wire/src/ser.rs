@@ -82,6 +82,8 @@ enum Pending {
 /// strings) are emptied and kept for the next serializer on the same
 /// thread, so that encoding a message allocates only its output. Tables
 /// larger than about 1 MiB are freed instead: a thread keeps at most that.
+/// So is a string table that the value filled to less than an eighth, so
+/// that small values after a large one do not pay for emptying it.
 ///
 /// # Examples
 ///
