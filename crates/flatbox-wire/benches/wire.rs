@@ -1,13 +1,16 @@
 //! Criterion benches of flatbox-wire's building blocks: varint decoding
-//! against prost's, and the packed array against a plain memcpy
-//! (`cargo bench -p flatbox-wire`). Whole-format comparisons with the peers
+//! against prost's, the packed array against a plain memcpy, and one small
+//! message on a thread that encoded nothing before against one that encoded
+//! a large value first (`cargo bench -p flatbox-wire`). Whole-format comparisons with the peers
 //! are in `benches/` (`cargo xtask bench`, `cargo bench -p flatbox-bench`).
 
 use std::borrow::Cow;
 use std::hint::black_box;
+use std::time::Instant;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use flatbox_wire::{Packed, varint};
+use flatbox_wire::{Config, Packed, varint};
+use serde::Serialize;
 
 /// 1M `u64`s whose varints are 1 to 10 bytes long: a pseudo-random value
 /// (xorshift) shifted right by a pseudo-random 0..64 bits.
@@ -92,9 +95,9 @@ fn packed(c: &mut Criterion) {
     group.bench_function("wire encode", |b| {
         b.iter(|| {
             out.clear();
-            serde::Serialize::serialize(
+            Serialize::serialize(
                 &Packed(black_box(&values[..])),
-                &mut flatbox_wire::Serializer::new(&mut out, flatbox_wire::Config::default()),
+                &mut flatbox_wire::Serializer::new(&mut out, Config::default()),
             )
             .expect("encodes");
         });
@@ -115,5 +118,62 @@ fn packed(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, varints, packed);
+/// The tutorial's network message: one small struct.
+#[derive(Serialize)]
+struct Event {
+    user_id: u64,
+    action: String,
+    timestamp: u64,
+}
+
+#[derive(Clone, Copy, Serialize)]
+enum Light {
+    Red,
+    Green,
+}
+
+/// `to_vec` of one small struct, plain and with `intern_strings`, on a
+/// thread that encoded nothing before and on one that first encoded a large
+/// value (repeated variant names, 10,000 strings each written twice).
+///
+/// The serializer keeps its emptied tables per thread for the next one, so
+/// the two rows must take about the same time: emptying what a large value
+/// left once cost every later small value 18 ns (the name cache, filled
+/// again whether written or not) and 150 ns (a hash table of 16 Ki entries
+/// holding one string).
+fn small_after_large(c: &mut Criterion) {
+    let event = Event { user_id: 123, action: "login".into(), timestamp: 1_642_678_800 };
+    let large: (Vec<Light>, Vec<String>) =
+        ([Light::Red, Light::Green].repeat(50), (0..20_000).map(|i| format!("s{}", i / 2)).collect());
+    let mut group = c.benchmark_group("small-message");
+    for (format, config) in [("wire", Config::default()), ("wire+strings", Config::default().intern_strings(true))] {
+        // Each sample on a thread of its own, which sees no tables kept
+        // from any other bench; the large value is encoded before the
+        // clock starts.
+        let on_a_new_thread = |iters: u64, first: Option<&(Vec<Light>, Vec<String>)>| {
+            std::thread::scope(|s| {
+                s.spawn(|| {
+                    if let Some(first) = first {
+                        flatbox_wire::to_vec_with_config(first, config).expect("encodes");
+                    }
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        black_box(flatbox_wire::to_vec_with_config(black_box(&event), config).expect("encodes"));
+                    }
+                    start.elapsed()
+                })
+                .join()
+                .expect("the bench's thread finishes")
+            })
+        };
+        group
+            .bench_function(format!("{format}, fresh thread"), |b| b.iter_custom(|iters| on_a_new_thread(iters, None)));
+        group.bench_function(format!("{format}, after a large value"), |b| {
+            b.iter_custom(|iters| on_a_new_thread(iters, Some(&large)));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, varints, packed, small_after_large);
 criterion_main!(benches);
