@@ -1,8 +1,9 @@
 //! Criterion benches of flatbox-wire's building blocks: varint decoding
 //! against prost's, the packed array against a plain memcpy, and one small
 //! message on a thread that encoded nothing before against one that encoded
-//! a large value first (`cargo bench -p flatbox-wire`). Whole-format comparisons with the peers
-//! are in `benches/` (`cargo xtask bench`, `cargo bench -p flatbox-bench`).
+//! a large value first (`cargo bench -p flatbox-wire`). Whole-format
+//! comparisons with the peers are in `benches/` (`cargo xtask bench`,
+//! `cargo bench -p flatbox-bench`).
 
 use std::borrow::Cow;
 use std::hint::black_box;
