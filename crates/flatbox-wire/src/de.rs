@@ -327,10 +327,16 @@ impl<'de> Deserializer<'de> {
 
     /// Adds the shape of `len` fields that a struct at `at` defines.
     fn begin_shape(&mut self, len: usize, at: usize) -> Result<()> {
+        self.room_for_a_shape(at)?;
+        self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, in_order: None });
+        Ok(())
+    }
+
+    /// [`ErrorKind::TableFull`] at `at` when the shape table is full.
+    fn room_for_a_shape(&self, at: usize) -> Result<()> {
         if self.shapes.len() >= self.limits.max_shapes {
             return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes }.into());
         }
-        self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, in_order: None });
         Ok(())
     }
 
@@ -693,9 +699,7 @@ impl<'de> Deserializer<'de> {
     /// (the decoder past its header): complete, and remembered as
     /// [`Self::shape_order`] remembers a shape found to be `fields`.
     fn define_shape_of(&mut self, fields: &'static [&'static str], at: usize) -> Result<()> {
-        if self.shapes.len() >= self.limits.max_shapes {
-            return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes }.into());
-        }
+        self.room_for_a_shape(at)?;
         let (index, list, len) = (self.shapes.len(), fields.as_ptr() as usize, fields.len());
         self.shapes.push(Shape {
             keys: SmallVec::from_slice(fields),
@@ -1335,9 +1339,8 @@ impl<'de> de::SeqAccess<'de> for KeyedInOrder<'_, 'de> {
 }
 
 /// The error of [`KeyedInOrder`] when the last value was not read to its
-/// end, before `name`'s key. Out of line, as the next one: in line, its
-/// formatting kept the fields' reads from being inlined (callgrind,
-/// pipeline-network: 1,289 instructions a decode against 1,235).
+/// end, before `name`'s key. Cold and out of line, as the next one, so
+/// that the fields' path carries no formatting.
 #[cold]
 #[inline(never)]
 fn key_not_next(name: &str) -> Error {

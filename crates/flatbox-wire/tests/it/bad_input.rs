@@ -220,6 +220,25 @@ fn sample_encodings() -> Vec<Vec<u8>> {
     out
 }
 
+/// Applies `edits` to `bytes`: each at an index, a byte replaced (0), the
+/// bytes cut there (1), a byte inserted (2) or removed (3).
+fn mutate(bytes: &mut Vec<u8>, edits: Vec<(prop::sample::Index, u8, u8)>) {
+    for (index, byte, op) in edits {
+        if bytes.is_empty() {
+            break;
+        }
+        let i = index.index(bytes.len());
+        match op {
+            0 => bytes[i] = byte,
+            1 => bytes.truncate(i),
+            2 => bytes.insert(i, byte),
+            _ => {
+                bytes.remove(i);
+            }
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
 
@@ -229,18 +248,7 @@ proptest! {
         edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0_u8..4), 1..6),
     ) {
         let mut bytes = sample_encodings().swap_remove(which);
-        for (index, byte, op) in edits {
-            if bytes.is_empty() {
-                break;
-            }
-            let i = index.index(bytes.len());
-            match op {
-                0 => bytes[i] = byte,
-                1 => bytes.truncate(i),
-                2 => bytes.insert(i, byte),
-                _ => { bytes.remove(i); }
-            }
-        }
+        mutate(&mut bytes, edits);
         let _ = flatbox_wire::from_slice::<Value>(&bytes);
         let _ = flatbox_wire::from_reader::<_, Value>(&bytes[..]);
         let _ = flatbox_wire::inspect(&bytes);
@@ -399,18 +407,7 @@ proptest! {
         } else {
             flatbox_wire::to_vec(&points).unwrap()
         };
-        for (index, byte, op) in edits {
-            if bytes.is_empty() {
-                break;
-            }
-            let i = index.index(bytes.len());
-            match op {
-                0 => bytes[i] = byte,
-                1 => bytes.truncate(i),
-                2 => bytes.insert(i, byte),
-                _ => { bytes.remove(i); }
-            }
-        }
+        mutate(&mut bytes, edits);
         for e in [
             flatbox_wire::from_slice::<Point>(&bytes).err(),
             flatbox_wire::from_slice::<Vec<Point>>(&bytes).err(),
