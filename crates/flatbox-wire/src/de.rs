@@ -327,16 +327,10 @@ impl<'de> Deserializer<'de> {
 
     /// Adds the shape of `len` fields that a struct at `at` defines.
     fn begin_shape(&mut self, len: usize, at: usize) -> Result<()> {
-        self.room_for_a_shape(at)?;
-        self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, in_order: None });
-        Ok(())
-    }
-
-    /// [`ErrorKind::TableFull`] at `at` when the shape table is full.
-    fn room_for_a_shape(&self, at: usize) -> Result<()> {
         if self.shapes.len() >= self.limits.max_shapes {
             return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes }.into());
         }
+        self.shapes.push(Shape { keys: SmallVec::with_capacity(len), len, complete: len == 0, in_order: None });
         Ok(())
     }
 
@@ -645,10 +639,6 @@ impl<'de> Deserializer<'de> {
             self.varint_u64()?
         } else if header::is_struct_tag(t) {
             return match header::header_after(self, t, at)? {
-                Header::ShapeDefine(n) if n == fields.len() && self.defines_fields_in_order(fields) => {
-                    self.define_shape_of(fields, at)?;
-                    Ok(StructPlan::DefiningInOrder(n))
-                }
                 Header::ShapeDefine(n) => Ok(StructPlan::ByKey(KeyedStruct::Defining(n))),
                 Header::Map(n) => Ok(StructPlan::ByKey(KeyedStruct::Map(n))),
                 _ => Err(unexpected(t, at, "a struct")),
@@ -660,58 +650,6 @@ impl<'de> Deserializer<'de> {
             (_, len, true) => StructPlan::InOrder(len),
             (shape, len, false) => StructPlan::ByKey(KeyedStruct::OfShape(shape, len)),
         })
-    }
-
-    /// Whether the shape definition at the decoder's position (its header
-    /// read) has `fields` as its keys, in order, each a string in the tag
-    /// (as encoders write a struct's first time), and each value a token
-    /// whose tag tells its length ([`header::fixed_token_len`]: numbers,
-    /// bools, null, short strings). Such a struct is then read as a
-    /// sequence, as a reference to a shape in order is, not by key
-    /// (callgrind, pipeline-network, one three-field struct a message:
-    /// 1,360 instructions a decode down to 1,169). Looks only, and only at
-    /// the struct's own tokens: a value with values in it says no (a
-    /// document's outer struct holds the whole document).
-    fn defines_fields_in_order(&self, fields: &'static [&'static str]) -> bool {
-        let mut at = self.pos;
-        fields.iter().all(|name| {
-            let key = self.key_is(at, name);
-            let value = at + 1 + name.len();
-            match self.input.get(value).and_then(|&t| header::fixed_token_len(t)) {
-                Some(len) if key => {
-                    at = value + len;
-                    true
-                }
-                _ => false,
-            }
-        }) && at <= self.input.len()
-    }
-
-    /// Whether a string counted in the tag, `name`, starts at `at`.
-    #[inline]
-    fn key_is(&self, at: usize, name: &str) -> bool {
-        let content = at + 1;
-        self.input.get(at).and_then(|&t| header::inline_str(t)) == Some(name.len())
-            && self.input.get(content..content + name.len()).is_some_and(|b| same_bytes(b, name.as_bytes()))
-    }
-
-    /// Adds the shape whose keys are `fields`, in order, defined at `at`
-    /// (the decoder past its header): complete, and remembered as
-    /// [`Self::shape_order`] remembers a shape found to be `fields`.
-    fn define_shape_of(&mut self, fields: &'static [&'static str], at: usize) -> Result<()> {
-        self.room_for_a_shape(at)?;
-        let (index, list, len) = (self.shapes.len(), fields.as_ptr() as usize, fields.len());
-        self.shapes.push(Shape {
-            keys: SmallVec::from_slice(fields),
-            len,
-            complete: true,
-            in_order: Some((list, true)),
-        });
-        if let (Some(address), Some(count)) = (self.in_order.get_mut(index), self.in_order_len.get_mut(index)) {
-            (*address, *count) = (list, len);
-        }
-        self.last_in_order = (index as u64, list, len);
-        Ok(())
     }
 
     /// A struct, its header at `at`, read by key as `how` says: the
@@ -846,10 +784,6 @@ enum StructPlan {
     /// As a sequence of its fields, this many: the shape's keys are the
     /// struct's field list in order.
     InOrder(usize),
-    /// As a sequence of its fields, this many, each after its key: a shape
-    /// defined with the struct's field list in order
-    /// ([`Deserializer::defines_fields_in_order`]).
-    DefiningInOrder(usize),
     /// By key.
     ByKey(KeyedStruct),
 }
@@ -1300,59 +1234,6 @@ impl<'de> de::MapAccess<'de> for Defining<'_, 'de> {
     fn size_hint(&self) -> Option<usize> {
         Some(self.left)
     }
-}
-
-/// Fields of a struct that defines its shape, read as a sequence: each key
-/// is already known to be the field list's next name, in the tag
-/// ([`Deserializer::defines_fields_in_order`]), and is stepped over.
-struct KeyedInOrder<'a, 'de> {
-    de: &'a mut Deserializer<'de>,
-    fields: &'static [&'static str],
-    next: usize,
-    /// Where the last value read ends (at first, where the first key
-    /// starts).
-    end: usize,
-}
-
-impl<'de> de::SeqAccess<'de> for KeyedInOrder<'_, 'de> {
-    type Error = Error;
-
-    #[inline]
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
-        let Some(name) = self.fields.get(self.next) else { return Ok(None) };
-        self.next += 1;
-        // A `Deserialize` that read less (or more) than the whole of the
-        // last value would otherwise have this one read from elsewhere.
-        if self.de.pos != self.end {
-            return Err(key_not_next(name));
-        }
-        // The tag and the name, then the value, whose length its tag tells.
-        let value = self.end + 1 + name.len();
-        self.de.pos = value;
-        self.end = value + self.de.input.get(value).and_then(|&t| header::fixed_token_len(t)).unwrap_or(0);
-        seed.deserialize(&mut *self.de).map(Some)
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        Some(self.fields.len() - self.next)
-    }
-}
-
-/// The error of [`KeyedInOrder`] when the last value was not read to its
-/// end, before `name`'s key. Cold and out of line, as the next one, so
-/// that the fields' path carries no formatting.
-#[cold]
-#[inline(never)]
-fn key_not_next(name: &str) -> Error {
-    de::Error::custom(format_args!("the field before `{name}` was not read whole"))
-}
-
-/// The error of [`KeyedInOrder`] when the last of `fields` was not read to
-/// its end.
-#[cold]
-#[inline(never)]
-fn last_value_not_read(fields: &[&str]) -> Error {
-    de::Error::custom(format_args!("the field `{}` was not read whole", fields.last().unwrap_or(&"")))
 }
 
 /// Fields of a struct of a known shape: keys from the shape table.
@@ -2014,24 +1895,6 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         } else {
             match self.out_of_line(move |de| de.struct_plan(fields))? {
                 StructPlan::InOrder(len) => len,
-                StructPlan::DefiningInOrder(len) => {
-                    return self.out_of_line(move |de| {
-                        de.enter(at)?;
-                        let end = de.pos;
-                        let mut access = KeyedInOrder { de: &mut *de, fields, next: 0, end };
-                        let result = visitor.visit_seq(&mut access);
-                        let (read, end) = (access.next, access.end);
-                        de.leave();
-                        let value = result?;
-                        if read != len {
-                            Err(de::Error::invalid_length(len, &"fewer fields in the struct"))
-                        } else if de.pos != end {
-                            Err(last_value_not_read(fields))
-                        } else {
-                            Ok(value)
-                        }
-                    });
-                }
                 StructPlan::ByKey(how) => {
                     return self.out_of_line(move |de| de.struct_by_keys(how, at, fields, visitor));
                 }

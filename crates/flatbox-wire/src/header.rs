@@ -340,52 +340,6 @@ pub(crate) fn inline_str(t: u8) -> Option<usize> {
     (STR_INLINE_FIRST..=STR_INLINE_LAST).contains(&t).then(|| usize::from(t - tag::STR_INLINE))
 }
 
-/// The whole length of a token that holds no value and no varint and
-/// whose length its tag alone tells (an integer in the tag or in fixed
-/// bytes, a float, null, a bool, a string counted in the tag, a reference
-/// to an interned string in the tag); `None` for any other tag. The bytes
-/// are not read, so not checked either.
-#[inline]
-pub(crate) const fn fixed_token_len(t: u8) -> Option<usize> {
-    match FIXED_TOKEN_LEN[t as usize] {
-        0 => None,
-        n => Some(n as usize),
-    }
-}
-
-/// [`fixed_token_len`] by tag, 0 for none: one load where it is read, in
-/// the decoder's in-order first struct, twice a field (callgrind,
-/// pipeline-network decode: 1,235 instructions with the `match`, 1,169
-/// with the table).
-const FIXED_TOKEN_LEN: [u8; 256] = {
-    let mut lengths = [0; 256];
-    let mut t = 0;
-    while t < 256 {
-        #[allow(clippy::cast_possible_truncation, reason = "t < 256")]
-        if let Some(len) = token_len_of_tag(t as u8) {
-            lengths[t] = len;
-        }
-        t += 1;
-    }
-    lengths
-};
-
-/// See [`fixed_token_len`].
-const fn token_len_of_tag(t: u8) -> Option<u8> {
-    Some(match t {
-        tag::UINT_INLINE..=tag::UINT_INLINE_MAX
-        | tag::NULL
-        | tag::FALSE
-        | tag::TRUE
-        | STR_REF_INLINE_FIRST..=STR_REF_INLINE_LAST => 1,
-        STR_INLINE_FIRST..=STR_INLINE_LAST => 1 + (t - tag::STR_INLINE),
-        tag::UINT_FIXED..=tag::UINT_FIXED_LAST => 1 + (t - tag::UINT_FIXED + 1),
-        tag::F32 => 5,
-        tag::F64 => 9,
-        _ => return None,
-    })
-}
-
 /// The index of a reference in the tag to an interned string
 /// (`0x80..=0xBF`).
 #[inline]
@@ -636,27 +590,6 @@ mod tests {
             }
             assert_eq!(is_struct_tag(t), described == "map" || described.starts_with("struct"), "tag 0x{t:02X}");
         }
-    }
-
-    /// `fixed_token_len` says a length for exactly the tokens whose tag
-    /// alone tells it, and the length is what the tokenizer reads: the
-    /// header and its content, with no value nested and no varint.
-    #[test]
-    fn a_fixed_token_length_is_the_tokenizers_header_and_content() {
-        let mut fixed = 0;
-        for t in 0..=u8::MAX {
-            let mut bytes = vec![t, 0x01];
-            bytes.resize(64, 0x01);
-            let Some(len) = fixed_token_len(t) else { continue };
-            fixed += 1;
-            let (h, header_len) = read(&bytes).unwrap_or_else(|e| panic!("tag 0x{t:02X}: {e}"));
-            assert_eq!(h.values(), Some(0), "tag 0x{t:02X}");
-            assert_eq!(h.varints(), 0, "tag 0x{t:02X}");
-            assert_eq!(header_len + h.content().0, len, "tag 0x{t:02X}");
-        }
-        // 64 + 64 integers and string references in the tag, 32 strings,
-        // 8 fixed-width integers, two floats, null and the two bools.
-        assert_eq!(fixed, 64 + 64 + 32 + 8 + 2 + 3);
     }
 
     #[test]
