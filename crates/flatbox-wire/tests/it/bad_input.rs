@@ -254,6 +254,28 @@ proptest! {
         let _ = flatbox_wire::inspect(&bytes);
     }
 
+    /// As `mutated_valid_encodings_never_panic`, read as the struct types
+    /// themselves (through `deserialize_struct`, not `deserialize_any`).
+    #[test]
+    fn mutated_structs_read_as_their_types_never_panic(
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0_u8..4), 1..6),
+        first in any::<bool>(),
+    ) {
+        let points = [Point { x: 1, y: 300 }, Point { x: 70_000, y: 0 }];
+        let mut bytes = if first {
+            flatbox_wire::to_vec(&points[0]).unwrap()
+        } else {
+            flatbox_wire::to_vec(&points).unwrap()
+        };
+        mutate(&mut bytes, edits);
+        for e in [
+            flatbox_wire::from_slice::<Point>(&bytes).err(),
+            flatbox_wire::from_slice::<Vec<Point>>(&bytes).err(),
+        ].into_iter().flatten() {
+            prop_assert!(e.offset().is_none_or(|at| at <= bytes.len()), "{e}");
+        }
+    }
+
     #[test]
     fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
         let _ = flatbox_wire::from_slice::<Value>(&bytes);
@@ -349,32 +371,6 @@ fn a_first_struct_cut_short_is_an_eof_at_the_missing_field() {
     for (keep, missing) in [(9, 8), (7, 7)] {
         let e = flatbox_wire::from_slice::<Point>(&bytes[..keep]).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::Eof { offset, needed: 1, .. } if *offset == missing), "{e:?}");
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
-
-    /// As `mutated_valid_encodings_never_panic`, read as the struct types
-    /// themselves (through `deserialize_struct`, not `deserialize_any`).
-    #[test]
-    fn mutated_structs_read_as_their_types_never_panic(
-        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0_u8..4), 1..6),
-        first in any::<bool>(),
-    ) {
-        let points = [Point { x: 1, y: 300 }, Point { x: 70_000, y: 0 }];
-        let mut bytes = if first {
-            flatbox_wire::to_vec(&points[0]).unwrap()
-        } else {
-            flatbox_wire::to_vec(&points).unwrap()
-        };
-        mutate(&mut bytes, edits);
-        for e in [
-            flatbox_wire::from_slice::<Point>(&bytes).err(),
-            flatbox_wire::from_slice::<Vec<Point>>(&bytes).err(),
-        ].into_iter().flatten() {
-            prop_assert!(e.offset().is_none_or(|at| at <= bytes.len()), "{e}");
-        }
     }
 }
 
