@@ -122,9 +122,10 @@ impl Format<Vec<f64>> for PackedF64 {
         WIRE_PACKED
     }
     fn encode(&self, value: &Vec<f64>, out: &mut Vec<u8>) -> flatbox::Result<()> {
-        flatbox_wire::Packed(&value[..])
-            .serialize(&mut flatbox_wire::Serializer::new(out, flatbox_wire::Config::default()))
-            .map_err(|e| Error::encode(WIRE_PACKED, e))
+        flatbox_wire::with_serializer(out, flatbox_wire::Config::default(), |ser| {
+            flatbox_wire::Packed(&value[..]).serialize(ser)
+        })
+        .map_err(|e| Error::encode(WIRE_PACKED, e))
     }
     fn decode(&self, bytes: &[u8]) -> flatbox::Result<Vec<f64>> {
         flatbox_wire::from_slice::<flatbox_wire::Packed<Vec<f64>>>(bytes)

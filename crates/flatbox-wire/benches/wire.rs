@@ -96,10 +96,9 @@ fn packed(c: &mut Criterion) {
     group.bench_function("wire encode", |b| {
         b.iter(|| {
             out.clear();
-            Serialize::serialize(
-                &Packed(black_box(&values[..])),
-                &mut flatbox_wire::Serializer::new(&mut out, Config::default()),
-            )
+            flatbox_wire::with_serializer(&mut out, Config::default(), |ser| {
+                Serialize::serialize(&Packed(black_box(&values[..])), ser)
+            })
             .expect("encodes");
         });
     });

@@ -38,7 +38,9 @@ struct U {
 
 fn run<T: Serialize + DeserializeOwned>(rows: &T, format: &str, op: &str, n: u32) {
     let encode = |rows: &T, buf: &mut Vec<u8>| match format {
-        "wire" => rows.serialize(&mut flatbox_wire::Serializer::new(buf, flatbox_wire::Config::default())).unwrap(),
+        "wire" => {
+            flatbox_wire::with_serializer(buf, flatbox_wire::Config::default(), |ser| rows.serialize(ser)).unwrap();
+        }
         "postcard" => *buf = postcard::to_extend(rows, std::mem::take(buf)).unwrap(),
         _ => rmp_serde::encode::write_named(buf, rows).unwrap(),
     };

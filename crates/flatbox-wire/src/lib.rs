@@ -16,7 +16,9 @@
 //! a [`Value`] and [`inspect`] disassembles them. The format is specified in
 //! `FORMAT.md` beside this crate.
 //!
-//! - [`to_vec`], [`to_writer`]: encode any `Serialize` value.
+//! - [`to_vec`], [`to_writer`]: encode any `Serialize` value;
+//!   [`with_serializer`] appends to a buffer of yours, or drives serde by
+//!   hand.
 //! - [`from_slice`]: decode, borrowing `&str`, `&[u8]` and `Cow` fields
 //!   from the input; [`from_reader`] reads exactly one value from a reader.
 //! - [`Config`] (what to intern) and [`Limits`] (what an input may ask of
@@ -95,7 +97,7 @@ pub use logical::{
     from_logical_extension, to_logical_extension,
 };
 pub use packed::{Packed, PackedElement, PackedSlice};
-pub use ser::Serializer;
+pub use ser::{Serializer, with_serializer};
 pub use value::{Extension, PackedArray, Timestamp, Value};
 
 /// The output buffer `to_vec` starts with.
@@ -133,7 +135,7 @@ pub fn to_vec_with_config<T: ?Sized + Serialize>(value: &T, config: Config) -> R
     // One allocation for a small message, instead of growing through 8, 16,
     // 32 and 64 bytes (callgrind: a third of a tiny struct's encode).
     let mut out = Vec::with_capacity(INITIAL_CAPACITY);
-    value.serialize(&mut Serializer::new(&mut out, config))?;
+    with_serializer(&mut out, config, |ser| value.serialize(ser))?;
     Ok(out)
 }
 

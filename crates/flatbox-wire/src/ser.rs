@@ -7,7 +7,7 @@
 //! on the returned `StructSerializer` and cut encode time by about a fifth.
 #![allow(clippy::inline_always, reason = "measured; see the module documentation")]
 
-use std::cell::Cell;
+use std::cell::RefCell;
 
 use rustc_hash::FxHashMap;
 use serde::ser::{self, Serialize};
@@ -27,8 +27,8 @@ use crate::varint;
 struct Shape {
     first: usize,
     declared: usize,
-    filled: usize,
-    complete: bool,
+    /// The (name address, field count) of the struct type that defined it.
+    cache_key: (usize, usize),
 }
 
 /// Tables up to this size are searched linearly and live inline in the
@@ -70,33 +70,14 @@ enum Pending {
 
 /// Serializes Rust values into flatbox-wire, appending to a `Vec<u8>`.
 ///
-/// Most callers want [`to_vec`](crate::to_vec); the serializer is for
-/// reusing one output buffer and for a non-default [`Config`].
+/// Most callers want [`to_vec`](crate::to_vec). A serializer is made by
+/// [`with_serializer`](crate::with_serializer), for appending to a buffer
+/// of the caller's (reused from message to message), for a non-default
+/// [`Config`], or for driving serde by hand (a transcoder).
 ///
 /// One serializer writes one top-level value: the interning tables start
 /// empty, and a second value written with the same serializer would refer
-/// to strings the decoder of that second value has never seen. Make a new
-/// serializer (cheap) per value.
-///
-/// When a serializer is dropped, its tables (shapes, field names, interned
-/// strings) are emptied and kept for the next serializer on the same
-/// thread, so that encoding a message allocates only its output. Tables
-/// larger than about 1 MiB are freed instead: a thread keeps at most that.
-/// So is a string table that the value filled to less than an eighth, so
-/// that small values after a large one do not pay for emptying it.
-///
-/// # Examples
-///
-/// ```
-/// use flatbox_wire::{Config, Serializer};
-/// use serde::Serialize;
-///
-/// let mut out = Vec::new();
-/// let mut ser = Serializer::new(&mut out, Config::default());
-/// (1_u8, "a").serialize(&mut ser)?;
-/// assert_eq!(out, [0x62, 0x01, 0x41, b'a']);
-/// # Ok::<(), flatbox_wire::Error>(())
-/// ```
+/// to strings the decoder of that second value has never seen.
 pub struct Serializer<'a> {
     out: &'a mut Vec<u8>,
     /// `out.len()` when the value started: packed data is aligned relative
@@ -121,8 +102,15 @@ pub struct Serializer<'a> {
     /// Whether every interned `&'static str` is in `tables.strings` too
     /// (see [`Self::statics_to_strings`]).
     statics_in_strings: bool,
-    /// Shapes, keys, interned strings: see [`Tables`].
-    tables: Loaned,
+    /// Shapes, interned strings and the rest: see [`Tables`]. Borrowed
+    /// from the thread's, in place, for the serializer's life.
+    tables: &'a mut Tables,
+    /// `tables.key_pool`, moved here for the serializer's life and given
+    /// back when it is dropped: every field of a struct that follows a
+    /// known shape reads it, and through `tables` that cost a load more
+    /// (callgrind: shapes-arrays-options encodes in 4 % more instructions,
+    /// event-catalog and `citm_catalog.json` in 2.7 % more).
+    key_pool: Vec<&'static str>,
     /// The shape last used for a struct, by (name address, field count):
     /// the first [`LINEAR`] inline, the rest in `shape_index`.
     shape_cache: SmallVec<[((usize, usize), u32); LINEAR]>,
@@ -137,9 +125,10 @@ pub struct Serializer<'a> {
 }
 
 impl<'a> Serializer<'a> {
-    /// A serializer that appends to `out`.
+    /// A serializer that appends to `out` and works in `tables`, which
+    /// must be empty ([`Tables::reset`]).
     #[inline(always)]
-    pub fn new(out: &'a mut Vec<u8>, config: Config) -> Self {
+    fn with_tables(out: &'a mut Vec<u8>, config: Config, tables: &'a mut Tables) -> Self {
         let base = out.len();
         Serializer {
             out,
@@ -150,7 +139,8 @@ impl<'a> Serializer<'a> {
             string_count: 0,
             statics_in_strings: false,
             site: usize::MAX,
-            tables: Loaned::new(),
+            key_pool: std::mem::take(&mut tables.key_pool),
+            tables,
             shape_cache: SmallVec::new(),
             shape_index: FxHashMap::default(),
             last_shape: LastShape::NONE,
@@ -622,8 +612,9 @@ impl<'a> Serializer<'a> {
     /// A struct off the fast path: its `mode` kept in `slow_structs`.
     fn slow_struct(&mut self, mode: StructMode) -> StructState {
         // As many as there are structs nested inside each other off the
-        // fast path: the stack's depth bounds it far below `u32::MAX`.
-        let slow = u32::try_from(self.tables.slow_structs.len()).unwrap_or(u32::MAX - 1);
+        // fast path: the stack's depth bounds it far below `u32::MAX - 1`
+        // ([`StructState::DEFINING`]).
+        let slow = u32::try_from(self.tables.slow_structs.len()).unwrap_or(u32::MAX - 2);
         self.tables.slow_structs.push(mode);
         StructState { next_key: usize::MAX, keys_end: 0, start: 0, shape: 0, slow }
     }
@@ -638,11 +629,11 @@ impl<'a> Serializer<'a> {
         if self.tables.shapes.len() < self.config.max_shapes
             && let Ok(shape) = u32::try_from(self.tables.shapes.len())
         {
-            let first = self.tables.key_pool.len();
-            self.tables.key_pool.resize(first + len, "");
-            self.tables.shapes.push(Shape { first, declared: len, filled: 0, complete: false });
+            let first = self.key_pool.len();
+            self.key_pool.resize(first + len, "");
+            self.tables.shapes.push(Shape { first, declared: len, cache_key });
             self.write_tag_and_varint(tag::SHAPE_DEFINE, len as u64);
-            return self.slow_struct(StructMode::Defining { shape, cache_key, declared: len });
+            return StructState { next_key: usize::MAX, keys_end: 0, start: first, shape, slow: StructState::DEFINING };
         }
         self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, len);
         self.slow_struct(StructMode::Map { declared: len, written: 0 })
@@ -666,7 +657,7 @@ impl<'a> Serializer<'a> {
         }
         self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, declared);
         for (i, (from, to)) in bounds.into_iter().enumerate() {
-            let key = self.tables.key_pool[self.tables.shapes[shape as usize].first + i];
+            let key = self.key_pool[self.tables.shapes[shape as usize].first + i];
             self.write_static_key(key);
             self.append_moved(&tail, from, to, &packed);
         }
@@ -800,21 +791,16 @@ const SITE_WINDOW: u8 = 32;
 /// See [`Site`]: a quarter of [`SITE_WINDOW`].
 const SITE_MIN_FOUND: u8 = 8;
 
-/// [`Tables`] on loan from the thread's spare ones: given back, emptied,
-/// when the serializer is done. The `Drop` is here, not on `Tables`, so the
-/// spare tables in [`SPARE`] have none (replacing them drops nothing that
-/// would give itself back again).
-struct Loaned(Tables);
-
 /// Tables with room for more shapes or keys than this are freed, not kept
 /// (the string table has its own bounds, [`StringTable::worth_keeping`]):
 /// a thread keeps at most about 1.2 MiB.
 const SPARE_MAX: usize = 4096;
 
 thread_local! {
-    /// The emptied tables of the last serializer dropped on this thread.
-    static SPARE: Cell<Tables> = const {
-        Cell::new(Tables {
+    /// The thread's tables, empty between serializers, lent to one
+    /// serializer at a time.
+    static SPARE: RefCell<Tables> = const {
+        RefCell::new(Tables {
             shapes: Vec::new(),
             key_pool: Vec::new(),
             strings: StringTable::new(),
@@ -826,51 +812,87 @@ thread_local! {
     };
 }
 
-impl Loaned {
-    #[inline]
-    fn new() -> Self {
-        Loaned(SPARE.try_with(Cell::take).unwrap_or_default())
-    }
-}
-
-impl std::ops::Deref for Loaned {
-    type Target = Tables;
-    fn deref(&self) -> &Tables {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Loaned {
-    fn deref_mut(&mut self) -> &mut Tables {
-        &mut self.0
-    }
-}
-
-impl Drop for Loaned {
-    fn drop(&mut self) {
-        let t = &mut self.0;
-        let (shapes, keys) = (t.shapes.capacity(), t.key_pool.capacity());
-        let empty = shapes == 0 && keys == 0 && !t.strings.has_memory() && t.key_slots.is_none();
-        if empty || shapes > SPARE_MAX || keys > SPARE_MAX || !t.strings.worth_keeping() {
+impl Tables {
+    /// Empties the tables for the next serializer, keeping their memory,
+    /// unless they have grown past [`SPARE_MAX`] or the string table's
+    /// bounds: then they are freed.
+    fn reset(&mut self) {
+        let (shapes, keys) = (self.shapes.capacity(), self.key_pool.capacity());
+        if shapes > SPARE_MAX || keys > SPARE_MAX || !self.strings.worth_keeping() {
+            *self = Tables::default();
             return;
         }
-        t.shapes.clear();
-        t.key_pool.clear();
-        t.strings.clear();
-        t.sites.clear();
-        t.site_shapes.clear();
-        t.slow_structs.clear();
-        if let Some(cache) = &mut t.key_slots
+        self.shapes.clear();
+        self.key_pool.clear();
+        self.strings.clear();
+        self.sites.clear();
+        self.site_shapes.clear();
+        self.slow_structs.clear();
+        if let Some(cache) = &mut self.key_slots
             && cache.written
         {
             **cache = KeySlots::EMPTY;
         }
-        // Swapped with the spare ones (empty: this serializer took them),
-        // in place: taking them out and setting them moved them twice more
-        // (callgrind, pipeline-network: the serializer's drop went from 230
-        // to 146 instructions a call).
-        // Fails only while the thread ends: the tables are then freed.
-        let _ = SPARE.try_with(|cell| cell.swap(Cell::from_mut(t)));
+    }
+}
+
+impl Drop for Serializer<'_> {
+    /// Gives the keys back to the tables and empties them, on unwinding
+    /// too, so that the next serializer starts from empty tables.
+    fn drop(&mut self) {
+        self.tables.key_pool = std::mem::take(&mut self.key_pool);
+        self.tables.reset();
+    }
+}
+
+/// Calls `f` with a serializer that appends to `out` with `config`, and
+/// returns what `f` returns.
+///
+/// The serializer works in the thread's tables (shapes, field names,
+/// interned strings), borrowed in place and emptied when `f` returns, so
+/// that encoding a message allocates nothing but its output. Tables larger
+/// than about 1 MiB are freed instead: a thread keeps at most that. So is
+/// a string table that the value filled to less than an eighth, so that
+/// small values after a large one do not pay for emptying it. A
+/// serializer made while another is at work on the same thread (a
+/// `Serialize` impl that encodes something itself), or while the thread
+/// ends, gets tables of its own.
+///
+/// `f` should write one value: see [`Serializer`].
+///
+/// # Examples
+///
+/// Encoding into a buffer that is reused from message to message:
+///
+/// ```
+/// use flatbox_wire::Config;
+/// use serde::Serialize;
+///
+/// let mut out = Vec::new();
+/// for message in [(1_u8, "a"), (2, "b")] {
+///     out.clear();
+///     flatbox_wire::with_serializer(&mut out, Config::default(), |ser| message.serialize(ser))?;
+///     assert_eq!(flatbox_wire::from_slice::<(u8, &str)>(&out)?, message);
+/// }
+/// assert_eq!(out, [0x62, 0x02, 0x41, b'b']);
+/// # Ok::<(), flatbox_wire::Error>(())
+/// ```
+#[inline(always)]
+pub fn with_serializer<R>(out: &mut Vec<u8>, config: Config, f: impl FnOnce(&mut Serializer<'_>) -> R) -> R {
+    // Borrowed in place, not moved: taken out of a `Cell` and swapped back
+    // (23 words each way), they cost pipeline-network's `to_vec`, one
+    // three-field struct, 94 instructions more (1,222 against 1,128,
+    // callgrind) and 10 ns more in the bench (82.5 against 72.4 ns).
+    let mut job = Some((out, f));
+    let done = SPARE.try_with(|cell| {
+        let mut tables = cell.try_borrow_mut().ok()?;
+        let (out, f) = job.take()?;
+        Some(f(&mut Serializer::with_tables(out, config, &mut tables)))
+    });
+    match (done, job) {
+        (Ok(Some(result)), _) => result,
+        (_, Some((out, f))) => f(&mut Serializer::with_tables(out, config, &mut Tables::default())),
+        (_, None) => unreachable!("the job is taken only to be done"),
     }
 }
 
@@ -888,11 +910,9 @@ impl LastShape {
     const NONE: LastShape = LastShape { cache_key: (0, usize::MAX), shape: 0, first: 0, len: 0 };
 }
 
-/// A struct off the fast path, kept in the serializer's `slow_structs`.
+/// A struct written as a map, kept in the serializer's `slow_structs`.
 #[derive(Clone, Copy)]
 enum StructMode {
-    /// A shape definition was written; keys go inline.
-    Defining { shape: u32, cache_key: (usize, usize), declared: usize },
     /// A map was written; keys go inline.
     Map { declared: usize, written: usize },
 }
@@ -912,16 +932,23 @@ struct StructState {
     next_key: usize,
     keys_end: usize,
     /// In a predicted struct, where its shape reference was written, and
-    /// the shape.
+    /// the shape; in a struct defining a shape, the slot in `key_pool` of
+    /// its next field's name, and the shape.
     start: usize,
     shape: u32,
-    /// [`Self::PREDICTED`], or where in `slow_structs` this struct's mode is.
+    /// [`Self::PREDICTED`], [`Self::DEFINING`], or where in `slow_structs`
+    /// this struct's mode is.
     slow: u32,
 }
 
 impl StructState {
     /// `slow` of a struct that follows a shape it predicted.
     const PREDICTED: u32 = u32::MAX;
+    /// `slow` of a struct that defines its shape: all it needs is in the
+    /// state and the shape, none of it in `slow_structs` (callgrind:
+    /// pipeline-network, one three-field struct, encodes in 70 fewer
+    /// instructions, 1,128 -> 1,058).
+    const DEFINING: u32 = u32::MAX - 1;
 }
 
 /// Serializes the fields of a struct or struct variant.
@@ -939,11 +966,14 @@ impl StructSerializer<'_, '_> {
         // taken for one of them.
         let next_key = self.state.next_key;
         if next_key < self.state.keys_end
-            && let Some(&expected) = self.ser.tables.key_pool.get(next_key)
+            && let Some(&expected) = self.ser.key_pool.get(next_key)
             && std::ptr::eq(expected, key)
         {
             self.ser.site = next_key;
             self.state.next_key = next_key + 1;
+        } else if self.state.slow == StructState::DEFINING {
+            define_field(self.ser, key, self.state.start, self.state.shape)?;
+            self.state.start += 1;
         } else {
             // The state goes in as numbers, not as one struct: passed
             // whole, it was copied to the stack at every struct's start,
@@ -971,6 +1001,30 @@ impl StructSerializer<'_, '_> {
     }
 }
 
+/// A field of a struct that defines its shape: its name goes in the
+/// shape's `slot` in `key_pool` and into the output, before its value.
+/// Out of line, but apart from [`field_slow`]: with fewer arguments, and
+/// a `Result` for all it returns, pipeline-network's three fields cost 72
+/// fewer instructions (callgrind: 1,058 -> 986 a message).
+#[inline(never)]
+fn define_field(ser: &mut Serializer<'_>, key: &'static str, slot: usize, shape: u32) -> Result<()> {
+    let s = &ser.tables.shapes[shape as usize];
+    if slot == s.first + s.declared {
+        return Err(too_many_fields(s.declared));
+    }
+    ser.key_pool[slot] = key;
+    // A plain string, not interned: every later struct of the shape refers
+    // to the shape, not to its keys, so interning them cost a look-up by
+    // content and a definition each and gained nothing (callgrind, product
+    // build: pipeline-network, one three-field struct a message, encodes in
+    // 21 % fewer instructions this way, and its message is 3 bytes
+    // shorter). A name two struct types share is spelled out in each
+    // definition.
+    ser.write_plain_str(key);
+    ser.site = slot;
+    Ok(())
+}
+
 /// A field off the fast path, given the struct's [`StructState`] field by
 /// field: checks it and writes its key where the struct needs one; returns
 /// the state after it. The caller then writes the value.
@@ -992,7 +1046,7 @@ fn field_slow(
         if field == declared {
             return (Err(too_many_fields(declared)), state);
         }
-        if ser.tables.key_pool[state.next_key] == key {
+        if ser.key_pool[state.next_key] == key {
             ser.site = state.next_key;
             state.next_key += 1;
             return (Ok(()), state);
@@ -1006,37 +1060,13 @@ fn field_slow(
             ser.slow_struct(StructMode::Map { declared, written: field });
         return field_slow(ser, key, next_key, keys_end, start, shape, slow);
     }
-    let result = match &mut ser.tables.slow_structs[state.slow as usize] {
-        &mut StructMode::Defining { shape, .. } => {
-            let s = &mut ser.tables.shapes[shape as usize];
-            if s.filled == s.declared {
-                return (Err(too_many_fields(s.declared)), state);
-            }
-            let key_slot_at = s.first + s.filled;
-            s.filled += 1;
-            ser.tables.key_pool[key_slot_at] = key;
-            // A plain string, not interned: every later struct of the
-            // shape refers to the shape, not to its keys, so interning them
-            // cost a look-up by content and a definition each and gained
-            // nothing (callgrind, product build: pipeline-network, one
-            // three-field struct a message, encodes in 21 % fewer
-            // instructions this way, and its message is 3 bytes shorter).
-            // A name two struct types share is spelled out in each
-            // definition.
-            ser.write_plain_str(key);
-            ser.site = key_slot_at;
-            Ok(())
-        }
-        StructMode::Map { declared, written } => {
-            if *written == *declared {
-                return (Err(too_many_fields(*declared)), state);
-            }
-            *written += 1;
-            ser.write_static_key(key);
-            Ok(())
-        }
-    };
-    (result, state)
+    let StructMode::Map { declared, written } = &mut ser.tables.slow_structs[state.slow as usize];
+    if *written == *declared {
+        return (Err(too_many_fields(*declared)), state);
+    }
+    *written += 1;
+    ser.write_static_key(key);
+    (Ok(()), state)
 }
 
 /// The end of a struct off the fast path (a shape defined, a map, or a
@@ -1061,36 +1091,31 @@ fn finish_slow(
         ))
         .into());
     }
+    if state.slow == StructState::DEFINING {
+        let &Shape { first, declared, cache_key } = &ser.tables.shapes[state.shape as usize];
+        if state.start != first + declared {
+            return Err(ErrorKind::Message(format!(
+                "struct declared {declared} fields but serialized {}",
+                state.start - first
+            ))
+            .into());
+        }
+        if ser.shape_cache.len() < LINEAR {
+            ser.shape_cache.push((cache_key, state.shape));
+        } else {
+            ser.shape_index.insert(cache_key, state.shape);
+        }
+        ser.remember_shape(cache_key, state.shape);
+        return Ok(());
+    }
     let slow = state.slow as usize;
-    let mode = ser.tables.slow_structs[slow];
+    let StructMode::Map { declared, written } = ser.tables.slow_structs[slow];
     // This struct's mode and any left by inner structs that failed.
     ser.tables.slow_structs.truncate(slow);
-    match mode {
-        StructMode::Defining { shape, cache_key, declared } => {
-            let s = &mut ser.tables.shapes[shape as usize];
-            if s.filled != declared {
-                return Err(ErrorKind::Message(format!(
-                    "struct declared {declared} fields but serialized {}",
-                    s.filled
-                ))
-                .into());
-            }
-            s.complete = true;
-            if ser.shape_cache.len() < LINEAR {
-                ser.shape_cache.push((cache_key, shape));
-            } else {
-                ser.shape_index.insert(cache_key, shape);
-            }
-            ser.remember_shape(cache_key, shape);
-            Ok(())
-        }
-        StructMode::Map { declared, written } => {
-            if written == declared {
-                Ok(())
-            } else {
-                Err(ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}")).into())
-            }
-        }
+    if written == declared {
+        Ok(())
+    } else {
+        Err(ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}")).into())
     }
 }
 

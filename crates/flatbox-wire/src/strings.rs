@@ -93,11 +93,6 @@ impl StringTable {
         }
     }
 
-    /// Whether the table has room for anything (it has allocated).
-    pub(crate) fn has_memory(&self) -> bool {
-        self.arena.capacity() > 0 || self.table.capacity() > 0
-    }
-
     /// Whether the table is small enough to keep for the next serializer:
     /// room for at most [`KEEP_BYTES`] of strings and [`KEEP_ENTRIES`]
     /// entries, about 1 MiB in all.

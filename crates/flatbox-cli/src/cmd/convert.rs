@@ -187,8 +187,7 @@ fn transcode_ndjson(input: Input, mut output: Output, to: FormatKind, quiet: boo
         let mut de = serde_json::Deserializer::from_slice(trim_newline(&line));
         let transcoder = crate::transcode::Transcoder::new(&mut de);
         let encoded = if to == FormatKind::Wire {
-            transcoder
-                .serialize(&mut flatbox::wire::Serializer::new(&mut buf, flatbox::wire::Config::new()))
+            flatbox::wire::with_serializer(&mut buf, flatbox::wire::Config::new(), |ser| transcoder.serialize(ser))
                 .map_err(|e| e.to_string())
         } else {
             transcoder.serialize(&mut rmp_serde::Serializer::new(&mut buf)).map_err(|e| e.to_string())

@@ -77,9 +77,7 @@ mod many {
         S24, S25, S26, S27, S28, S29, S30, S31, S32, S33, S34
     );
     pub(super) fn all(x: u8) -> Vec<u8> {
-        let mut out = Vec::new();
-        let mut ser = flatbox_wire::Serializer::new(&mut out, Config::default());
-        (
+        let value = (
             (
                 S0 { S0: x },
                 S1 { S1: x },
@@ -118,9 +116,9 @@ mod many {
             ),
             (S32 { S32: x }, S33 { S33: x }, S34 { S34: x }),
             (S32 { S32: x }, S34 { S34: x }),
-        )
-            .serialize(&mut ser)
-            .unwrap();
+        );
+        let mut out = Vec::new();
+        flatbox_wire::with_serializer(&mut out, Config::default(), |ser| value.serialize(ser)).unwrap();
         out
     }
 }
@@ -545,6 +543,38 @@ fn each_value_starts_with_empty_tables_whatever_the_thread_encoded_before() {
     let Value::Map(entries) = back else { panic!("a struct decodes to a map: {back:?}") };
     assert_eq!(entries[1].1, Value::Bytes(inner));
     assert_eq!(flatbox_wire::from_slice::<Vec<Kv>>(&fresh).unwrap(), pair);
+}
+
+/// A `Kv` whose `Serialize` panics once its shape is being defined.
+struct Panics;
+
+impl Serialize for Panics {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut s = serializer.serialize_struct("Kv", 2)?;
+        s.serialize_field("key", "k")?;
+        panic!("a Serialize impl that panics");
+    }
+}
+
+#[test]
+fn a_serialize_impl_that_panics_leaves_the_next_value_empty_tables() {
+    // The thread's tables are borrowed in place while a value is written
+    // and emptied when its serializer is dropped, on unwinding too.
+    let kv = Kv { key: "k".into(), value: 7 };
+    let pair = vec![kv.clone(), kv.clone()];
+    let strings = Config::default().intern_strings(true);
+    let fresh = std::thread::spawn({
+        let pair = pair.clone();
+        move || flatbox_wire::to_vec_with_config(&pair, strings).unwrap()
+    })
+    .join()
+    .unwrap();
+    let caught = std::panic::catch_unwind(|| flatbox_wire::to_vec_with_config(&(kv.clone(), Panics), strings));
+    assert!(caught.is_err(), "the impl panics");
+    let bytes = flatbox_wire::to_vec_with_config(&pair, strings).unwrap();
+    assert_eq!(bytes, fresh, "{}", hex(&bytes));
+    assert_eq!(flatbox_wire::from_slice::<Vec<Kv>>(&bytes).unwrap(), pair);
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]

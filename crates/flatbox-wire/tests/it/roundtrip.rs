@@ -701,7 +701,7 @@ fn a_long_sequence_is_sized_from_its_first_elements() {
     // moved.
     let mut out = Vec::with_capacity(2 * bytes.len());
     let ptr = out.as_ptr();
-    records.serialize(&mut flatbox_wire::Serializer::new(&mut out, Config::default())).unwrap();
+    flatbox_wire::with_serializer(&mut out, Config::default(), |ser| records.serialize(ser)).unwrap();
     assert_eq!((out.as_ptr(), &out), (ptr, &bytes));
 }
 

@@ -64,7 +64,8 @@ impl<T: Serialize + DeserializeOwned> Format<T> for Wire {
     }
 
     fn encode(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
-        value.serialize(&mut flatbox_wire::Serializer::new(out, self.config)).map_err(|e| Error::encode(self.name, e))
+        flatbox_wire::with_serializer(out, self.config, |ser| value.serialize(ser))
+            .map_err(|e| Error::encode(self.name, e))
     }
 
     fn decode(&self, bytes: &[u8]) -> Result<T> {
