@@ -609,13 +609,13 @@ impl<'a> Serializer<'a> {
         StructState { next_key: first, keys_end: first + len, start, shape, slow: StructState::PREDICTED }
     }
 
-    /// A struct off the fast path: its `mode` kept in `slow_structs`.
-    fn slow_struct(&mut self, mode: StructMode) -> StructState {
-        // As many as there are structs nested inside each other off the
-        // fast path: the stack's depth bounds it far below `u32::MAX - 1`
+    /// A struct written as a map: its field counts kept in `slow_structs`.
+    fn slow_struct(&mut self, map: MapFields) -> StructState {
+        // As many as there are structs written as maps nested inside each
+        // other: the stack's depth bounds it far below `u32::MAX - 1`
         // ([`StructState::DEFINING`]).
         let slow = u32::try_from(self.tables.slow_structs.len()).unwrap_or(u32::MAX - 2);
-        self.tables.slow_structs.push(mode);
+        self.tables.slow_structs.push(map);
         StructState { next_key: usize::MAX, keys_end: 0, start: 0, shape: 0, slow }
     }
 
@@ -623,7 +623,7 @@ impl<'a> Serializer<'a> {
     fn start_struct_slow(&mut self, name: &'static str, len: usize) -> StructState {
         if !self.config.intern_keys {
             self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, len);
-            return self.slow_struct(StructMode::Map { declared: len, written: 0 });
+            return self.slow_struct(MapFields { declared: len, written: 0 });
         }
         let cache_key = (name.as_ptr() as usize, len);
         if self.tables.shapes.len() < self.config.max_shapes
@@ -636,7 +636,7 @@ impl<'a> Serializer<'a> {
             return StructState { next_key: usize::MAX, keys_end: 0, start: first, shape, slow: StructState::DEFINING };
         }
         self.write_header(tag::MAP_INLINE, tag::MAP_INLINE_MAX, tag::MAP, len);
-        self.slow_struct(StructMode::Map { declared: len, written: 0 })
+        self.slow_struct(MapFields { declared: len, written: 0 })
     }
 
     /// Rewrites a struct begun as a reference to a predicted shape as a map
@@ -728,9 +728,9 @@ struct Tables {
     /// The struct type last started at each site, by
     /// [`Serializer::site`] plus one (as `sites`), with its shape.
     site_shapes: Vec<LastShape>,
-    /// The modes of the structs being written that are off the fast path
-    /// (a shape being defined, a map), innermost last: see [`StructState`].
-    slow_structs: Vec<StructMode>,
+    /// The field counts of the structs being written as maps, innermost
+    /// last: see [`StructState`].
+    slow_structs: Vec<MapFields>,
 }
 
 /// How interning has fared for the string values of one field of one shape
@@ -910,11 +910,12 @@ impl LastShape {
     const NONE: LastShape = LastShape { cache_key: (0, usize::MAX), shape: 0, first: 0, len: 0 };
 }
 
-/// A struct written as a map, kept in the serializer's `slow_structs`.
+/// A struct written as a map (its keys inline), kept in the serializer's
+/// `slow_structs`: the fields it declared, and those written so far.
 #[derive(Clone, Copy)]
-enum StructMode {
-    /// A map was written; keys go inline.
-    Map { declared: usize, written: usize },
+struct MapFields {
+    declared: usize,
+    written: usize,
 }
 
 /// Where a struct's serialization is. Plain numbers, copied in and out of
@@ -937,7 +938,7 @@ struct StructState {
     start: usize,
     shape: u32,
     /// [`Self::PREDICTED`], [`Self::DEFINING`], or where in `slow_structs`
-    /// this struct's mode is.
+    /// this struct's field counts are (a map).
     slow: u32,
 }
 
@@ -1057,10 +1058,10 @@ fn field_slow(
         // Off the fast path: `field` and `finish` now always go to their
         // slow halves.
         let StructState { next_key, keys_end, start, shape, slow } =
-            ser.slow_struct(StructMode::Map { declared, written: field });
+            ser.slow_struct(MapFields { declared, written: field });
         return field_slow(ser, key, next_key, keys_end, start, shape, slow);
     }
-    let StructMode::Map { declared, written } = &mut ser.tables.slow_structs[state.slow as usize];
+    let MapFields { declared, written } = &mut ser.tables.slow_structs[state.slow as usize];
     if *written == *declared {
         return (Err(too_many_fields(*declared)), state);
     }
@@ -1109,8 +1110,8 @@ fn finish_slow(
         return Ok(());
     }
     let slow = state.slow as usize;
-    let StructMode::Map { declared, written } = ser.tables.slow_structs[slow];
-    // This struct's mode and any left by inner structs that failed.
+    let MapFields { declared, written } = ser.tables.slow_structs[slow];
+    // This struct's counts and any left by inner maps that failed.
     ser.tables.slow_structs.truncate(slow);
     if written == declared {
         Ok(())
