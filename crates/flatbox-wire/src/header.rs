@@ -322,6 +322,39 @@ pub(crate) const fn is_array_tag(t: u8) -> bool {
     matches!(t, ARRAY_INLINE_FIRST..=ARRAY_INLINE_LAST | tag::ARRAY)
 }
 
+/// For each tag, the bytes of a token whose whole length the tag gives
+/// (the tag included), with no values after it: an integer in the tag or
+/// in 1 to 8 bytes after it, a string of up to 31 bytes, a reference to an
+/// interned string in the tag, null, `false`, `true`, an `f32`, an `f64`,
+/// an empty array or map. 0 for every other tag, whose length the tokenizer
+/// ([`header`]) reads. One load for a look-ahead that steps over a value
+/// (see `Deserializer::flat_fields_in_order`).
+pub(crate) static FIXED_LEN: [u8; 256] = {
+    let mut table = [0_u8; 256];
+    let mut t = 0_usize;
+    while t < 256 {
+        #[allow(clippy::cast_possible_truncation, reason = "t < 256")]
+        let tag = t as u8;
+        table[t] = match tag {
+            tag::UINT_INLINE..=tag::UINT_INLINE_MAX
+            | STR_REF_INLINE_FIRST..=STR_REF_INLINE_LAST
+            | tag::NULL
+            | tag::FALSE
+            | tag::TRUE
+            | tag::ARRAY_INLINE
+            | tag::MAP_INLINE => 1,
+            STR_INLINE_FIRST..=STR_INLINE_LAST => 1 + tag - tag::STR_INLINE,
+            tag::F32 => 5,
+            tag::F64 => 9,
+            #[allow(clippy::cast_possible_truncation, reason = "at most 8")]
+            tag::UINT_FIXED..=tag::UINT_FIXED_LAST => 1 + tag::uint_fixed_len(tag) as u8,
+            _ => 0,
+        };
+        t += 1;
+    }
+    table
+};
+
 /// The shape index of a shape reference in the tag (`0xC0..=0xDF`).
 #[inline]
 pub(crate) fn inline_shape_ref(t: u8) -> Option<u64> {
@@ -539,6 +572,32 @@ mod tests {
         let mut src = Slice { bytes, pos: 0 };
         let h = header(&mut src)?;
         Ok((h, src.pos))
+    }
+
+    /// `FIXED_LEN` is, for every tag it gives a length, what the tokenizer
+    /// reads there (the header and its content) of a token holding no
+    /// values; and it gives a length for every such token whose length
+    /// does not depend on the bytes after the tag.
+    #[test]
+    fn fixed_len_is_the_tokenizers_length_of_a_token_without_values() {
+        for t in 0..=u8::MAX {
+            // Two different followers (a varint of one byte, and one of
+            // more, or none): a length that depends on them differs.
+            let lengths: Vec<Option<usize>> = [0x01_u8, 0x81]
+                .iter()
+                .map(|&fill| {
+                    let mut bytes = vec![t];
+                    bytes.resize(64, fill);
+                    let (h, at) = read(&bytes).ok()?;
+                    (h.values() == Some(0) && h.varints() == 0).then(|| at + h.content().0)
+                })
+                .collect();
+            let fixed = usize::from(FIXED_LEN[usize::from(t)]);
+            match (lengths[0], lengths[1]) {
+                (Some(a), Some(b)) if a == b => assert_eq!(fixed, a, "tag {t:#04x}"),
+                _ => assert_eq!(fixed, 0, "tag {t:#04x}"),
+            }
+        }
     }
 
     /// Each tag byte means what `tag::describe` (FORMAT.md's table) says.

@@ -554,6 +554,21 @@ fn structs_with_aliases_decode_by_name_after_the_first() {
         name: &'a str,
         score: u8,
     }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "only its decoding's error is checked")]
+    struct AliasedNumbers {
+        #[serde(alias = "nick")]
+        id: u32,
+        name: u32,
+        score: u32,
+    }
+    #[derive(Serialize)]
+    struct BothNumbers {
+        id: u32,
+        nick: u32,
+        name: u32,
+        score: u32,
+    }
     let want: Vec<Aliased> =
         (0..3_u8).map(|i| Aliased { id: u32::from(i), name: format!("n{i}"), score: 2 * i }).collect();
     // Its own encoding, fields in order: the shape (id, name, score) is not
@@ -570,18 +585,61 @@ fn structs_with_aliases_decode_by_name_after_the_first() {
     let bytes = flatbox_wire::to_vec(&by_alias).unwrap();
     assert_eq!(flatbox_wire::from_slice::<Vec<Aliased>>(&bytes).unwrap(), want);
     // A field and its alias both, the keys exactly serde's field list: an
-    // error for the first struct (defined) and for the later ones (a known
-    // shape), never values moved to the wrong fields.
+    // error for the first struct (defined, and read in field order: the
+    // alias's number where `name`'s string goes) and for the later ones (a
+    // known shape), never values moved to the wrong fields.
     let both = Both { id: 1, nick: 2, name: "x", score: 3 };
     let one = flatbox_wire::to_vec(&both).unwrap();
     let e = flatbox_wire::from_slice::<Aliased>(&one).unwrap_err();
-    assert!(e.to_string().contains("duplicate field `id`"), "{e}");
+    assert!(e.to_string().contains("expected a string at byte 11"), "{e}");
+    // The same with values of the same type: the visitor takes the struct's
+    // three fields of the four values, which is an error too.
+    let one = flatbox_wire::to_vec(&BothNumbers { id: 1, nick: 2, name: 3, score: 4 }).unwrap();
+    let e = flatbox_wire::from_slice::<AliasedNumbers>(&one).unwrap_err();
+    assert!(e.to_string().contains("invalid length 4"), "{e}");
     // The first struct as a `Value` (which takes any keys), the second, of
     // its shape, as `Aliased`.
     let two = flatbox_wire::to_vec(&(&both, &both)).unwrap();
     let (first, _) = flatbox_wire::from_slice::<(Value, Value)>(&two).unwrap();
     assert!(matches!(first, Value::Map(_)), "{first:?}");
     assert!(flatbox_wire::from_slice::<(Value, Aliased)>(&two).is_err());
+}
+
+/// A first struct read in field order steps over its keys, checked before:
+/// a field whose `Deserialize` impl reads no value (against serde's
+/// contract) leaves the rest read from the wrong bytes, which is an error,
+/// never a value.
+#[test]
+fn a_field_that_reads_no_value_is_an_error() {
+    #[derive(Debug)]
+    struct ReadsNothing;
+    impl<'de> Deserialize<'de> for ReadsNothing {
+        fn deserialize<D: serde::Deserializer<'de>>(_: D) -> Result<Self, D::Error> {
+            Ok(ReadsNothing)
+        }
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code, reason = "only its decoding's error is checked")]
+    struct Odd {
+        a: ReadsNothing,
+        b: u32,
+    }
+    #[derive(Serialize)]
+    struct Plain {
+        a: u64,
+        b: u32,
+    }
+    // EF 02, "a" (41 61), a in 4 bytes (F8 00 05 03 01), "b" (41 62), 07.
+    let bytes = flatbox_wire::to_vec(&Plain { a: 0x0103_0500, b: 7 }).unwrap();
+    assert_eq!(bytes, [0xEF, 0x02, 0x41, b'a', 0xF8, 0x00, 0x05, 0x03, 0x01, 0x41, b'b', 0x07]);
+    // `b` is read two bytes into `a` (where "b" would be had `a` been
+    // read): a 5, which ends the struct three bytes early.
+    let e = flatbox_wire::from_slice::<Odd>(&bytes).unwrap_err();
+    assert!(e.to_string().contains("invalid struct at byte 0"), "{e}");
+    assert!(e.to_string().contains("ended at byte 7, where its keys say byte 12"), "{e}");
+    // Read from other bytes, the wrong value is an error of its own.
+    let bytes = flatbox_wire::to_vec(&Plain { a: 5, b: 7 }).unwrap();
+    assert!(flatbox_wire::from_slice::<Odd>(&bytes).is_err());
 }
 
 /// A field name of 128 bytes 0x01: its length's varint is `80 01`, so
