@@ -15,9 +15,10 @@ use crate::strings::same_bytes;
 use crate::tag;
 use crate::varint;
 
-/// A shape the decoder has seen defined: a few words, with no keys of its
-/// own, so that defining one copies no more (callgrind, pipeline-network:
-/// with its keys inline, 97 instructions to define one of three keys).
+/// A shape the decoder has seen defined: a few words, its keys kept
+/// elsewhere ([`ShapeKeys`]), so that defining one copies no more
+/// (callgrind, pipeline-network: with up to eight keys inline, defining its
+/// shape of three keys took 97 instructions, and 47 with them elsewhere).
 struct Shape<'de> {
     /// Its keys, once complete.
     keys: ShapeKeys<'de>,
