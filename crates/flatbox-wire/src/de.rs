@@ -345,10 +345,17 @@ impl<'de> Deserializer<'de> {
 
     /// Adds the shape of `len` fields that a struct at `at` defines.
     fn begin_shape(&mut self, len: usize, at: usize) -> Result<()> {
+        self.push_shape(Shape { keys: ShapeKeys::Read(0), len, complete: len == 0, in_order: None }, at)
+    }
+
+    /// Appends `shape`, defined at `at`, to the shape table, unless the
+    /// table is full ([`Limits::max_shapes`]).
+    #[inline]
+    fn push_shape(&mut self, shape: Shape<'de>, at: usize) -> Result<()> {
         if self.shapes.len() >= self.limits.max_shapes {
             return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes }.into());
         }
-        self.shapes.push(Shape { keys: ShapeKeys::Read(0), len, complete: len == 0, in_order: None });
+        self.shapes.push(shape);
         Ok(())
     }
 
@@ -676,8 +683,8 @@ impl<'de> Deserializer<'de> {
         {
             self.pos += 1;
             if let Some(end) = self.flat_fields_in_order(fields) {
-                self.define_in_order(fields.len(), at, fields)?;
-                return Ok(StructPlan::DefinedInOrder(fields.len(), end));
+                self.define_in_order(at, fields)?;
+                return Ok(StructPlan::DefinedInOrder(end));
             }
             self.pos = at + 1;
         }
@@ -747,23 +754,16 @@ impl<'de> Deserializer<'de> {
         flat.then_some(end)
     }
 
-    /// Defines the shape `fields` (`len` keys), found in order at `at` by
+    /// Defines the shape `fields`, found in order at `at` by
     /// [`Self::flat_fields_in_order`], and remembers it as read in order
     /// (see [`Self::shape_order`]).
-    fn define_in_order(&mut self, len: usize, at: usize, fields: &'static [&'static str]) -> Result<()> {
-        let index = self.shapes.len();
-        if index >= self.limits.max_shapes {
-            return Err(ErrorKind::TableFull { offset: at, what: "shapes", limit: self.limits.max_shapes }.into());
-        }
+    fn define_in_order(&mut self, at: usize, fields: &'static [&'static str]) -> Result<()> {
+        let (index, len) = (self.shapes.len(), fields.len());
         let address = fields.as_ptr() as usize;
         // Complete before its values are read: none of them holds a
         // struct that could refer to it.
-        self.shapes.push(Shape {
-            keys: ShapeKeys::Fields(fields),
-            len,
-            complete: true,
-            in_order: Some((address, true)),
-        });
+        let shape = Shape { keys: ShapeKeys::Fields(fields), len, complete: true, in_order: Some((address, true)) };
+        self.push_shape(shape, at)?;
         if let (Some(slot), Some(count)) = (self.in_order.get_mut(index), self.in_order_len.get_mut(index)) {
             (*slot, *count) = (address, len);
         }
@@ -771,12 +771,12 @@ impl<'de> Deserializer<'de> {
         Ok(())
     }
 
-    /// A struct that defines its shape, `len` fields, read in field order
+    /// A struct that defines its shape, its fields read in field order
     /// ([`StructPlan::DefinedInOrder`]): each value after its key, which
     /// was checked by [`Self::flat_fields_in_order`], up to `end`.
     fn struct_defined_in_order<V: Visitor<'de>>(
         &mut self,
-        (len, end): (usize, usize),
+        end: usize,
         at: usize,
         fields: &'static [&'static str],
         visitor: V,
@@ -788,7 +788,7 @@ impl<'de> Deserializer<'de> {
         self.leave();
         let value = result?;
         if left != 0 {
-            return Err(de::Error::invalid_length(len, &"fewer fields in the struct"));
+            return Err(de::Error::invalid_length(fields.len(), &"fewer fields in the struct"));
         }
         // The keys were stepped over, not read: a value's `Deserialize`
         // impl that read other than one value (against serde's contract)
@@ -936,10 +936,10 @@ enum StructPlan {
     /// As a sequence of its fields, this many: the shape's keys are the
     /// struct's field list in order.
     InOrder(usize),
-    /// As a sequence of its fields, this many, each after its key, up to
-    /// the offset given: the struct defines its shape, and its keys are the
-    /// struct's field list in order ([`Deserializer::flat_fields_in_order`]).
-    DefinedInOrder(usize, usize),
+    /// As a sequence of its fields, each after its key, up to the offset
+    /// given: the struct defines its shape, and its keys are the struct's
+    /// field list in order ([`Deserializer::flat_fields_in_order`]).
+    DefinedInOrder(usize),
     /// By key.
     ByKey(KeyedStruct),
 }
@@ -2086,8 +2086,8 @@ impl<'de> de::Deserializer<'de> for &mut Deserializer<'de> {
         } else {
             match self.out_of_line(move |de| de.struct_plan(fields))? {
                 StructPlan::InOrder(len) => len,
-                StructPlan::DefinedInOrder(len, end) => {
-                    return self.out_of_line(move |de| de.struct_defined_in_order((len, end), at, fields, visitor));
+                StructPlan::DefinedInOrder(end) => {
+                    return self.out_of_line(move |de| de.struct_defined_in_order(end, at, fields, visitor));
                 }
                 StructPlan::ByKey(how) => {
                     return self.out_of_line(move |de| de.struct_by_keys(how, at, fields, visitor));

@@ -1095,11 +1095,7 @@ fn finish_slow(
     if state.slow == StructState::DEFINING {
         let &Shape { first, declared, cache_key } = &ser.tables.shapes[state.shape as usize];
         if state.start != first + declared {
-            return Err(ErrorKind::Message(format!(
-                "struct declared {declared} fields but serialized {}",
-                state.start - first
-            ))
-            .into());
+            return Err(fewer_fields(declared, state.start - first));
         }
         if ser.shape_cache.len() < LINEAR {
             ser.shape_cache.push((cache_key, state.shape));
@@ -1113,11 +1109,7 @@ fn finish_slow(
     let MapFields { declared, written } = ser.tables.slow_structs[slow];
     // This struct's counts and any left by inner maps that failed.
     ser.tables.slow_structs.truncate(slow);
-    if written == declared {
-        Ok(())
-    } else {
-        Err(ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}")).into())
-    }
+    if written == declared { Ok(()) } else { Err(fewer_fields(declared, written)) }
 }
 
 impl ser::SerializeStruct for StructSerializer<'_, '_> {
@@ -1154,6 +1146,13 @@ impl ser::SerializeStructVariant for StructSerializer<'_, '_> {
 #[cold]
 fn too_many_fields(declared: usize) -> Error {
     ErrorKind::Message(format!("struct has more fields than the {declared} it declared")).into()
+}
+
+/// The error for a struct whose serialization ended after `written` of
+/// the `declared` fields.
+#[cold]
+fn fewer_fields(declared: usize, written: usize) -> Error {
+    ErrorKind::Message(format!("struct declared {declared} fields but serialized {written}")).into()
 }
 
 #[cold]
