@@ -502,7 +502,19 @@ impl<'a> Serializer<'a> {
         let word = crate::strings::first_word(s.as_bytes());
         let len_plus_one = s.len().wrapping_add(1);
         let found_recent = if s.len() <= 8 {
-            st.recent.iter().find(|r| r.len_plus_one as usize == len_plus_one && r.word == word)
+            // All four compared, with no branch until the end: which one a
+            // field's string matches is data, and a search that stopped at
+            // the first match mispredicted its exits. Measured against that
+            // search (the fastest of 300 calls, both builds in turn):
+            // social-timeline, http-log-10k, shapes-enums-nested and
+            // shapes-text 7 to 13 % faster; table-100k, whose categories
+            // come in a fixed cycle that the branches predicted, 9 % slower.
+            let mut matches = 0_u32;
+            #[allow(clippy::needless_bitwise_bool, reason = "no branch: see above")]
+            for (i, r) in st.recent.iter().enumerate() {
+                matches |= u32::from((r.len_plus_one as usize == len_plus_one) & (r.word == word)) << i;
+            }
+            (matches != 0).then(|| &st.recent[matches.trailing_zeros() as usize % RECENT])
         } else {
             let r = &st.recent[usize::from(st.next.wrapping_sub(1)) % RECENT];
             (r.len_plus_one as usize == len_plus_one
