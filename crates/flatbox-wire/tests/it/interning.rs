@@ -535,6 +535,11 @@ fn each_value_starts_with_empty_tables_whatever_the_thread_encoded_before() {
     // Interned strings too: "k" is defined anew, not referred to.
     flatbox_wire::to_vec_with_config(&others, strings).unwrap();
     assert_eq!(flatbox_wire::to_vec_with_config(&pair, strings).unwrap(), fresh_strings);
+    // Nor found among the field's recent strings of a value before, where
+    // it had index 1.
+    let turns: Vec<Kv> = ["z", "k", "z", "k"].map(|key| Kv { key: key.into(), value: 1 }).into();
+    flatbox_wire::to_vec_with_config(&turns, strings).unwrap();
+    assert_eq!(flatbox_wire::to_vec_with_config(&pair, strings).unwrap(), fresh_strings);
 
     let nested = flatbox_wire::to_vec(&Nested(kv.clone())).unwrap();
     let inner = flatbox_wire::to_vec(&kv).unwrap();
