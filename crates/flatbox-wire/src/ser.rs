@@ -492,43 +492,25 @@ impl<'a> Serializer<'a> {
             self.write_plain_str(s);
             return;
         }
-        // The field's last string again (a log's "-", the same host), or,
-        // up to eight bytes long, one of its last few (a category that
-        // takes turns with two others): no hash and no look-up. Up to eight
-        // bytes, the length and the first word are the string; a longer one
-        // is compared with the last only (checking every recent one cost
-        // http-log-10k, whose addresses and requests are mostly new, 11 %
-        // more instructions).
-        let word = crate::strings::first_word(s.as_bytes());
-        let len_plus_one = s.len().wrapping_add(1);
-        let found_recent = if s.len() <= 8 {
-            // All four compared, with no branch until the end: which one a
-            // field's string matches is data, and a search that stopped at
-            // the first match mispredicted its exits. Measured against that
-            // search (the fastest of 300 calls, both builds in turn):
-            // social-timeline, http-log-10k, shapes-enums-nested and
-            // shapes-text 7 to 13 % faster; table-100k, whose categories
-            // come in a fixed cycle that the branches predicted, 9 % slower.
-            let mut matches = 0_u32;
-            #[allow(clippy::needless_bitwise_bool, reason = "no branch: see above")]
-            for (i, r) in st.recent.iter().enumerate() {
-                matches |= u32::from((r.len_plus_one as usize == len_plus_one) & (r.word == word)) << i;
-            }
-            (matches != 0).then(|| &st.recent[matches.trailing_zeros() as usize % RECENT])
-        } else {
-            let r = &st.recent[usize::from(st.next.wrapping_sub(1)) % RECENT];
-            (r.len_plus_one as usize == len_plus_one
-                && r.word == word
-                && tables.strings.is_at(s, r.start as usize, s.len()))
-            .then_some(r)
-        }
-        .map(|r| r.index);
+        // A string the field had lately (a log's "-", the same host, a
+        // category that takes turns with others): found in the site's
+        // slot for it, with no hash and no look-up in the table. Up to
+        // eight bytes, the length and the key are the string; a longer one
+        // is compared with the bytes the slot points to.
+        let key = crate::strings::slot_key(s.as_bytes());
+        let slot = Site::slot_of(key, s.len());
+        let r = &st.slots[slot];
+        let found_recent = (st.filled >> slot & 1 != 0
+            && r.len as usize == s.len()
+            && r.key == key
+            && (s.len() <= 8 || tables.strings.is_at(s, r.start as usize, s.len())))
+        .then_some(r.index);
         let hit = if let Some(index) = found_recent {
             self.write_ref(index);
             true
         } else {
             let (hit, at) = self.write_interned(s);
-            self.tables.sites[site].remember(at, s.len(), word);
+            self.tables.sites[site].remember(slot, at, s.len(), key);
             hit
         };
         let st = &mut self.tables.sites[site];
@@ -767,58 +749,79 @@ struct Tables {
 /// (callgrind: about 220 instructions, a plain string about 20), and a field
 /// of ids or timestamps would pay it for every value and gain no byte.
 ///
-/// A site also keeps its last [`RECENT`] strings (index, place, length and
-/// first bytes in the table): a field that repeats one of them costs a few
-/// comparisons, not a hash and a look-up (callgrind: table-100k's
-/// categories "A", "B", "C" in turn cost 218 instructions a record more than
-/// plain strings with only the last one kept, 55 with four searched one by
-/// one, 79 with four compared at once, which takes less time where a
-/// field's strings come in no fixed order: see the comment in
-/// `Serializer::write_value_interned`).
-#[derive(Clone, Copy, Default)]
+/// A site also keeps the strings it had lately, in [`SLOTS`] slots
+/// chosen by a hash of each string's length and first and last bytes
+/// ([`slot_key`](crate::strings::slot_key)): a field that repeats one of
+/// them costs a multiplication and a comparison or two, not a hash and a
+/// look-up in the table. Against the last four strings kept in turn (all
+/// four compared up to eight bytes, the last only beyond), callgrind counts
+/// 5 % fewer instructions on social-timeline (whose users' places take 41
+/// values) and twitter.json, 10 % fewer on http-log-10k, 18 % fewer on
+/// shapes-text, and 6 % more on geojson; the times are in the note of the
+/// change. Two strings that fall in the same slot push each other out.
+#[derive(Clone, Copy)]
 struct Site {
-    /// Filled in turn, at `next` (modulo [`RECENT`]).
-    recent: [Recent; RECENT],
-    next: u8,
+    /// The site's recent strings, each in the slot [`Site::slot_of`]
+    /// gives it, the last one there replacing any before.
+    slots: [Slot; SLOTS],
+    /// Which of `slots` hold a string of this value (bit `i` for slot `i`):
+    /// cleared in one write for each new value.
+    filled: u32,
     seen: u8,
     found: u8,
     off: bool,
 }
 
+impl Default for Site {
+    fn default() -> Self {
+        Site { slots: [Slot::default(); SLOTS], filled: 0, seen: 0, found: 0, off: false }
+    }
+}
+
 /// One of a [`Site`]'s recent strings.
 #[derive(Clone, Copy, Default)]
-struct Recent {
-    /// [`first_word`](crate::strings::first_word) of the string.
-    word: u64,
-    /// 0: an empty slot.
-    len_plus_one: u32,
+struct Slot {
+    /// [`slot_key`](crate::strings::slot_key) of the string.
+    key: u64,
+    len: u32,
+    /// Where its bytes are in the string table's arena.
     start: u32,
+    /// Its interning index.
     index: u32,
 }
 
-/// How many strings a [`Site`] keeps (a power of two).
-const RECENT: usize = 4;
+/// How many strings a [`Site`] keeps (a power of two, at most 32: one bit
+/// each in [`Site::filled`]). With 16, social-timeline took 2.3 % more
+/// instructions than with 32 (callgrind); with 64, 0.3 % fewer, for twice
+/// the memory: 784 bytes a site.
+const SLOTS: usize = 32;
+
+const _: () = assert!(SLOTS.is_power_of_two() && SLOTS <= 32);
 
 impl Site {
+    /// The slot of a string of `len` bytes and [`slot_key`](crate::strings::slot_key)
+    /// `key`: the top bits of a multiplicative hash.
+    #[inline(always)]
+    #[allow(clippy::cast_possible_truncation, reason = "the shift leaves log2(SLOTS) bits")]
+    fn slot_of(key: u64, len: usize) -> usize {
+        ((key ^ len as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - SLOTS.trailing_zeros())) as usize
+    }
+
     /// Forgets the site's strings and counts, for a new value.
     #[inline]
     fn clear(&mut self) {
-        for r in &mut self.recent {
-            r.len_plus_one = 0;
-        }
-        (self.next, self.seen, self.found, self.off) = (0, 0, 0, false);
+        (self.filled, self.seen, self.found, self.off) = (0, 0, 0, false);
     }
 
-    /// Makes the string of `len` bytes, first word `word`, with interning
-    /// index and place `at` one of the site's recent ones (unless `at` is
-    /// `None` or does not fit).
-    fn remember(&mut self, at: Option<(u32, usize)>, len: usize, word: u64) {
+    /// Puts the string of `len` bytes and key `key`, with interning index
+    /// and place `at`, in `slot` (unless `at` is `None` or does not fit).
+    fn remember(&mut self, slot: usize, at: Option<(u32, usize)>, len: usize, key: u64) {
         let fits = at.and_then(|(index, start)| {
-            Some(Recent { word, len_plus_one: u32::try_from(len + 1).ok()?, start: u32::try_from(start).ok()?, index })
+            Some(Slot { key, len: u32::try_from(len).ok()?, start: u32::try_from(start).ok()?, index })
         });
-        if let Some(recent) = fits {
-            self.recent[usize::from(self.next) % RECENT] = recent;
-            self.next = self.next.wrapping_add(1);
+        if let Some(entry) = fits {
+            self.slots[slot] = entry;
+            self.filled |= 1 << slot;
         }
     }
 }
@@ -829,10 +832,15 @@ const SITE_WINDOW: u8 = 32;
 /// See [`Site`]: a quarter of [`SITE_WINDOW`].
 const SITE_MIN_FOUND: u8 = 8;
 
-/// Tables with room for more shapes or keys than this are freed, not kept
-/// (the string table has its own bounds, [`StringTable::worth_keeping`]):
-/// a thread keeps at most about 1.2 MiB.
+/// Tables with room for more shapes or keys than this, or for more than
+/// [`SPARE_SITES`] sites, are freed, not kept (the string table has its own
+/// bounds, [`StringTable::worth_keeping`]): a thread keeps at most about
+/// 1.4 MiB.
 const SPARE_MAX: usize = 4096;
+
+/// See [`SPARE_MAX`]: 400 KiB of [`Site`]s (twitter.json's values have
+/// 116 sites).
+const SPARE_SITES: usize = 512;
 
 thread_local! {
     /// The thread's tables, empty between serializers, lent to one
@@ -857,7 +865,10 @@ impl Tables {
     /// bounds: then they are freed.
     fn reset(&mut self) {
         let (shapes, keys) = (self.shapes.capacity(), self.key_pool.capacity());
-        if shapes > SPARE_MAX || keys > SPARE_MAX || self.sites.capacity() > SPARE_MAX || !self.strings.worth_keeping()
+        if shapes > SPARE_MAX
+            || keys > SPARE_MAX
+            || self.sites.capacity() > SPARE_SITES
+            || !self.strings.worth_keeping()
         {
             *self = Tables::default();
             return;

@@ -832,8 +832,30 @@ fn names_at_many_addresses_keep_one_index_per_text() {
 /// Strings that a cache of recent strings could take for one another: the
 /// same length and the same first eight bytes, one byte apart, the empty
 /// string, multi-byte UTF-8.
-const LOOKALIKES: [&str; 12] =
-    ["", "a", "b", "ab", "ba", "abcdefgh", "abcdefgX", "abcdefgh1", "abcdefgh2", "abcdefgh1x", "é", "-"];
+/// Strings that differ in a byte or two. The last four are pairs that an
+/// encoder keeping a field's recent strings by their length and first and
+/// last eight bytes cannot tell apart without comparing every byte: the
+/// same ends around another middle, and two strings whose ends differ in
+/// the bits that cancel in the encoder's key (`first ^ last.rotate_left(29)`:
+/// bit 0 of the first byte, bit 3 of the thirteenth).
+const LOOKALIKES: [&str; 16] = [
+    "",
+    "a",
+    "b",
+    "ab",
+    "ba",
+    "abcdefgh",
+    "abcdefgX",
+    "abcdefgh1",
+    "abcdefgh2",
+    "abcdefgh1x",
+    "é",
+    "-",
+    "abcdefgh-1-stuvwxyz",
+    "abcdefgh-2-stuvwxyz",
+    "abcdefghijklmnop",
+    "`bcdefghijklenop",
+];
 
 #[derive(Debug, PartialEq, Serialize, Deserialize)]
 struct TwoFields {
@@ -846,7 +868,8 @@ fn strings_taking_turns_in_a_field_are_defined_once_and_referred_to_after() {
     // Three categories in turn, and lookalikes in between: each distinct
     // string is defined once, and every later one is a reference to its
     // own definition (a wrong reference would decode to another string).
-    let order = [0, 1, 2, 0, 1, 2, 5, 6, 5, 7, 8, 7, 9, 8, 2, 1, 0, 10, 11, 10, 3, 4, 3, 4];
+    let order =
+        [0, 1, 2, 0, 1, 2, 5, 6, 5, 7, 8, 7, 9, 8, 2, 1, 0, 10, 11, 10, 3, 4, 3, 4, 12, 13, 12, 14, 15, 14, 13, 15];
     let values: Vec<String> = order.iter().cycle().take(96).map(|&i| LOOKALIKES[i].to_owned()).collect();
     let bytes = flatbox_wire::to_vec_with_config(&values, Config::default().intern_strings(true)).unwrap();
     assert_eq!(flatbox_wire::from_slice::<Vec<String>>(&bytes).unwrap(), values);
