@@ -832,11 +832,12 @@ fn names_at_many_addresses_keep_one_index_per_text() {
 /// Strings that a cache of recent strings could take for one another: the
 /// same length and the same first eight bytes, one byte apart, the empty
 /// string, multi-byte UTF-8. The last four are pairs that an encoder keeping
-/// a field's recent strings by their length and first and last eight bytes
-/// cannot tell apart without comparing every byte: the same ends around
-/// another middle, and two strings whose ends differ in the bits that cancel
-/// in the encoder's key (`first ^ last.rotate_left(29)`: bit 0 of the first
-/// byte, bit 3 of the thirteenth).
+/// a field's recent strings by their length, first sixteen and last eight
+/// bytes cannot tell apart without comparing every byte: the same ends
+/// around another middle, and two strings of sixteen bytes whose ends
+/// differ in the bits that cancel in the encoder's key
+/// (`first ^ last.rotate_left(29)`: bit 0 of the first byte, bit 3 of the
+/// thirteenth).
 const LOOKALIKES: [&str; 16] = [
     "",
     "a",
@@ -850,8 +851,8 @@ const LOOKALIKES: [&str; 16] = [
     "abcdefgh1x",
     "é",
     "-",
-    "abcdefgh-1-stuvwxyz",
-    "abcdefgh-2-stuvwxyz",
+    "abcdefghijklmnop-1-stuvwxyz",
+    "abcdefghijklmnop-2-stuvwxyz",
     "abcdefghijklmnop",
     "`bcdefghijklenop",
 ];
