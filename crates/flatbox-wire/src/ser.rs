@@ -761,9 +761,9 @@ struct Tables {
 ///
 /// A site also keeps the strings it had lately, in [`SLOTS`] slots
 /// chosen by a hash of each string's length and first, second and last
-/// eight bytes ([`slot_key`](crate::strings::slot_key)): a field that repeats one of
-/// them costs a multiplication and a comparison or two, not a hash and a
-/// look-up in the table. Against the last four strings kept in turn (all
+/// eight bytes ([`slot_key`](crate::strings::slot_key)): a field that
+/// repeats one of them costs a multiplication and a comparison or two, not
+/// a hash and a look-up in the table. Against the last four strings kept in turn (all
 /// four compared up to eight bytes, the last only beyond), callgrind counts
 /// 5 % fewer instructions on social-timeline (whose users' places take 41
 /// values) and twitter.json, 10 % fewer on http-log-10k, 18 % fewer on

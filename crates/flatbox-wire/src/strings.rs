@@ -168,8 +168,9 @@ pub(crate) fn short_word(bytes: &[u8]) -> u64 {
 /// which otherwise all took one slot and were found by a look-up in the
 /// table). Against the first and last words only, callgrind counts 2.8 %
 /// fewer instructions for social-timeline's encode with `intern_strings`
-/// and 0.8 % more for http-log-10k's; both took 2 % less time. A fourth
-/// word (the second-to-last) took more time on both.
+/// and 0.8 % more for http-log-10k's; both took about 2 % less time. With
+/// a fourth word too (the second-to-last), social-timeline took more time
+/// and http-log-10k 3 % more instructions.
 #[inline(always)]
 #[allow(clippy::inline_always, reason = "on the encoder's path for every interned string value")]
 pub(crate) fn slot_key(bytes: &[u8]) -> u64 {
