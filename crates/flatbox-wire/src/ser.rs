@@ -763,12 +763,13 @@ struct Tables {
 /// chosen by a hash of each string's length and first, second and last
 /// eight bytes ([`slot_key`](crate::strings::slot_key)): a field that
 /// repeats one of them costs a multiplication and a comparison or two, not
-/// a hash and a look-up in the table. Against the last four strings kept in turn (all
-/// four compared up to eight bytes, the last only beyond), callgrind counts
-/// 5 % fewer instructions on social-timeline (whose users' places take 41
-/// values) and twitter.json, 10 % fewer on http-log-10k, 18 % fewer on
-/// shapes-text, and 6 % more on geojson; the times are in the note of the
-/// change. Two strings that fall in the same slot push each other out.
+/// a hash and a look-up in the table. Against the last four strings kept
+/// in turn (all four compared up to eight bytes, the last only beyond),
+/// callgrind counts 5 % fewer instructions on social-timeline (whose
+/// users' places take 41 values) and twitter.json, 10 % fewer on
+/// http-log-10k, 18 % fewer on shapes-text, and 6 % more on geojson; the
+/// times are in the note of the change. Two strings that fall in the same
+/// slot push each other out.
 #[derive(Clone, Copy)]
 struct Site {
     /// The site's recent strings, each in the slot [`Site::slot_of`]
