@@ -14,14 +14,22 @@
 //! The datasets:
 //!
 //! - http-log-10k (10,000 log entries, five strings each): what interning
-//!   string values by content costs at the least. The interning writer
-//!   looks every string of the four fields that `wire+strings` keeps
-//!   interning up in one string table (`Interner`: an arena and a hash
-//!   table, `FxHash` as the encoder's) and writes a reference or a
-//!   definition; the date, which never
-//!   repeats, it writes plain, as the encoder does once its field's
-//!   interning is off. Its time over the plain writer's is the floor of
-//!   `wire+strings` over `wire`;
+//!   string values by content costs at the least. Four interning writers,
+//!   each writing a reference to a string it has or a definition of one
+//!   it has not:
+//!   - one string table (`Interner`: an arena and a hash table, `FxHash`
+//!     as the encoder's), every string interned: the very bytes that
+//!     `wire+strings` writes, so its time over the plain writer's is the
+//!     floor of `wire+strings` over `wire` for these bytes;
+//!   - the same with the dates written plain (a date repeats only the
+//!     entry before): fewer hashes and insertions, larger output;
+//!   - no hash table at all (`SlotInterner`): each field keeps 1,024
+//!     slots of its last strings, found by a key of a few of their words,
+//!     and a string not in its slot is defined again. The cheapest
+//!     interning by content there is, and the largest output of the four;
+//!   - the same with the dates written plain.
+//!
+//!   Each prints its output's size beside the encoder's;
 //! - pipeline-network (one three-field struct): what writing one small
 //!   value costs when its field names come with it. One write is shorter
 //!   than the timer's step, so each sample times 1,000 calls.
@@ -90,11 +98,11 @@ impl Out {
         self.0.extend_from_slice(s.as_bytes());
     }
 
-    /// A wire string, interned: a reference to it if `table` has it, else
-    /// its definition, added to `table`.
+    /// A wire string, interned: a reference to it if the interning table
+    /// had it (`Ok` with its index), else its definition (`Err`).
     #[inline(always)]
-    fn wire_interned(&mut self, s: &str, table: &mut Interner) {
-        match table.intern(s) {
+    fn wire_interned(&mut self, s: &str, found: Result<u32, u32>) {
+        match found {
             Ok(i) if i <= 63 => self.0.push(0x80 + low_byte(u64::from(i))),
             Ok(i) => {
                 self.0.push(0xEE);
@@ -116,6 +124,16 @@ impl Out {
     }
 }
 
+/// A table a writer interns strings by content in.
+trait Interning {
+    /// `s`'s index, found in `field`'s strings or in all: `Ok` if it was
+    /// there, `Err` with its new index if not.
+    fn intern(&mut self, field: usize, s: &str) -> Result<u32, u32>;
+
+    /// Empties the table for the next value, keeping its memory.
+    fn clear(&mut self);
+}
+
 /// The least an interning table of a serde encoder needs: a serializer is
 /// handed each string for the length of one call, so a new string is
 /// copied into an arena, and the hash table holds where it is there (and
@@ -128,10 +146,9 @@ struct Interner {
     table: HashTable<(u32, u32, u32)>,
 }
 
-impl Interner {
-    /// `s`'s index: `Ok` if it was there, `Err` with its new index if not.
+impl Interning for Interner {
     #[inline(always)]
-    fn intern(&mut self, s: &str) -> Result<u32, u32> {
+    fn intern(&mut self, _field: usize, s: &str) -> Result<u32, u32> {
         let arena = &self.arena;
         let text = |&(start, len, _): &(u32, u32, u32)| &arena[start as usize..(start + len) as usize];
         let hash = FxBuildHasher.hash_one(s.as_bytes());
@@ -149,10 +166,94 @@ impl Interner {
         Err(index)
     }
 
-    /// Empties the table, keeping its memory.
     fn clear(&mut self) {
         self.arena.clear();
         self.table.clear();
+    }
+}
+
+/// Interning with no hash table: each field keeps [`SlotInterner::SLOTS`]
+/// slots, found by a key of the string's first, second and last eight
+/// bytes (as the encoder's sites find theirs), each holding the last
+/// string that fell in it. A string not in its slot is defined again under
+/// a new index, even if another slot or another field has it.
+struct SlotInterner {
+    /// The bytes of every string longer than eight bytes defined so far.
+    arena: Vec<u8>,
+    /// Per field, its slots.
+    slots: Vec<Vec<Recent>>,
+    generation: u32,
+    next_index: u32,
+}
+
+/// A slot of [`SlotInterner`]: the last string that fell in it.
+#[derive(Clone, Copy, Default)]
+struct Recent {
+    key: u64,
+    len: u32,
+    /// Where its bytes are in the arena, if it is longer than eight.
+    start: u32,
+    index: u32,
+    /// The value it belongs to: a slot of an earlier one is empty.
+    generation: u32,
+}
+
+impl SlotInterner {
+    /// Slots per field.
+    const SLOTS: usize = 1024;
+
+    fn new(fields: usize) -> Self {
+        let empty = vec![Recent::default(); Self::SLOTS];
+        SlotInterner { arena: Vec::new(), slots: vec![empty; fields], generation: 1, next_index: 0 }
+    }
+
+    /// A string of up to eight bytes itself, else its first, second (if
+    /// it has more than 16) and last eight bytes mixed.
+    #[inline(always)]
+    fn key(b: &[u8]) -> u64 {
+        let n = b.len();
+        if n <= 8 {
+            let mut word = [0; 8];
+            word[..n].copy_from_slice(b);
+            return u64::from_le_bytes(word);
+        }
+        let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
+        let second = if n > 16 { word(8) } else { 0 };
+        word(0) ^ word(n - 8).rotate_left(29) ^ second.rotate_left(47)
+    }
+}
+
+impl Interning for SlotInterner {
+    #[inline(always)]
+    #[allow(clippy::cast_possible_truncation, reason = "the shift leaves log2(SLOTS) bits")]
+    fn intern(&mut self, field: usize, s: &str) -> Result<u32, u32> {
+        let b = s.as_bytes();
+        let len = u32::try_from(b.len()).expect("a string under 4 GiB");
+        let key = Self::key(b);
+        let at = ((key ^ u64::from(len)).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::SLOTS.trailing_zeros()))
+            as usize;
+        let slot = &mut self.slots[field][at];
+        if slot.generation == self.generation
+            && slot.len == len
+            && slot.key == key
+            && (b.len() <= 8 || self.arena[slot.start as usize..][..b.len()] == *b)
+        {
+            return Ok(slot.index);
+        }
+        let index = self.next_index;
+        self.next_index += 1;
+        let start = u32::try_from(self.arena.len()).expect("an arena under 4 GiB");
+        if b.len() > 8 {
+            self.arena.extend_from_slice(b);
+        }
+        *slot = Recent { key, len, start, index, generation: self.generation };
+        Err(index)
+    }
+
+    fn clear(&mut self) {
+        self.arena.clear();
+        self.generation += 1;
+        self.next_index = 0;
     }
 }
 
@@ -166,11 +267,11 @@ fn low_byte(v: u64) -> u8 {
 const LOG_KEYS: [&str; 7] = ["ip", "identity", "user_id", "date", "request", "status", "size"];
 
 /// Writes the log as `flatbox_wire::to_vec` does, its strings plain (or,
-/// with `table`, the four fields other than the date interned): an array,
-/// the first entry defining the shape with its keys, every later one `C0`
-/// and its values.
+/// with `table`, interned: the dates too if `dates`): an array, the first
+/// entry defining the shape with its keys, every later one `C0` and its
+/// values.
 #[inline(always)]
-fn wire_log(entries: &[HttpLogEntry], mut table: Option<&mut Interner>) -> Vec<u8> {
+fn wire_log<I: Interning>(entries: &[HttpLogEntry], mut table: Option<&mut I>, dates: bool) -> Vec<u8> {
     let mut out = Out(Vec::with_capacity(64));
     if entries.len() <= 15 {
         out.0.push(0x60 + low_byte(entries.len() as u64));
@@ -193,7 +294,7 @@ fn wire_log(entries: &[HttpLogEntry], mut table: Option<&mut Interner>) -> Vec<u
         for (k, s) in [&e.ip, &e.identity, &e.user_id, &e.date, &e.request].into_iter().enumerate() {
             key(&mut out, k);
             match table.as_deref_mut() {
-                Some(t) if k != 3 => out.wire_interned(s, t),
+                Some(t) if k != 3 || dates => out.wire_interned(s, t.intern(k, s)),
                 _ => out.wire_str(s),
             }
         }
@@ -208,15 +309,15 @@ fn wire_log(entries: &[HttpLogEntry], mut table: Option<&mut Interner>) -> Vec<u
 /// The plain writer (`wire`).
 #[inline(never)]
 fn wire_plain(entries: &[HttpLogEntry]) -> Vec<u8> {
-    wire_log(entries, None)
+    wire_log::<Interner>(entries, None, false)
 }
 
-/// The interning writer (`wire+strings`' floor), its table emptied and
-/// kept from call to call, as the encoder keeps its tables.
+/// An interning writer, its table emptied and kept from call to call, as
+/// the encoder keeps its tables.
 #[inline(never)]
-fn wire_interning(entries: &[HttpLogEntry], table: &mut Interner) -> Vec<u8> {
+fn wire_interning(entries: &[HttpLogEntry], table: &mut impl Interning, dates: bool) -> Vec<u8> {
     table.clear();
-    wire_log(entries, Some(table))
+    wire_log(entries, Some(table), dates)
 }
 
 /// Writes the log as `postcard::to_allocvec` does.
@@ -293,14 +394,29 @@ fn main() {
     let strings = flatbox_wire::Config::new().intern_strings(true);
 
     let log = http_log_10k();
-    let mut table = Interner::default();
+    let (mut table, mut slots) = (Interner::default(), SlotInterner::new(5));
+    println!("http-log-10k, bytes written:");
+    let sizes = [
+        ("wire+strings: to_vec_with_config", flatbox_wire::to_vec_with_config(&log, strings).expect("encodes").len()),
+        ("one string table", wire_interning(&log, &mut table, true).len()),
+        ("one string table, dates plain", wire_interning(&log, &mut table, false).len()),
+        ("no hash table, 1,024 slots a field", wire_interning(&log, &mut slots, true).len()),
+        ("no hash table, dates plain", wire_interning(&log, &mut slots, false).len()),
+        ("wire: to_vec", flatbox_wire::to_vec(&log).expect("encodes").len()),
+    ];
+    for (name, bytes) in sizes {
+        println!("  {name:44} {bytes:>11}");
+    }
     let best = best_of_rounds(|| {
         [
             fastest(calls, 1, || flatbox_wire::to_vec(black_box(&log)).expect("encodes")),
             fastest(calls, 1, || flatbox_wire::to_vec_with_config(black_box(&log), strings).expect("encodes")),
             fastest(calls, 1, || postcard::to_allocvec(black_box(&log)).expect("encodes")),
             fastest(calls, 1, || wire_plain(black_box(&log))),
-            fastest(calls, 1, || wire_interning(black_box(&log), &mut table)),
+            fastest(calls, 1, || wire_interning(black_box(&log), &mut table, true)),
+            fastest(calls, 1, || wire_interning(black_box(&log), &mut table, false)),
+            fastest(calls, 1, || wire_interning(black_box(&log), &mut slots, true)),
+            fastest(calls, 1, || wire_interning(black_box(&log), &mut slots, false)),
             fastest(calls, 1, || postcard_log(black_box(&log))),
         ]
     });
@@ -310,6 +426,9 @@ fn main() {
         "postcard: postcard::to_allocvec",
         "wire: hand-written",
         "wire+strings: hand-written, one string table",
+        "  the same, dates plain",
+        "  no hash table, 1,024 slots a field",
+        "  no hash table, dates plain",
         "postcard: hand-written",
     ];
     let rows: Vec<_> = names.into_iter().zip(best).collect();
@@ -341,21 +460,32 @@ fn main() {
 mod tests {
     use super::*;
 
-    /// The plain writers write what the encoders write, byte for byte;
-    /// the interning writer's bytes decode to the log.
+    /// The plain writers write what the encoders write, byte for byte,
+    /// and so does the interning writer with one string table; the other
+    /// interning writers' bytes decode to the log.
     #[test]
     fn every_writer_writes_what_the_encoders_write() {
         let log = http_log_10k();
-        assert_eq!(wire_plain(&log), flatbox_wire::to_vec(&log).expect("encodes"));
+        let plain = wire_plain(&log);
+        assert_eq!(plain, flatbox_wire::to_vec(&log).expect("encodes"));
         assert_eq!(postcard_log(&log), postcard::to_allocvec(&log).expect("encodes"));
+        let strings = flatbox_wire::Config::new().intern_strings(true);
+        let encoded = flatbox_wire::to_vec_with_config(&log, strings).expect("encodes");
         let mut table = Interner::default();
-        let interned = wire_interning(&log, &mut table);
-        assert_eq!(flatbox_wire::from_slice::<Vec<HttpLogEntry>>(&interned).expect("decodes"), log);
-        // Interned, and smaller for it: the entries repeat their addresses,
-        // users and requests.
-        assert!(interned.len() < wire_plain(&log).len() * 3 / 4, "{} bytes", interned.len());
-        // The table emptied between calls: the same bytes again.
-        assert_eq!(wire_interning(&log, &mut table), interned);
+        assert_eq!(wire_interning(&log, &mut table, true), encoded);
+        let mut slots = SlotInterner::new(5);
+        for dates in [false, true] {
+            let by_table = [wire_interning(&log, &mut table, dates), wire_interning(&log, &mut table, dates)];
+            let by_slots = [wire_interning(&log, &mut slots, dates), wire_interning(&log, &mut slots, dates)];
+            for [interned, again] in [by_table, by_slots] {
+                assert_eq!(flatbox_wire::from_slice::<Vec<HttpLogEntry>>(&interned).expect("decodes"), log);
+                // Interned, and smaller for it: the entries repeat their
+                // addresses, users and requests.
+                assert!(interned.len() < plain.len() * 3 / 4, "{} bytes", interned.len());
+                // The table emptied between calls: the same bytes again.
+                assert_eq!(again, interned);
+            }
+        }
 
         let event = pipeline_network();
         assert_eq!(wire_event(&event), flatbox_wire::to_vec(&event).expect("encodes"));
