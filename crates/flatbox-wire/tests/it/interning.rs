@@ -64,6 +64,26 @@ fn structs_share_shapes_and_values_share_strings() {
     assert_eq!(flatbox_wire::from_slice::<Vec<Kv>>(&interned).unwrap(), rows);
 }
 
+#[test]
+fn a_values_first_string_is_found_again_in_another_field() {
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Pair {
+        a: String,
+        b: String,
+        c: String,
+    }
+    let config = Config::default().intern_strings(true);
+    let pair = Pair { a: "same".into(), b: "same".into(), c: "other".into() };
+    let bytes = flatbox_wire::to_vec_with_config(&pair, config).unwrap();
+    // "same" defined (#0) in `a`, referred to in `b`; "other" is #1.
+    assert_eq!(hex(&bytes), "EF 03 41 61 ED 04 73 61 6D 65 41 62 80 41 63 ED 05 6F 74 68 65 72");
+    assert_eq!(flatbox_wire::from_slice::<Pair>(&bytes).unwrap(), pair);
+    // The next value on this thread starts again: "other" first is #0.
+    let next = Pair { a: "other".into(), b: "same".into(), c: "other".into() };
+    let bytes = flatbox_wire::to_vec_with_config(&next, config).unwrap();
+    assert_eq!(hex(&bytes), "EF 03 41 61 ED 05 6F 74 68 65 72 41 62 ED 04 73 61 6D 65 41 63 80");
+}
+
 macro_rules! structs {
     ($($name:ident),*) => {
         $(#[derive(Debug, PartialEq, Serialize, Deserialize)] pub(super) struct $name { pub(super) $name: u8 })*
