@@ -99,9 +99,8 @@ pub struct Serializer<'a> {
     /// field of `intern_strings` to `field_slow` instead doubled its
     /// instructions there.
     site: usize,
-    /// Whether every interned `&'static str` is in `tables.strings` too,
-    /// and the table ready for look-ups by hash (see
-    /// [`Self::write_first_interned`]).
+    /// Whether every interned `&'static str` is in `tables.strings` too
+    /// (see [`Self::statics_to_strings`]).
     statics_in_strings: bool,
     /// Shapes, interned strings and the rest: see [`Tables`]. Borrowed
     /// from the thread's, in place, for the serializer's life.
@@ -298,10 +297,8 @@ impl<'a> Serializer<'a> {
     /// a reference), and its index and place in the table, if it is there.
     #[inline(always)]
     fn write_interned(&mut self, s: &str) -> (bool, Option<(u32, usize)>) {
-        if !self.statics_in_strings
-            && let Some(first) = self.write_first_interned(s)
-        {
-            return first;
+        if !self.statics_in_strings {
+            self.statics_to_strings();
         }
         // Hashed once, for the look-up and for the insertion after a miss.
         let hash = StringTable::hash(s);
@@ -317,34 +314,18 @@ impl<'a> Serializer<'a> {
         }
     }
 
-    /// The value's first string interned by content, if `s` is it and no
-    /// field name is interned: written as [`Self::write_interned`] writes
-    /// it, and put in `strings` without a hash (callgrind,
-    /// pipeline-network, a message of one string value: the hash and the
-    /// insertion were 92 of its 1,330 instructions). `None` for any
-    /// other: then `strings` is made ready for look-ups by hash, the first
-    /// string hashed and the field and variant names interned so far put
-    /// there, and later names with them ([`Self::remember_static`]), so that
-    /// a miss in `strings` is a new string, with no search of
-    /// `static_keys` (callgrind: a new string costs about 40 fewer
-    /// instructions with eight field names). Not before: a message with no
-    /// such string does not pay for the hashing.
+    /// Puts the field and variant names interned so far in `strings` too,
+    /// and has [`Self::remember_static`] put later ones there: from the
+    /// first string interned by content on, a miss in `strings` is a new
+    /// string, with no search of `static_keys` (callgrind: a new string
+    /// costs about 40 fewer instructions with eight field names). Not
+    /// before: a message with no such string does not pay for the hashing.
     #[cold]
-    fn write_first_interned(&mut self, s: &str) -> Option<(bool, Option<(u32, usize)>)> {
-        if self.tables.strings.is_empty() && self.static_keys.is_empty() {
-            return Some(if let Some(index) = self.write_define(s) {
-                (false, Some((index, self.tables.strings.insert_first(s, index))))
-            } else {
-                self.write_plain_str(s);
-                (false, None)
-            });
-        }
+    fn statics_to_strings(&mut self) {
         self.statics_in_strings = true;
-        self.tables.strings.settle();
         for &(k, index) in &self.static_keys {
             self.tables.strings.get_or_insert(k, index);
         }
-        None
     }
 
     /// The interning index of a `&'static str` in `key_slots`, if it is

@@ -4,9 +4,7 @@
 //!
 //! Each string is hashed once per value written (the look-up and, on a
 //! miss, the insertion share the hash), and entries keep their hash, so
-//! growing the table reads no string again. A value's first string, when
-//! no field name is in the table, is not hashed until another string is
-//! looked up: a message of one string value pays for no hashing.
+//! growing the table reads no string again.
 //!
 //! Against a map with a `Box<str>` key per string, callgrind counts a third
 //! fewer instructions for `wire+strings`' encode of the msgpack-users
@@ -32,55 +30,28 @@ pub(crate) struct StringTable {
     arena: Vec<u8>,
     /// Where each string is in `arena`, with its index and hash.
     table: HashTable<Entry>,
-    /// The one string of the table not yet hashed into `table`, added by
-    /// [`StringTable::insert_first`]: (start, length, index).
-    unhashed: Option<(usize, usize, u32)>,
 }
 
 impl StringTable {
     /// An empty table (no allocation).
     pub(crate) const fn new() -> Self {
-        StringTable { arena: Vec::new(), table: HashTable::new(), unhashed: None }
-    }
-
-    /// Whether the table has no string.
-    #[inline]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.table.is_empty() && self.unhashed.is_none()
+        StringTable { arena: Vec::new(), table: HashTable::new() }
     }
 
     /// The index of `s`, if it is in the table.
     #[inline]
-    pub(crate) fn get(&mut self, s: &str) -> Option<u32> {
+    pub(crate) fn get(&self, s: &str) -> Option<u32> {
         // No hash for an empty table (a message's first field names).
-        if self.is_empty() {
+        if self.table.is_empty() {
             return None;
         }
-        self.settle();
         self.find_hashed(s, hash(s.as_bytes())).map(|(index, _)| index)
-    }
-
-    /// Hashes the string [`StringTable::insert_first`] added into the hash
-    /// table, if it is not there yet: before any look-up by hash.
-    #[inline]
-    pub(crate) fn settle(&mut self) {
-        if let Some((start, len, index)) = self.unhashed.take() {
-            self.hash_first(start, len, index);
-        }
-    }
-
-    #[cold]
-    fn hash_first(&mut self, start: usize, len: usize, index: u32) {
-        let hash = self.arena.get(start..start + len).map_or(0, hash);
-        self.table.insert_unique(hash, Entry { start, len, index, hash }, |e| e.hash);
     }
 
     /// The index of `s`, whose [`StringTable::hash`] is `hash`, and where
     /// its bytes are (for [`StringTable::is_at`]), if it is in the table.
-    /// The table is settled ([`StringTable::settle`]).
     #[inline]
     pub(crate) fn find_hashed(&self, s: &str, hash: u64) -> Option<(u32, usize)> {
-        debug_assert!(self.unhashed.is_none(), "a look-up by hash in a table not settled");
         if self.table.is_empty() {
             return None;
         }
@@ -115,7 +86,6 @@ impl StringTable {
     /// that grew for its own value is at least a third full, so it is kept.
     pub(crate) fn clear(&mut self) {
         self.arena.clear();
-        self.unhashed = None;
         if !self.table.is_empty() && self.table.len() < self.table.capacity() / 8 {
             self.table = HashTable::new();
         } else {
@@ -143,29 +113,15 @@ impl StringTable {
     /// Adds `s`, which is not in the table, with `index`.
     #[inline]
     pub(crate) fn insert_new(&mut self, s: &str, index: u32) {
-        self.settle();
         self.insert_new_hashed(s, hash(s.as_bytes()), index);
     }
 
-    /// Adds `s` with `index` to the empty table, without hashing it: it is
-    /// hashed if another string is looked up ([`StringTable::settle`]).
-    /// Returns where its bytes are (for [`StringTable::is_at`]).
-    #[inline]
-    pub(crate) fn insert_first(&mut self, s: &str, index: u32) -> usize {
-        debug_assert!(self.is_empty(), "a first string added to a table that has one");
-        let start = self.arena.len();
-        self.arena.extend_from_slice(s.as_bytes());
-        self.unhashed = Some((start, s.len(), index));
-        start
-    }
-
     /// Adds `s`, whose [`StringTable::hash`] is `hash` and which is not in
-    /// the (settled) table, with `index`. The hash is kept with the entry,
-    /// so growing the table reads no string again. Returns where its bytes
-    /// are (for [`StringTable::is_at`]).
+    /// the table, with `index`. The hash is kept with the entry, so growing
+    /// the table reads no string again. Returns where its bytes are (for
+    /// [`StringTable::is_at`]).
     #[inline]
     pub(crate) fn insert_new_hashed(&mut self, s: &str, hash: u64, index: u32) -> usize {
-        debug_assert!(self.unhashed.is_none(), "an insertion by hash in a table not settled");
         let start = self.arena.len();
         self.arena.extend_from_slice(s.as_bytes());
         self.table.insert_unique(hash, Entry { start, len: s.len(), index, hash }, |e| e.hash);
@@ -289,26 +245,6 @@ mod tests {
         assert_eq!(table.get_or_insert(&words[5], 99), 5);
         assert_eq!(table.get_or_insert("new", 1000), 1000);
         assert_eq!(table.get("new"), Some(1000));
-    }
-
-    #[test]
-    fn a_first_string_added_unhashed_is_found_once_another_is_looked_up() {
-        let mut table = StringTable::default();
-        assert!(table.is_empty());
-        let at = table.insert_first("first", 0);
-        assert!(!table.is_empty());
-        assert!(table.is_at("first", at, 5));
-        assert_eq!(table.get("other"), None);
-        assert_eq!(table.get("first"), Some(0));
-        table.insert_new("second", 1);
-        assert_eq!((table.get("first"), table.get("second")), (Some(0), Some(1)));
-        table.clear();
-        assert!(table.is_empty());
-        assert_eq!(table.get("first"), None);
-        // Found by `get_or_insert`, not added again.
-        table.insert_first("again", 0);
-        assert_eq!(table.get_or_insert("again", 7), 0);
-        assert_eq!(table.table.len(), 1);
     }
 
     #[test]
