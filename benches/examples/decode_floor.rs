@@ -813,15 +813,9 @@ fn main() {
             fastest(samples, 1000, &postcard, &event, postcard_call),
         ]
     });
-    let names = [
-        "wire: flatbox_wire::from_slice",
-        "postcard: postcard::from_bytes",
-        "wire: hand-written",
-        "postcard: hand-written",
-        "wire: from_slice, through a fn pointer",
-        "postcard: from_bytes, through a fn pointer",
-    ];
-    let rows: Vec<_> = names.into_iter().zip(best).collect();
+    // shapes-enums-nested's rows, and the two through a pointer.
+    let pointers = ["wire: from_slice, through a fn pointer", "postcard: from_bytes, through a fn pointer"];
+    let rows: Vec<_> = names.into_iter().chain(pointers).zip(best).collect();
     let how = format!("a call's time in the fastest of {samples} runs of 1,000 calls");
     report("pipeline-network", wire.len(), postcard.len(), &how, &rows);
 }
